@@ -1,4 +1,53 @@
-//! bonesim: an agent-based simulation of the bone microenvironment in cancer metastasis.
+//! # bonesim
+//!
+//! An agent-based simulation of the bone microenvironment in cancer metastasis, built around
+//! interleukin-6. Cells are agents on a 2D lattice cut through trabecular bone; cytokines are
+//! continuous fields that cells secrete, that diffuse and decay, and that cells sense.
+//!
+//! The engine reads like the model:
+//!
+//! - [`lattice`] and [`geometry`]: the section of bone, site by site;
+//! - [`field`] and [`diffusion`]: the cytokine fields and their implicit solver;
+//! - [`cells`]: the agents and their store;
+//! - [`biology`]: one module per lineage, each rule a small named function;
+//! - [`sim`]: the tick, phase by phase;
+//! - [`readout`]: what a run reports;
+//! - [`params`] and [`scenario`]: what a user can set.
+//!
+//! ```
+//! use bonesim::{Scenario, Sim};
+//!
+//! let mut scenario = Scenario::default();
+//! scenario.domain.width = 64;
+//! scenario.domain.height = 64;
+//! scenario.time.days = 1.0;
+//! let mut sim = Sim::new(&scenario, None).unwrap();
+//! while sim.tick() < sim.total_ticks() {
+//!     sim.step();
+//! }
+//! assert!(sim.readouts().bone_rel > 0.9);
+//! ```
 #![warn(missing_docs)]
 
+pub mod biology;
+pub mod cells;
 pub mod diffusion;
+pub mod error;
+pub mod field;
+pub mod geometry;
+pub mod lattice;
+pub mod params;
+pub mod readout;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+
+pub use error::EngineError;
+pub use geometry::GreyImage;
+pub use params::ModelParams;
+pub use readout::Readouts;
+pub use scenario::Scenario;
+pub use sim::Sim;
+
+/// The engine's version, recorded in every run's summary.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,245 @@
+//! The biology: one module per cell lineage and one for the bone matrix.
+//!
+//! Each tick a cell first *senses* its site (fields → receptor signals, [`Signals`]), then
+//! *decides* what to do ([`Intent`]), reading the tissue, the fields and its neighbours but
+//! writing nothing. Intents are applied afterwards, one cell at a time in id order, by the
+//! simulation ([`crate::sim`]). Every rule is a small named function whose parameters live in
+//! its lineage's parameter group.
+
+pub mod bone;
+pub mod osteoblast;
+pub mod osteoclast;
+pub mod osteocyte;
+pub mod stroma;
+
+use crate::cells::{CellKind, CellStore};
+use crate::field::{FieldId, Fields};
+use crate::lattice::Lattice;
+use crate::params::ModelParams;
+use crate::rng::{Purpose, Stream, stream};
+use rand::Rng;
+
+/// What a cell reads from its site this tick, as receptor occupancies (0–1).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Signals {
+    /// RANKL not held by the decoy OPG, pM.
+    pub free_rankl_pm: f64,
+    /// RANK occupancy by free RANKL.
+    pub rank: f64,
+    /// c-Fms occupancy by M-CSF.
+    pub c_fms: f64,
+    /// TGF-β receptor occupancy.
+    pub tgfb: f64,
+}
+
+/// What a cell will do this tick.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Intent {
+    /// What happens to the cell.
+    pub action: Action,
+    /// What the cell does to the bone matrix.
+    pub tissue: TissueAction,
+}
+
+impl Intent {
+    /// Does nothing.
+    pub const STAY: Intent = Intent { action: Action::Stay, tissue: TissueAction::None };
+
+    /// Only `action`.
+    pub fn act(action: Action) -> Self {
+        Intent { action, tissue: TissueAction::None }
+    }
+}
+
+/// Lifecycle and motion.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Action {
+    /// Nothing changes.
+    #[default]
+    Stay,
+    /// Move to a neighbouring site (if it is still free when the move is applied).
+    Move {
+        /// Target site.
+        to: u32,
+    },
+    /// Apoptosis (or, for osteoclast lineage cells, loss of support).
+    Die,
+    /// Divide: a daughter of `daughter` kind goes to site `to` (if still free).
+    Divide {
+        /// Site of the daughter.
+        to: u32,
+        /// Kind of the daughter.
+        daughter: CellKind,
+    },
+    /// Differentiate into another kind on the same site.
+    Become {
+        /// The new kind.
+        kind: CellKind,
+    },
+    /// Differentiate and move at once (an osteoblast leaving a filled site as a lining cell).
+    BecomeAt {
+        /// The new kind.
+        kind: CellKind,
+        /// The new site (if still free).
+        to: u32,
+    },
+    /// Fuse into the osteoclast lineage cell on site `with`.
+    Fuse {
+        /// Site of the cell to fuse with.
+        with: u32,
+    },
+}
+
+/// What a cell does to the matrix this tick.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum TissueAction {
+    /// Nothing.
+    #[default]
+    None,
+    /// Remove `amount` of matrix (site units) from site `site` (an osteoclast).
+    Resorb {
+        /// The site resorbed.
+        site: u32,
+        /// Matrix removed, 0–1.
+        amount: f32,
+    },
+    /// Lay down `amount` of matrix (osteoid) on the cell's own site (an osteoblast).
+    Deposit {
+        /// Matrix added, 0–1.
+        amount: f32,
+        /// Woven (disorganised) rather than lamellar.
+        woven: bool,
+    },
+}
+
+/// Everything a cell may read while it decides.
+pub struct Context<'a> {
+    /// The tissue.
+    pub lattice: &'a Lattice,
+    /// The fields.
+    pub fields: &'a Fields,
+    /// All cells (for neighbours).
+    pub cells: &'a CellStore,
+    /// Parameters.
+    pub params: &'a ModelParams,
+    /// The current tick.
+    pub tick: u64,
+    /// Length of a tick, hours.
+    pub dt_h: f64,
+    /// Seed of the run.
+    pub seed: u64,
+}
+
+impl Context<'_> {
+    /// The decision stream of the cell in `slot`.
+    pub fn rng(&self, slot: usize, purpose: Purpose) -> Stream {
+        stream(self.seed, self.tick, self.cells.id[slot].0, purpose)
+    }
+
+    /// Ticks per day.
+    pub fn ticks_per_day(&self) -> f64 {
+        24.0 / self.dt_h
+    }
+
+    /// Probability that an event of rate `per_day` happens within this tick.
+    pub fn chance(&self, per_day: f64) -> f64 {
+        1.0 - (-per_day.max(0.0) * self.dt_h / 24.0).exp()
+    }
+
+    /// Age in days of the cell in `slot` in its current kind.
+    pub fn days_in_kind(&self, slot: usize) -> f64 {
+        (self.tick - self.cells.since_tick[slot]) as f64 * self.dt_h / 24.0
+    }
+
+    /// A free open neighbour of `site` picked at random, or `None`.
+    pub fn free_neighbour(&self, site: usize, rng: &mut Stream, accept: impl Fn(usize) -> bool) -> Option<usize> {
+        let mut options = [0usize; 4];
+        let mut n = 0;
+        for s in self.lattice.neighbours(site) {
+            if self.lattice.is_open(s) && self.cells.is_free(s) && accept(s) {
+                options[n] = s;
+                n += 1;
+            }
+        }
+        (n > 0).then(|| options[rng.random_range(0..n)])
+    }
+
+    /// The free open neighbour where `value` is highest, if it beats the current site;
+    /// otherwise `None`. Ties are broken by site order, so the choice is deterministic.
+    pub fn uphill_neighbour(&self, site: usize, value: impl Fn(usize) -> f64, accept: impl Fn(usize) -> bool) -> Option<usize> {
+        let here = value(site);
+        let mut best: Option<(f64, usize)> = None;
+        for s in self.lattice.neighbours(site) {
+            if self.lattice.is_open(s) && self.cells.is_free(s) && accept(s) {
+                let v = value(s);
+                if v > here && best.is_none_or(|(b, _)| v > b) {
+                    best = Some((v, s));
+                }
+            }
+        }
+        best.map(|(_, s)| s)
+    }
+}
+
+/// Occupancy of a receptor by a ligand at `concentration` with half-occupancy at `half`:
+/// `c / (c + K)`.
+#[inline]
+pub fn occupancy(concentration: f64, half: f64) -> f64 {
+    let c = concentration.max(0.0);
+    c / (c + half)
+}
+
+/// What a cell on `site` senses.
+pub fn sense(site: usize, fields: &Fields, params: &ModelParams) -> Signals {
+    let oc = &params.osteoclast;
+    let rankl = fields.at(FieldId::Rankl, site);
+    let opg = fields.at(FieldId::Opg, site);
+    // OPG is a decoy receptor: RANKL bound to it cannot reach RANK. With OPG in excess and
+    // fast binding, the free share is 1 / (1 + [OPG]/K_d) (Lemaire et al. 2004).
+    let free_rankl = rankl / (1.0 + opg / oc.opg_kd_pm);
+    Signals {
+        free_rankl_pm: free_rankl,
+        rank: occupancy(free_rankl, oc.rank_half_pm),
+        c_fms: occupancy(fields.at(FieldId::Mcsf, site), oc.mcsf_half_pm),
+        tgfb: occupancy(fields.at(FieldId::Tgfb, site), params.stroma.tgfb_half_pm),
+    }
+}
+
+/// Secretion rate in pM/s at a site of `site_um` for `molecules_per_h` molecules per hour.
+#[inline]
+pub fn molecules_per_h_to_pm_s(molecules_per_h: f64, site_um: f64) -> f64 {
+    const AVOGADRO: f64 = 6.022e23;
+    let litres = (site_um * 1e-6).powi(3) * 1e3; // m³ → L
+    molecules_per_h / 3600.0 / AVOGADRO / litres * 1e12
+}
+
+/// The decision of the cell in `slot`.
+pub fn decide(slot: usize, signals: &Signals, ctx: &Context) -> Intent {
+    match ctx.cells.kind[slot] {
+        CellKind::Stroma => stroma::decide(slot, signals, ctx),
+        CellKind::PreOsteoblast => osteoblast::decide_pre(slot, signals, ctx),
+        CellKind::Osteoblast => osteoblast::decide(slot, signals, ctx),
+        CellKind::LiningCell => osteoblast::decide_lining(slot, ctx),
+        CellKind::Osteocyte => osteocyte::decide(slot, ctx),
+        CellKind::Precursor => osteoclast::decide_precursor(slot, signals, ctx),
+        CellKind::PreOsteoclast => osteoclast::decide_pre(slot, signals, ctx),
+        CellKind::Osteoclast => osteoclast::decide(slot, signals, ctx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_molecule_per_second_in_a_picolitre_is_1_66_pm_per_second() {
+        let r = molecules_per_h_to_pm_s(3600.0, 10.0);
+        assert!((r - 1.6605).abs() < 1e-3, "{r}");
+    }
+
+    #[test]
+    fn occupancy_is_half_at_the_half_constant() {
+        assert!((occupancy(5.0, 5.0) - 0.5).abs() < 1e-12);
+        assert_eq!(occupancy(-1.0, 5.0), 0.0);
+    }
+}

@@ -1,0 +1,317 @@
+//! Model parameters: one typed set, grouped by concept, every value with its unit in its
+//! name, its allowed range and its source.
+//!
+//! A parameter is addressed by its dotted name, `group.name` (`osteoclast.lifespan_days`),
+//! from a scenario's `[parameters]` table or from `--set` on the command line. The numbers
+//! live once, in the group tables below; `docs/parameters.md` is generated from them
+//! (`bonesim params`) and a test keeps it in step.
+
+use serde::Serialize;
+
+/// What is known about one parameter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ParamInfo {
+    /// Group, the part of the dotted name before the dot.
+    pub group: &'static str,
+    /// Name within the group.
+    pub name: &'static str,
+    /// Smallest allowed value.
+    pub min: f64,
+    /// Largest allowed value.
+    pub max: f64,
+    /// Default value.
+    pub default: f64,
+    /// What it does, and where the number comes from.
+    pub doc: &'static str,
+}
+
+impl ParamInfo {
+    /// `group.name`.
+    pub fn dotted(&self) -> String {
+        format!("{}.{}", self.group, self.name)
+    }
+}
+
+/// A parameter that cannot be set.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ParamError {
+    /// No parameter has this name.
+    Unknown {
+        /// The name given.
+        name: String,
+        /// The closest known name, if one is close.
+        suggestion: Option<String>,
+    },
+    /// The value is outside the allowed range.
+    OutOfRange {
+        /// The parameter.
+        name: String,
+        /// The value given.
+        value: f64,
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
+}
+
+impl std::fmt::Display for ParamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParamError::Unknown { name, suggestion: Some(s) } => {
+                write!(f, "unknown parameter \"{name}\" (did you mean \"{s}\"?)")
+            }
+            ParamError::Unknown { name, suggestion: None } => {
+                write!(f, "unknown parameter \"{name}\" (`bonesim params` lists them)")
+            }
+            ParamError::OutOfRange { name, value, min, max } => {
+                write!(f, "{name} = {value} is out of range: allowed {min} to {max}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ParamError {}
+
+/// Declares a parameter group: the struct with documented fields, its `Default`, and a
+/// visitor that lists every field with its range and doc.
+macro_rules! parameter_group {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[doc = $doc:literal])+
+                $field:ident: $default:expr, range $min:expr => $max:expr;
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+        pub struct $name {
+            $( $(#[doc = $doc])+ pub $field: f64, )*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self { $( $field: $default, )* }
+            }
+        }
+
+        impl $name {
+            /// Calls `f` with every parameter of the group, under the group name `group`.
+            pub fn visit(&mut self, group: &'static str, f: &mut dyn FnMut($crate::params::ParamInfo, &mut f64)) {
+                $(
+                    f(
+                        $crate::params::ParamInfo {
+                            group,
+                            name: stringify!($field),
+                            min: $min,
+                            max: $max,
+                            default: $default,
+                            doc: concat!($($doc, "\n"),+),
+                        },
+                        &mut self.$field,
+                    );
+                )*
+            }
+        }
+    };
+}
+
+pub(crate) use parameter_group;
+
+/// Declares [`ModelParams`] from its groups.
+macro_rules! model_params {
+    ( $( $(#[doc = $doc:literal])+ $group:ident: $ty:ty = $default:expr; )* ) => {
+        /// Every parameter of the model, by group.
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        pub struct ModelParams {
+            $( $(#[doc = $doc])+ pub $group: $ty, )*
+        }
+
+        impl Default for ModelParams {
+            fn default() -> Self {
+                Self { $( $group: $default, )* }
+            }
+        }
+
+        impl ModelParams {
+            /// Calls `f` with every parameter.
+            pub fn visit(&mut self, f: &mut dyn FnMut(ParamInfo, &mut f64)) {
+                $( self.$group.visit(stringify!($group), f); )*
+            }
+        }
+    };
+}
+
+use crate::biology::{
+    bone::BoneParams, osteoblast::OsteoblastParams, osteoclast::OsteoclastParams, osteocyte::OsteocyteParams,
+    stroma::StromaParams,
+};
+use crate::field::{FieldTransport, SolverParams};
+
+model_params! {
+    /// Bone matrix: mineralisation, stored growth factors, how matrix hinders diffusion.
+    bone: BoneParams = BoneParams::default();
+    /// Osteoclast lineage: precursors, commitment, fusion, resorption, survival.
+    osteoclast: OsteoclastParams = OsteoclastParams::default();
+    /// Osteoblast lineage: pre-osteoblasts, matrix deposition, fates.
+    osteoblast: OsteoblastParams = OsteoblastParams::default();
+    /// Osteocytes: RANKL, turnover, targeting of remodeling.
+    osteocyte: OsteocyteParams = OsteocyteParams::default();
+    /// Marrow stroma and mesenchymal progenitors.
+    stroma: StromaParams = StromaParams::default();
+    /// Soluble RANKL.
+    rankl: FieldTransport = FieldTransport::RANKL;
+    /// Osteoprotegerin, the RANKL decoy.
+    opg: FieldTransport = FieldTransport::OPG;
+    /// Macrophage colony-stimulating factor.
+    mcsf: FieldTransport = FieldTransport::MCSF;
+    /// Active TGF-β released from resorbed matrix.
+    tgfb: FieldTransport = FieldTransport::TGFB;
+    /// The field solver.
+    solver: SolverParams = SolverParams::default();
+}
+
+impl ModelParams {
+    /// Every parameter's description, in declaration order.
+    pub fn catalogue() -> Vec<ParamInfo> {
+        let mut list = Vec::new();
+        ModelParams::default().visit(&mut |info, _| list.push(info));
+        list
+    }
+
+    /// Whether `name` is a parameter.
+    pub fn has(name: &str) -> bool {
+        Self::catalogue().iter().any(|p| p.dotted() == name)
+    }
+
+    /// The value of parameter `name`.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        let mut found = None;
+        self.clone().visit(&mut |info, v| {
+            if info.dotted() == name {
+                found = Some(*v);
+            }
+        });
+        found
+    }
+
+    /// Sets parameter `name` to `value`, checking its range.
+    pub fn set(&mut self, name: &str, value: f64) -> Result<(), ParamError> {
+        let mut result = None;
+        self.visit(&mut |info, v| {
+            if result.is_none() && info.dotted() == name {
+                result = Some(if value.is_finite() && (info.min..=info.max).contains(&value) {
+                    *v = value;
+                    Ok(())
+                } else {
+                    Err(ParamError::OutOfRange { name: name.into(), value, min: info.min, max: info.max })
+                });
+            }
+        });
+        result.unwrap_or_else(|| Err(ParamError::Unknown { name: name.into(), suggestion: closest_name(name) }))
+    }
+
+    /// The parameter set with every entry of `overrides` applied.
+    pub fn with_overrides<'a>(
+        overrides: impl IntoIterator<Item = (&'a String, &'a f64)>,
+    ) -> Result<ModelParams, ParamError> {
+        let mut params = ModelParams::default();
+        for (name, value) in overrides {
+            params.set(name, *value)?;
+        }
+        Ok(params)
+    }
+
+    /// The parameter table as Markdown (what `docs/parameters.md` holds).
+    pub fn markdown() -> String {
+        let mut out = String::from(
+            "# Model parameters\n\nGenerated by `bonesim params`; set any of them from a scenario's \
+             `[parameters]` table or with `--set name=value`.\n",
+        );
+        let mut group = "";
+        for p in Self::catalogue() {
+            if p.group != group {
+                group = p.group;
+                out.push_str(&format!("\n## {group}\n\n| name | default | allowed | meaning and source |\n|---|---|---|---|\n"));
+            }
+            let doc = p.doc.trim().replace('\n', " ");
+            out.push_str(&format!("| `{}` | {} | {} – {} | {} |\n", p.dotted(), p.default, p.min, p.max, doc));
+        }
+        out
+    }
+}
+
+/// The known name closest to `name` by edit distance, if it is close enough to be a typo.
+fn closest_name(name: &str) -> Option<String> {
+    ModelParams::catalogue()
+        .iter()
+        .map(|p| p.dotted())
+        .map(|candidate| (edit_distance(name, &candidate), candidate))
+        .filter(|(d, _)| *d <= 3.max(name.len() / 4))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_lies_in_its_range_and_names_are_unique() {
+        let list = ModelParams::catalogue();
+        let mut names: Vec<String> = list.iter().map(|p| p.dotted()).collect();
+        for p in &list {
+            assert!(p.min <= p.default && p.default <= p.max, "{} default outside its range", p.dotted());
+            assert!(!p.doc.trim().is_empty(), "{} has no doc", p.dotted());
+        }
+        names.sort();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len(), "duplicate parameter names");
+    }
+
+    #[test]
+    fn set_checks_names_and_ranges() {
+        let mut p = ModelParams::default();
+        p.set("osteoclast.lifespan_days", 10.0).unwrap();
+        assert_eq!(p.osteoclast.lifespan_days, 10.0);
+        assert_eq!(p.get("osteoclast.lifespan_days"), Some(10.0));
+        match p.set("osteoclast.lifespan_dayz", 10.0) {
+            Err(ParamError::Unknown { suggestion, .. }) => {
+                assert_eq!(suggestion.as_deref(), Some("osteoclast.lifespan_days"))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(p.set("osteoclast.lifespan_days", -1.0), Err(ParamError::OutOfRange { .. })));
+        assert!(matches!(p.set("osteoclast.lifespan_days", f64::NAN), Err(ParamError::OutOfRange { .. })));
+    }
+
+    #[test]
+    fn generated_parameter_docs_are_up_to_date() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/parameters.md");
+        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+        if on_disk != ModelParams::markdown() {
+            if std::env::var_os("BONESIM_BLESS").is_some() {
+                std::fs::write(path, ModelParams::markdown()).unwrap();
+            } else {
+                panic!("docs/parameters.md is stale: rerun with BONESIM_BLESS=1 to regenerate it");
+            }
+        }
+    }
+}

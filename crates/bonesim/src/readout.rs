@@ -1,0 +1,255 @@
+//! Readouts: what a run reports at every output interval.
+//!
+//! The first columns are the public contract (`DESIGN.md`); the rest add detail. Tumour,
+//! serum and lesion columns are zero until the model has tumours.
+
+use crate::cells::{CellKind, CellStore};
+use crate::field::{FieldId, Fields};
+use crate::lattice::{Lattice, TissueKind};
+use serde::Serialize;
+
+/// Bone resorbed and formed over the last day, from per-tick records.
+#[derive(Clone, Debug)]
+pub struct TurnoverLog {
+    resorbed: Vec<f64>,
+    formed: Vec<f64>,
+    position: usize,
+    /// Totals since the start, site units.
+    pub resorbed_total: f64,
+    /// Matrix laid down since the start, site units.
+    pub formed_total: f64,
+}
+
+impl TurnoverLog {
+    /// A log over the last `ticks_per_day` ticks.
+    pub fn new(ticks_per_day: usize) -> Self {
+        TurnoverLog {
+            resorbed: vec![0.0; ticks_per_day],
+            formed: vec![0.0; ticks_per_day],
+            position: 0,
+            resorbed_total: 0.0,
+            formed_total: 0.0,
+        }
+    }
+
+    /// Records mineralised bone resorbed this tick (site units).
+    pub fn record_resorbed(&mut self, mass: f64) {
+        self.resorbed[self.position] += mass;
+        self.resorbed_total += mass;
+    }
+
+    /// Records matrix laid down this tick (site units).
+    pub fn record_formed(&mut self, matrix: f64) {
+        self.formed[self.position] += matrix;
+        self.formed_total += matrix;
+    }
+
+    /// Closes this tick's record.
+    pub fn end_tick(&mut self) {
+        self.position = (self.position + 1) % self.resorbed.len();
+        self.resorbed[self.position] = 0.0;
+        self.formed[self.position] = 0.0;
+    }
+
+    /// Bone resorbed and formed over the last day, site units.
+    pub fn last_day(&self) -> (f64, f64) {
+        (self.resorbed.iter().sum(), self.formed.iter().sum())
+    }
+}
+
+/// The state of the tissue at one moment.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Readouts {
+    /// Simulated day.
+    pub day: f64,
+    /// Mineralised bone volume over tissue volume (the whole section).
+    pub bv_tv: f64,
+    /// Mineralised bone mass relative to the start.
+    pub bone_rel: f64,
+    /// Osteoclasts (multinucleated).
+    pub osteoclasts: usize,
+    /// Active osteoblasts.
+    pub osteoblasts: usize,
+    /// Osteocytes.
+    pub osteocytes: usize,
+    /// Tumour cells.
+    pub tumor_cells: usize,
+    /// Serum IL-6, pg/mL.
+    pub serum_il6_pg_ml: f64,
+    /// Serum soluble IL-6 receptor, ng/mL.
+    pub serum_sil6r_ng_ml: f64,
+    /// Starting bone lost near the tumour, mm².
+    pub lytic_area_mm2: f64,
+    /// Woven bone gained near the tumour, mm².
+    pub blastic_area_mm2: f64,
+    /// Share of bone matrix that is woven.
+    pub woven_fraction: f64,
+    /// Resorption marker: bone resorbed over the last day, as % of the starting bone mass
+    /// per year.
+    pub ctx: f64,
+    /// Formation marker: matrix laid down over the last day, as % of the starting bone mass
+    /// per year.
+    pub p1np: f64,
+    /// Mononuclear pre-osteoclasts.
+    pub preosteoclasts: usize,
+    /// Osteoclast precursors in the marrow.
+    pub precursors: usize,
+    /// Nuclei in osteoclasts.
+    pub osteoclast_nuclei: usize,
+    /// Pre-osteoblasts.
+    pub preosteoblasts: usize,
+    /// Lining cells.
+    pub lining_cells: usize,
+    /// Stromal cells and mesenchymal progenitors.
+    pub stroma: usize,
+    /// Unmineralised osteoid area over tissue area.
+    pub osteoid_fraction: f64,
+    /// Eroded surface awaiting refill (open cavity sites), mm².
+    pub eroded_area_mm2: f64,
+    /// Bone resorbed since the start, mm².
+    pub resorbed_mm2: f64,
+    /// Matrix formed since the start, mm².
+    pub formed_mm2: f64,
+    /// Mean concentration of each field, pM, in [`FieldId::ALL`] order.
+    pub field_means_pm: Vec<f64>,
+}
+
+impl Readouts {
+    /// Measures the current state.
+    pub fn measure(
+        day: f64,
+        lattice: &Lattice,
+        cells: &CellStore,
+        fields: &Fields,
+        turnover: &TurnoverLog,
+        initial_bone_mass: f64,
+    ) -> Readouts {
+        let n = lattice.len() as f64;
+        let area = lattice.site_area_mm2();
+        let mass = lattice.total_bone_mass();
+        let (mut matrix, mut woven, mut osteoid, mut eroded) = (0.0, 0.0, 0usize, 0usize);
+        for s in 0..lattice.len() {
+            let m = lattice.matrix[s] as f64;
+            matrix += m;
+            if lattice.woven[s] {
+                woven += m;
+            }
+            if lattice.kind(s) == TissueKind::Osteoid {
+                osteoid += 1;
+            }
+            if lattice.eroded[s] && lattice.is_open(s) {
+                eroded += 1;
+            }
+        }
+        let counts = cells.counts();
+        let count = |k: CellKind| counts[k as usize];
+        let nuclei = (0..cells.len()).filter(|&s| cells.kind[s] == CellKind::Osteoclast).map(|s| cells.nuclei[s] as usize).sum();
+        let (resorbed_day, formed_day) = turnover.last_day();
+        let per_year_pct = |x: f64| if initial_bone_mass > 0.0 { x * 365.25 / initial_bone_mass * 100.0 } else { 0.0 };
+        Readouts {
+            day,
+            bv_tv: mass / n,
+            bone_rel: if initial_bone_mass > 0.0 { mass / initial_bone_mass } else { 0.0 },
+            osteoclasts: count(CellKind::Osteoclast),
+            osteoblasts: count(CellKind::Osteoblast),
+            osteocytes: count(CellKind::Osteocyte),
+            tumor_cells: 0,
+            serum_il6_pg_ml: 0.0,
+            serum_sil6r_ng_ml: 0.0,
+            lytic_area_mm2: 0.0,
+            blastic_area_mm2: 0.0,
+            woven_fraction: if matrix > 0.0 { woven / matrix } else { 0.0 },
+            ctx: per_year_pct(resorbed_day),
+            p1np: per_year_pct(formed_day),
+            preosteoclasts: count(CellKind::PreOsteoclast),
+            precursors: count(CellKind::Precursor),
+            osteoclast_nuclei: nuclei,
+            preosteoblasts: count(CellKind::PreOsteoblast),
+            lining_cells: count(CellKind::LiningCell),
+            stroma: count(CellKind::Stroma),
+            osteoid_fraction: osteoid as f64 / n,
+            eroded_area_mm2: eroded as f64 * area,
+            resorbed_mm2: turnover.resorbed_total * area,
+            formed_mm2: turnover.formed_total * area,
+            field_means_pm: FieldId::ALL.iter().map(|&f| fields.mean(f)).collect(),
+        }
+    }
+
+    /// Column names and values, in output order: the contract columns first.
+    pub fn columns(&self) -> Vec<(String, f64)> {
+        let mut cols: Vec<(String, f64)> = vec![
+            ("day".into(), self.day),
+            ("bv_tv".into(), self.bv_tv),
+            ("bone_rel".into(), self.bone_rel),
+            ("osteoclasts".into(), self.osteoclasts as f64),
+            ("osteoblasts".into(), self.osteoblasts as f64),
+            ("osteocytes".into(), self.osteocytes as f64),
+            ("tumor_cells".into(), self.tumor_cells as f64),
+            ("serum_il6_pg_ml".into(), self.serum_il6_pg_ml),
+            ("serum_sil6r_ng_ml".into(), self.serum_sil6r_ng_ml),
+            ("lytic_area_mm2".into(), self.lytic_area_mm2),
+            ("blastic_area_mm2".into(), self.blastic_area_mm2),
+            ("woven_fraction".into(), self.woven_fraction),
+            ("ctx".into(), self.ctx),
+            ("p1np".into(), self.p1np),
+            ("preosteoclasts".into(), self.preosteoclasts as f64),
+            ("precursors".into(), self.precursors as f64),
+            ("osteoclast_nuclei".into(), self.osteoclast_nuclei as f64),
+            ("preosteoblasts".into(), self.preosteoblasts as f64),
+            ("lining_cells".into(), self.lining_cells as f64),
+            ("stroma".into(), self.stroma as f64),
+            ("osteoid_fraction".into(), self.osteoid_fraction),
+            ("eroded_area_mm2".into(), self.eroded_area_mm2),
+            ("resorbed_mm2".into(), self.resorbed_mm2),
+            ("formed_mm2".into(), self.formed_mm2),
+        ];
+        for (f, v) in FieldId::ALL.iter().zip(&self.field_means_pm) {
+            cols.push((format!("{}_pm", f.name()), *v));
+        }
+        cols
+    }
+
+    /// The lesion this state shows: `none`, `osteolytic`, `osteoblastic` or `mixed`.
+    pub fn lesion(&self) -> &'static str {
+        crate::readout::classify_lesion(self.lytic_area_mm2, self.blastic_area_mm2)
+    }
+}
+
+/// Lesion kind from the lytic and blastic areas: a kind needs at least 0.01 mm² (100 sites
+/// of 10 µm); both above it and neither three times the other is `mixed`.
+pub fn classify_lesion(lytic_mm2: f64, blastic_mm2: f64) -> &'static str {
+    const MIN_MM2: f64 = 0.01;
+    match (lytic_mm2 >= MIN_MM2, blastic_mm2 >= MIN_MM2) {
+        (false, false) => "none",
+        (true, false) => "osteolytic",
+        (false, true) => "osteoblastic",
+        (true, true) if lytic_mm2 > 3.0 * blastic_mm2 => "osteolytic",
+        (true, true) if blastic_mm2 > 3.0 * lytic_mm2 => "osteoblastic",
+        (true, true) => "mixed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lesion_kinds() {
+        assert_eq!(classify_lesion(0.0, 0.0), "none");
+        assert_eq!(classify_lesion(0.5, 0.0), "osteolytic");
+        assert_eq!(classify_lesion(0.5, 0.1), "osteolytic");
+        assert_eq!(classify_lesion(0.0, 0.5), "osteoblastic");
+        assert_eq!(classify_lesion(0.3, 0.2), "mixed");
+    }
+
+    #[test]
+    fn turnover_log_keeps_one_day() {
+        let mut log = TurnoverLog::new(3);
+        for _ in 0..5 {
+            log.record_resorbed(1.0);
+            log.end_tick();
+        }
+        assert_eq!(log.last_day().0, 2.0, "the current, fresh slot is empty");
+        assert_eq!(log.resorbed_total, 5.0);
+    }
+}

@@ -1,0 +1,597 @@
+//! The simulation: state, and the tick.
+//!
+//! [`Sim::step`] is the whole tick, one phase a line:
+//!
+//! 1. `arrive`: precursors enter from vessels; scheduled cells are placed;
+//! 2. `secrete`: cells (and resorbed matrix) put their factors into the fields' sources;
+//! 3. `diffuse`: every field takes one implicit step;
+//! 4. `sense`: each cell reads its receptors' signals (parallel, read-only);
+//! 5. `decide`: each cell chooses an intent (parallel, read-only);
+//! 6. `apply`: intents take effect one cell at a time in id order, so conflicts (two cells
+//!    wanting one site) go to the older cell;
+//! 7. `remodel`: osteoid mineralises; the transport geometry is refreshed on its schedule.
+
+use crate::biology::{self, Action, Context, Intent, Signals, TissueAction, molecules_per_h_to_pm_s};
+use crate::cells::{CellKind, CellStore, NewCell};
+use crate::error::EngineError;
+use crate::field::{FieldId, Fields};
+use crate::geometry::{self, GreyImage};
+use crate::lattice::{Lattice, SOLID_MATRIX};
+use crate::params::ModelParams;
+use crate::readout::{Readouts, TurnoverLog};
+use crate::rng::{Purpose, stream};
+use crate::scenario::{GeometryKind, Scenario};
+use rand::Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::time::{Duration, Instant};
+
+/// The phases of a tick, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Cells entering the tissue.
+    Arrive,
+    /// Secretion into the fields.
+    Secrete,
+    /// The field solve.
+    Diffuse,
+    /// Receptor signals.
+    Sense,
+    /// Cell decisions.
+    Decide,
+    /// Applying decisions.
+    Apply,
+    /// Matrix maturation and geometry refresh.
+    Remodel,
+}
+
+impl Phase {
+    /// Every phase, in tick order.
+    pub const ALL: [Phase; 7] =
+        [Phase::Arrive, Phase::Secrete, Phase::Diffuse, Phase::Sense, Phase::Decide, Phase::Apply, Phase::Remodel];
+
+    /// Name in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Arrive => "arrive",
+            Phase::Secrete => "secrete",
+            Phase::Diffuse => "diffuse",
+            Phase::Sense => "sense",
+            Phase::Decide => "decide",
+            Phase::Apply => "apply",
+            Phase::Remodel => "remodel",
+        }
+    }
+}
+
+/// Wall time spent in each phase so far.
+#[derive(Clone, Debug, Default)]
+pub struct PhaseTimings {
+    spent: [Duration; Phase::ALL.len()],
+}
+
+impl PhaseTimings {
+    /// Time spent in `phase`.
+    pub fn get(&self, phase: Phase) -> Duration {
+        self.spent[phase as usize]
+    }
+
+    /// Time spent in all phases.
+    pub fn total(&self) -> Duration {
+        self.spent.iter().sum()
+    }
+}
+
+/// A running simulation.
+#[derive(Clone, Debug)]
+pub struct Sim {
+    scenario: Scenario,
+    params: ModelParams,
+    lattice: Lattice,
+    cells: CellStore,
+    fields: Fields,
+    /// Ticks done.
+    tick: u64,
+    dt_h: f64,
+    /// Relative diffusivity of each site as the fields last saw it.
+    permeability: Vec<f64>,
+    /// Sites whose osteoid is mineralising, and a flag per site to keep the list unique.
+    mineralising: Vec<u32>,
+    is_mineralising: Vec<bool>,
+    /// TGF-β released by resorption in the last apply, molecules per site, secreted next.
+    released_tgfb: Vec<(u32, f64)>,
+    /// Bone resorbed and formed, for the turnover markers.
+    turnover: TurnoverLog,
+    initial_bone_mass: f64,
+    signals: Vec<Signals>,
+    intents: Vec<Intent>,
+    order: Vec<u32>,
+    dead: Vec<bool>,
+    vessels: Vec<u32>,
+    timings: PhaseTimings,
+}
+
+impl Sim {
+    /// Sets up `scenario`. `image` is the decoded slice when the geometry is an image.
+    pub fn new(scenario: &Scenario, image: Option<&GreyImage>) -> Result<Sim, EngineError> {
+        scenario.validate()?;
+        let params = ModelParams::with_overrides(&scenario.parameters)?;
+        if let Some(problem) = params.osteoclast.inconsistency() {
+            return Err(EngineError::Inconsistent(problem));
+        }
+        let d = &scenario.domain;
+        let mut lattice = Lattice::new(d.width, d.height, d.site_um);
+        match d.geometry_kind() {
+            Some(GeometryKind::Trabecular) => geometry::trabecular(&mut lattice, d.bone_fraction, scenario.seed),
+            Some(GeometryKind::Cortical) => geometry::cortical(&mut lattice, d.bone_fraction, scenario.seed),
+            Some(GeometryKind::Image(path)) => {
+                let image = image.ok_or_else(|| EngineError::MissingImage(path.clone()))?;
+                geometry::from_image(&mut lattice, image);
+            }
+            None => unreachable!("validated"),
+        }
+        geometry::place_vessels(&mut lattice, scenario.seed);
+        lattice.mark_initial();
+        let n = lattice.len();
+        let mut permeability = Vec::new();
+        lattice.permeability_into(params.bone.permeability, &mut permeability);
+        let dt_h = scenario.time.tick_hours;
+        let mut sim = Sim {
+            scenario: scenario.clone(),
+            fields: Fields::new(d.width, d.height, &params.solver),
+            params,
+            cells: CellStore::new(n),
+            tick: 0,
+            dt_h,
+            permeability,
+            mineralising: Vec::new(),
+            is_mineralising: vec![false; n],
+            released_tgfb: Vec::new(),
+            turnover: TurnoverLog::new((24.0 / dt_h).round().max(1.0) as usize),
+            initial_bone_mass: lattice.total_bone_mass(),
+            signals: Vec::new(),
+            intents: Vec::new(),
+            order: Vec::new(),
+            dead: Vec::new(),
+            vessels: (0..n).filter(|&s| lattice.vessel[s]).map(|s| s as u32).collect(),
+            lattice,
+            timings: PhaseTimings::default(),
+        };
+        sim.place_initial_cells();
+        Ok(sim)
+    }
+
+    /// Advances the simulation by one tick.
+    pub fn step(&mut self) {
+        self.timed(Phase::Arrive, Sim::arrive);
+        // NOTE: secretion reads the cells as the last tick left them, and the fields are
+        // solved before anyone senses them, so every cell acts on fields that already
+        // include this tick's secretion.
+        self.timed(Phase::Secrete, Sim::secrete);
+        self.timed(Phase::Diffuse, Sim::diffuse);
+        self.timed(Phase::Sense, Sim::sense);
+        self.timed(Phase::Decide, Sim::decide);
+        self.timed(Phase::Apply, Sim::apply);
+        self.timed(Phase::Remodel, Sim::remodel);
+        self.tick += 1;
+    }
+
+    fn timed(&mut self, phase: Phase, f: fn(&mut Sim)) {
+        let start = Instant::now();
+        f(self);
+        self.timings.spent[phase as usize] += start.elapsed();
+    }
+
+    /// Ticks done.
+    pub fn tick(&self) -> u64 {
+        self.tick
+    }
+
+    /// Simulated days done.
+    pub fn day(&self) -> f64 {
+        self.tick as f64 * self.dt_h / 24.0
+    }
+
+    /// Ticks the scenario runs for.
+    pub fn total_ticks(&self) -> u64 {
+        self.scenario.ticks()
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The parameters in force.
+    pub fn params(&self) -> &ModelParams {
+        &self.params
+    }
+
+    /// The tissue.
+    pub fn lattice(&self) -> &Lattice {
+        &self.lattice
+    }
+
+    /// The cells.
+    pub fn cells(&self) -> &CellStore {
+        &self.cells
+    }
+
+    /// The fields.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// Wall time spent in each phase.
+    pub fn timings(&self) -> &PhaseTimings {
+        &self.timings
+    }
+
+    /// The readouts of the current state.
+    pub fn readouts(&self) -> Readouts {
+        Readouts::measure(self.day(), &self.lattice, &self.cells, &self.fields, &self.turnover, self.initial_bone_mass)
+    }
+
+    /// The ticks per day.
+    fn ticks_per_day(&self) -> f64 {
+        24.0 / self.dt_h
+    }
+
+    /// Cells present at the start: osteocytes in bone, stroma in marrow, and the precursors
+    /// that arrivals and lifespan would keep in circulation.
+    fn place_initial_cells(&mut self) {
+        let p = &self.params;
+        let seed = self.scenario.seed;
+        let marrow_sites = (0..self.lattice.len()).filter(|&s| self.lattice.is_open(s)).count().max(1);
+        let precursor_density = p.osteoclast.precursor_arrival_per_vessel_day
+            * p.osteoclast.precursor_lifespan_days
+            * self.vessels.len() as f64
+            / marrow_sites as f64;
+        for site in 0..self.lattice.len() {
+            let mut rng = stream(seed, 0, site as u64, Purpose::Placement);
+            let draw: f64 = rng.random();
+            let kind = if self.lattice.is_solid(site) {
+                (draw < p.osteocyte.density).then_some(CellKind::Osteocyte)
+            } else if self.lattice.is_open(site) {
+                if draw < p.stroma.density {
+                    Some(CellKind::Stroma)
+                } else if draw < p.stroma.density + precursor_density {
+                    Some(CellKind::Precursor)
+                } else {
+                    None
+                }
+            } else {
+                None
+            };
+            if let Some(kind) = kind {
+                self.cells.add(NewCell::new(kind, site, 0));
+            }
+        }
+    }
+
+    /// Phase 1: precursors from vessels, and scheduled bursts.
+    fn arrive(&mut self) {
+        let rate = self.params.osteoclast.precursor_arrival_per_vessel_day;
+        let chance = 1.0 - (-rate * self.dt_h / 24.0).exp();
+        let seed = self.scenario.seed;
+        for i in 0..self.vessels.len() {
+            let vessel = self.vessels[i] as usize;
+            let mut rng = stream(seed, self.tick, vessel as u64, Purpose::Arrival);
+            if rng.random::<f64>() < chance {
+                let free: Vec<usize> =
+                    self.lattice.neighbours(vessel).filter(|&s| self.lattice.is_open(s) && self.cells.is_free(s)).collect();
+                if !free.is_empty() {
+                    let site = free[rng.random_range(0..free.len())];
+                    self.cells.add(NewCell::new(CellKind::Precursor, site, self.tick));
+                }
+            }
+        }
+        let bursts: Vec<_> = self
+            .scenario
+            .precursor_burst
+            .iter()
+            .filter(|b| (b.day * self.ticks_per_day()).round() as u64 == self.tick)
+            .cloned()
+            .collect();
+        for burst in bursts {
+            self.place_burst(&burst);
+        }
+    }
+
+    /// Places a burst of committed pre-osteoclasts on the free bone-surface sites nearest
+    /// its centre.
+    fn place_burst(&mut self, burst: &crate::scenario::PrecursorBurst) {
+        let l = &self.lattice;
+        let um = l.site_um;
+        let cx = if burst.x_um >= 0.0 { burst.x_um / um } else { l.width as f64 / 2.0 };
+        let cy = if burst.y_um >= 0.0 { burst.y_um / um } else { l.height as f64 / 2.0 };
+        let mut candidates: Vec<(f64, usize)> = (0..l.len())
+            .filter(|&s| l.is_surface(s) && self.cells.is_free(s))
+            .map(|s| {
+                let (x, y) = l.xy(s);
+                ((x as f64 + 0.5 - cx).powi(2) + (y as f64 + 0.5 - cy).powi(2), s)
+            })
+            .collect();
+        candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for &(_, site) in candidates.iter().take(burst.count as usize) {
+            self.cells.add(NewCell::new(CellKind::PreOsteoclast, site, self.tick));
+        }
+    }
+
+    /// Phase 2: what every cell secretes, and what resorbed matrix releases.
+    fn secrete(&mut self) {
+        let um = self.lattice.site_um;
+        let rate = |molecules_per_h: f64| molecules_per_h_to_pm_s(molecules_per_h, um);
+        let ctx = Context {
+            lattice: &self.lattice,
+            fields: &self.fields,
+            cells: &self.cells,
+            params: &self.params,
+            tick: self.tick,
+            dt_h: self.dt_h,
+            seed: self.scenario.seed,
+        };
+        let p = &self.params;
+        let mut sources: Vec<(FieldId, usize, f64)> = Vec::new();
+        for slot in 0..self.cells.len() {
+            let site = self.cells.site[slot] as usize;
+            match self.cells.kind[slot] {
+                CellKind::Osteocyte => {
+                    sources.push((FieldId::Rankl, site, rate(biology::osteocyte::rankl_molecules_per_h(slot, &ctx))));
+                }
+                CellKind::Osteoblast => {
+                    sources.push((FieldId::Opg, site, rate(p.osteoblast.opg_molecules_per_h)));
+                    sources.push((FieldId::Mcsf, site, rate(p.osteoblast.mcsf_molecules_per_h)));
+                    sources.push((FieldId::Rankl, site, rate(p.osteoblast.rankl_molecules_per_h)));
+                }
+                CellKind::Stroma => {
+                    sources.push((FieldId::Opg, site, rate(p.stroma.opg_molecules_per_h)));
+                    sources.push((FieldId::Mcsf, site, rate(p.stroma.mcsf_molecules_per_h)));
+                    sources.push((FieldId::Rankl, site, rate(p.stroma.rankl_molecules_per_h)));
+                }
+                _ => {}
+            }
+        }
+        // Released TGF-β: the molecules freed during the last tick, spread over this one.
+        let per_s = 1.0 / (self.dt_h * 3600.0);
+        for &(site, molecules) in &self.released_tgfb {
+            sources.push((FieldId::Tgfb, site as usize, rate(molecules * 3600.0 * per_s)));
+        }
+        self.released_tgfb.clear();
+        for (field, site, r) in sources {
+            self.fields.add_source(field, site, r);
+        }
+    }
+
+    /// Phase 3: every field takes one implicit step.
+    fn diffuse(&mut self) {
+        let params = &self.params;
+        let transport = |f: FieldId| match f {
+            FieldId::Rankl => params.rankl,
+            FieldId::Opg => params.opg,
+            FieldId::Mcsf => params.mcsf,
+            FieldId::Tgfb => params.tgfb,
+        };
+        self.fields.step(self.dt_h * 3600.0, self.lattice.site_um, &self.permeability, &transport);
+    }
+
+    /// Phase 4: receptor signals of every cell.
+    fn sense(&mut self) {
+        let (fields, params, sites) = (&self.fields, &self.params, &self.cells.site);
+        sites.par_iter().map(|&s| biology::sense(s as usize, fields, params)).collect_into_vec(&mut self.signals);
+    }
+
+    /// Phase 5: every cell's intent.
+    fn decide(&mut self) {
+        let ctx = Context {
+            lattice: &self.lattice,
+            fields: &self.fields,
+            cells: &self.cells,
+            params: &self.params,
+            tick: self.tick,
+            dt_h: self.dt_h,
+            seed: self.scenario.seed,
+        };
+        let signals = &self.signals;
+        (0..self.cells.len())
+            .into_par_iter()
+            .map(|slot| biology::decide(slot, &signals[slot], &ctx))
+            .collect_into_vec(&mut self.intents);
+    }
+
+    /// Phase 6: intents take effect in id order; the dead are removed at the end.
+    fn apply(&mut self) {
+        let n = self.cells.len();
+        self.order.clear();
+        self.order.extend(0..n as u32);
+        let ids = &self.cells.id;
+        self.order.sort_unstable_by_key(|&s| ids[s as usize]);
+        self.dead.clear();
+        self.dead.resize(n, false);
+        for k in 0..n {
+            let slot = self.order[k] as usize;
+            if self.dead[slot] {
+                continue;
+            }
+            let intent = self.intents[slot];
+            self.apply_tissue(slot, intent.tissue);
+            self.apply_action(slot, intent.action);
+        }
+        let mut gone: Vec<usize> = (0..n).filter(|&s| self.dead[s]).collect();
+        gone.sort_unstable_by(|a, b| b.cmp(a));
+        for slot in gone {
+            self.cells.remove(slot);
+        }
+    }
+
+    fn apply_action(&mut self, slot: usize, action: Action) {
+        let tick = self.tick;
+        match action {
+            Action::Stay => {}
+            Action::Move { to } => {
+                let to = to as usize;
+                if self.lattice.is_open(to) && self.cells.is_free(to) {
+                    self.cells.move_to(slot, to);
+                }
+            }
+            Action::Die => {
+                self.dead[slot] = true;
+                if self.cells.kind[slot] == CellKind::Osteocyte {
+                    self.alarm_neighbours(self.cells.site[slot] as usize);
+                }
+            }
+            Action::Divide { to, daughter } => {
+                let to = to as usize;
+                if self.lattice.is_open(to) && self.cells.is_free(to) {
+                    let parent = self.cells.kind[slot];
+                    let divisions_left = match parent {
+                        CellKind::PreOsteoblast => {
+                            self.cells.divisions_left[slot] -= 1;
+                            self.cells.divisions_left[slot]
+                        }
+                        _ => self.params.osteoblast.preosteoblast_divisions as u8,
+                    };
+                    if parent == CellKind::Stroma {
+                        let rest = (self.params.stroma.refractory_hours / self.dt_h).round() as u64;
+                        self.cells.until_tick[slot] = tick + rest;
+                    }
+                    let mut cell = NewCell::new(daughter, to, tick);
+                    cell.divisions_left = divisions_left;
+                    self.cells.add(cell);
+                }
+            }
+            Action::Become { kind } => self.cells.change_kind(slot, kind, tick),
+            Action::BecomeAt { kind, to } => {
+                self.cells.change_kind(slot, kind, tick);
+                let to = to as usize;
+                if !kind.takes_site() || self.cells.is_free(to) {
+                    self.cells.move_to(slot, to);
+                }
+            }
+            Action::Fuse { with } => self.fuse(slot, with as usize),
+        }
+    }
+
+    /// The pre-osteoclast in `slot` joins the lineage cell on site `with`, if it is still
+    /// there: an osteoclast gains its nucleus; two pre-osteoclasts make an osteoclast.
+    fn fuse(&mut self, slot: usize, with: usize) {
+        let Some(partner) = self.cells.occupant(with) else { return };
+        if partner == slot || self.dead[partner] {
+            return;
+        }
+        let max = self.params.osteoclast.max_nuclei as u16;
+        let nuclei = self.cells.nuclei[slot];
+        match self.cells.kind[partner] {
+            CellKind::Osteoclast if self.cells.nuclei[partner] + nuclei <= max => {}
+            CellKind::PreOsteoclast => self.cells.change_kind(partner, CellKind::Osteoclast, self.tick),
+            _ => return,
+        }
+        self.cells.nuclei[partner] += nuclei;
+        self.dead[slot] = true;
+    }
+
+    /// A dying osteocyte makes the osteocytes around it raise RANKL for a while.
+    fn alarm_neighbours(&mut self, site: usize) {
+        let p = &self.params.osteocyte;
+        let radius = (p.alarm_radius_um / self.lattice.site_um).round() as i64;
+        let until = self.tick + (p.alarm_days * self.ticks_per_day()).round() as u64;
+        let (x0, y0) = self.lattice.xy(site);
+        let (w, h) = (self.lattice.width as i64, self.lattice.height as i64);
+        for dy in -radius..=radius {
+            for dx in -radius..=radius {
+                let (x, y) = (x0 as i64 + dx, y0 as i64 + dy);
+                if dx * dx + dy * dy > radius * radius || x < 0 || y < 0 || x >= w || y >= h {
+                    continue;
+                }
+                let s = (y * w + x) as usize;
+                if let Some(other) = self.cells.occupant(s) {
+                    if self.cells.kind[other] == CellKind::Osteocyte && !self.dead[other] {
+                        self.cells.until_tick[other] = self.cells.until_tick[other].max(until);
+                    }
+                }
+            }
+        }
+    }
+
+    fn apply_tissue(&mut self, slot: usize, action: TissueAction) {
+        match action {
+            TissueAction::None => {}
+            TissueAction::Resorb { site, amount } => self.resorb(slot, site as usize, amount),
+            TissueAction::Deposit { amount, woven } => self.deposit(self.cells.site[slot] as usize, amount, woven),
+        }
+    }
+
+    /// An osteoclast removes matrix from `site`, freeing the TGF-β stored in it. A site that
+    /// is no longer solid is cleared entirely and becomes part of the resorption cavity; an
+    /// osteocyte inside dies with it.
+    fn resorb(&mut self, slot: usize, site: usize, amount: f32) {
+        let l = &mut self.lattice;
+        if !l.is_solid(site) {
+            return;
+        }
+        let mut removed = amount.min(l.matrix[site]);
+        l.matrix[site] -= removed;
+        if l.matrix[site] < SOLID_MATRIX {
+            removed += l.matrix[site];
+            l.matrix[site] = 0.0;
+            l.eroded[site] = true;
+            l.woven[site] = false;
+            if let Some(osteocyte) = self.cells.occupant(site) {
+                if self.cells.kind[osteocyte] == CellKind::Osteocyte {
+                    self.dead[osteocyte] = true;
+                }
+            }
+        }
+        let mass = removed as f64 * l.mineral[site] as f64;
+        if l.matrix[site] == 0.0 {
+            l.mineral[site] = 0.0;
+        }
+        self.turnover.record_resorbed(mass);
+        let molecules = mass * self.params.bone.tgfb_molecules_per_site;
+        self.released_tgfb.push((self.cells.site[slot], molecules));
+    }
+
+    /// An osteoblast lays down osteoid on its own site. A full site leaves the cavity.
+    fn deposit(&mut self, site: usize, amount: f32, woven: bool) {
+        let l = &mut self.lattice;
+        let before = l.matrix[site];
+        let after = (before + amount).min(1.0);
+        if after <= before {
+            return;
+        }
+        // New matrix is unmineralised: the site's degree of mineralisation is diluted.
+        l.mineral[site] = if after > 0.0 { l.mineral[site] * before / after } else { 0.0 };
+        l.matrix[site] = after;
+        l.woven[site] |= woven;
+        if after >= 1.0 {
+            l.eroded[site] = false;
+        }
+        self.turnover.record_formed((after - before) as f64);
+        if !self.is_mineralising[site] {
+            self.is_mineralising[site] = true;
+            self.mineralising.push(site as u32);
+        }
+    }
+
+    /// Phase 7: osteoid mineralises; the fields see the new geometry on schedule.
+    fn remodel(&mut self) {
+        let step = (self.dt_h / 24.0 / self.params.bone.mineralisation_days) as f32;
+        let l = &mut self.lattice;
+        let flags = &mut self.is_mineralising;
+        self.mineralising.retain(|&s| {
+            let s = s as usize;
+            l.mineral[s] = (l.mineral[s] + step).min(1.0);
+            let done = l.mineral[s] >= 1.0 && l.matrix[s] >= 1.0 || l.matrix[s] == 0.0;
+            if done {
+                flags[s] = false;
+            }
+            !done
+        });
+        self.turnover.end_tick();
+        let every = (self.params.bone.transport_refresh_hours / self.dt_h).round().max(1.0) as u64;
+        if (self.tick + 1) % every == 0 {
+            self.lattice.permeability_into(self.params.bone.permeability, &mut self.permeability);
+        }
+    }
+}
