@@ -88,6 +88,9 @@ pub struct CellStore {
     /// Tick until which the cell is in a special state (osteocyte RANKL alarm; stromal
     /// division refractory period).
     pub until_tick: Vec<u64>,
+    /// A site the cell acts on besides its own (an osteocyte's outlet on the bone surface,
+    /// where its dendrites present RANKL); its own site if none.
+    pub outlet: Vec<u32>,
     next_id: u64,
     /// Slot of the cell on each site, or FREE.
     occupant: Vec<u32>,
@@ -160,6 +163,7 @@ impl CellStore {
         self.nuclei.push(cell.nuclei);
         self.divisions_left.push(cell.divisions_left);
         self.until_tick.push(0);
+        self.outlet.push(cell.site as u32);
         id
     }
 
@@ -179,6 +183,7 @@ impl CellStore {
         self.nuclei.swap_remove(slot);
         self.divisions_left.swap_remove(slot);
         self.until_tick.swap_remove(slot);
+        self.outlet.swap_remove(slot);
     }
 
     /// Moves the cell in `slot` to the free site `to`.

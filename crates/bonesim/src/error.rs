@@ -22,7 +22,9 @@ impl std::fmt::Display for EngineError {
         match self {
             EngineError::Scenario(e) => write!(f, "{e}"),
             EngineError::Param(e) => write!(f, "{e}"),
-            EngineError::MissingImage(path) => write!(f, "domain.geometry: the image \"{path}\" was not loaded"),
+            EngineError::MissingImage(path) => {
+                write!(f, "domain.geometry: the image \"{path}\" was not loaded")
+            }
             EngineError::Inconsistent(why) => write!(f, "{why}"),
         }
     }

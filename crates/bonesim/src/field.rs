@@ -8,6 +8,11 @@ use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SolveStats, 
 use crate::params::{ParamInfo, parameter_group};
 use serde::Serialize;
 
+/// Concentrations below this are nothing to any receptor in the model (every half-occupancy
+/// constant is far above it): a solve need not resolve them, and a field with no source that
+/// has decayed below it everywhere is set to zero and left alone.
+pub const NEGLIGIBLE_PM: f64 = 1e-6;
+
 /// The diffusing species.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -138,11 +143,20 @@ impl FieldTransport {
 parameter_group! {
     /// The field solver.
     pub struct SolverParams {
-        /// Relative residual at which a field's solve stops (largest residual over largest
-        /// right-hand side). Numerical, not biological.
-        tolerance: 1e-4, range 1e-12 => 1e-2;
-        /// Most multigrid cycles per field per tick. Numerical, not biological.
+        /// A field's solve stops when a multigrid cycle changes no value by more than this
+        /// share of the field's largest value. 1 % of a field's peak is far below every
+        /// half-occupancy constant in the model, and what is left over is carried into the
+        /// next step, not lost. Numerical, not biological.
+        tolerance: 1e-2, range 1e-12 => 1e-1;
+        /// Most multigrid cycles per field step. Numerical, not biological.
         max_cycles: 20.0, range 1.0 => 200.0;
+        /// Hours between two steps of a field (a named schedule). Each field takes one
+        /// implicit step of this length with the sources averaged over it, the fields taking
+        /// turns tick by tick; cells act every tick. The step's fixed point is the exact
+        /// steady state and it is stable for any length, so a longer step only slows how a
+        /// field relaxes: RANKL, M-CSF and active TGF-β settle within an hour or two anyway,
+        /// OPG (half-life 2 days) barely notices. Set it to the tick to solve every tick.
+        field_step_hours: 4.0, range 0.0 => 48.0;
     }
 }
 
@@ -152,11 +166,27 @@ pub struct Fields {
     width: usize,
     height: usize,
     values: Vec<Vec<f64>>,
+    /// Sources summed over the ticks since the field's last step, pM/s per tick.
     sources: Vec<Vec<f64>>,
-    /// Sites with a non-zero source this tick, per field, so clearing is cheap.
+    /// Sites with a non-zero source, per field, so clearing is cheap.
     touched: Vec<Vec<u32>>,
+    /// Ticks of sources gathered since each field's last step.
+    gathered_ticks: Vec<u32>,
+    /// What each field's last step used: its sources (site, pM/s), step and geometry.
+    last_inputs: Vec<StepInputs>,
     solver: DiffusionSolver,
     last_stats: Vec<SolveStats>,
+    tolerance: f64,
+}
+
+/// What a field's step depended on, to tell when a field can be left as it is.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct StepInputs {
+    sources: Vec<(u32, f64)>,
+    dt_s: f64,
+    geometry: u64,
+    /// The step changed the field by less than the tolerance.
+    stationary: bool,
 }
 
 impl Fields {
@@ -164,15 +194,22 @@ impl Fields {
     pub fn new(width: usize, height: usize, solver: &SolverParams) -> Self {
         let n = width * height;
         let count = FieldId::ALL.len();
-        let settings = SolverSettings { tolerance: solver.tolerance, max_cycles: solver.max_cycles as u32 };
+        let settings = SolverSettings {
+            tolerance: solver.tolerance,
+            max_cycles: solver.max_cycles as u32,
+            absolute_tolerance: NEGLIGIBLE_PM,
+        };
         Fields {
             width,
             height,
             values: vec![vec![0.0; n]; count],
             sources: vec![vec![0.0; n]; count],
             touched: vec![Vec::new(); count],
+            gathered_ticks: vec![0; count],
+            last_inputs: vec![StepInputs::default(); count],
             solver: DiffusionSolver::new(width, height, settings),
             last_stats: vec![SolveStats::default(); count],
+            tolerance: solver.tolerance,
         }
     }
 
@@ -208,33 +245,97 @@ impl Fields {
         self.last_stats[field.index()]
     }
 
-    /// Advances every field by `dt_s` with this tick's sources, then clears the sources.
-    /// A field that is zero everywhere and has no source is skipped: it stays zero.
-    pub fn step(&mut self, dt_s: f64, site_um: f64, permeability: &[f64], transport: &dyn Fn(FieldId) -> FieldTransport) {
+    /// Ends a tick: every field whose turn it is takes one step covering the ticks gathered
+    /// since its last, with their averaged sources. `every` is the number of ticks between
+    /// steps of a field; field `i` steps when `(tick + i) % every == 0`. `geometry` changes
+    /// whenever `permeability` does.
+    #[allow(clippy::too_many_arguments, reason = "the tick's transport inputs, spelled out")]
+    pub fn end_tick(
+        &mut self,
+        tick: u64,
+        every: u64,
+        tick_s: f64,
+        site_um: f64,
+        permeability: &[f64],
+        geometry: u64,
+        transport: &dyn Fn(FieldId) -> FieldTransport,
+    ) {
         for field in FieldId::ALL {
             let f = field.index();
-            let idle = self.touched[f].is_empty() && self.values[f].iter().all(|&v| v == 0.0);
-            if idle {
-                self.last_stats[f] = SolveStats { converged: true, ..Default::default() };
+            self.gathered_ticks[f] += 1;
+            if (tick + f as u64) % every.max(1) != 0 {
                 continue;
             }
-            let t = transport(field);
-            let problem = DiffusionProblem {
-                diffusion_um2_s: t.diffusion_um2_s,
-                decay_per_s: t.decay_per_s(),
-                site_um,
-                dt_s,
-                permeability,
-                sink_per_s: None,
-                source_per_s: Some(&self.sources[f]),
-                boundary: field.boundary(),
-            };
-            self.last_stats[f] = self.solver.step(f, &mut self.values[f], &problem);
-            for &site in &self.touched[f] {
-                self.sources[f][site as usize] = 0.0;
+            let ticks = self.gathered_ticks[f] as f64;
+            if ticks > 1.0 {
+                for &site in &self.touched[f] {
+                    self.sources[f][site as usize] /= ticks;
+                }
             }
-            self.touched[f].clear();
+            self.step_one(field, ticks * tick_s, site_um, permeability, geometry, &transport(field));
+            self.clear_sources_of(f);
         }
+    }
+
+    /// Brings every field to the steady state of the current sources (one implicit step 50
+    /// half-lives long lands on it: the scheme's fixed point is the exact steady state), then
+    /// clears the sources. Used to start a run from a settled tissue.
+    pub fn settle(&mut self, site_um: f64, permeability: &[f64], transport: &dyn Fn(FieldId) -> FieldTransport) {
+        for field in FieldId::ALL {
+            let long = 50.0 * transport(field).half_life_h * 3600.0;
+            self.step_one(field, long, site_um, permeability, u64::MAX, &transport(field));
+            self.clear_sources_of(field.index());
+        }
+    }
+
+    /// One step of one field. A field is left as it is when its sources, step and geometry
+    /// are those of its last step and that step barely changed it (it is at its steady
+    /// state), or when it is zero with no source.
+    fn step_one(
+        &mut self,
+        field: FieldId,
+        dt_s: f64,
+        site_um: f64,
+        permeability: &[f64],
+        geometry: u64,
+        t: &FieldTransport,
+    ) {
+        let f = field.index();
+        let mut sources: Vec<(u32, f64)> = self.touched[f].iter().map(|&s| (s, self.sources[f][s as usize])).collect();
+        sources.sort_unstable_by_key(|&(s, _)| s);
+        let inputs = StepInputs { sources, dt_s, geometry, stationary: true };
+        let gone = inputs.sources.is_empty() && self.values[f].iter().all(|&v| v < NEGLIGIBLE_PM);
+        if gone {
+            self.values[f].iter_mut().for_each(|v| *v = 0.0);
+        }
+        if gone || inputs == self.last_inputs[f] {
+            self.last_stats[f] = SolveStats { converged: true, ..Default::default() };
+            return;
+        }
+        let problem = DiffusionProblem {
+            diffusion_um2_s: t.diffusion_um2_s,
+            decay_per_s: t.decay_per_s(),
+            site_um,
+            dt_s,
+            permeability,
+            sink_per_s: None,
+            source_per_s: Some(&self.sources[f]),
+            boundary: field.boundary(),
+        };
+        let stats = self.solver.step(f, &mut self.values[f], &problem);
+        if std::env::var_os("TRACE_FIELDS").is_some() {
+            eprintln!("{} {} {:.2e} {:.2e}", field.name(), stats.cycles, stats.relative_change, stats.step_change);
+        }
+        self.last_stats[f] = stats;
+        self.last_inputs[f] = StepInputs { stationary: stats.step_change <= self.tolerance, ..inputs };
+    }
+
+    fn clear_sources_of(&mut self, f: usize) {
+        for &site in &self.touched[f] {
+            self.sources[f][site as usize] = 0.0;
+        }
+        self.touched[f].clear();
+        self.gathered_ticks[f] = 0;
     }
 
     /// Lattice width and height.

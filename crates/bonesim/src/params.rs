@@ -174,6 +174,17 @@ model_params! {
 }
 
 impl ModelParams {
+    /// How `field` moves and decays.
+    pub fn transport(&self, field: crate::field::FieldId) -> FieldTransport {
+        use crate::field::FieldId;
+        match field {
+            FieldId::Rankl => self.rankl,
+            FieldId::Opg => self.opg,
+            FieldId::Mcsf => self.mcsf,
+            FieldId::Tgfb => self.tgfb,
+        }
+    }
+
     /// Every parameter's description, in declaration order.
     pub fn catalogue() -> Vec<ParamInfo> {
         let mut list = Vec::new();
@@ -234,9 +245,11 @@ impl ModelParams {
         for p in Self::catalogue() {
             if p.group != group {
                 group = p.group;
-                out.push_str(&format!("\n## {group}\n\n| name | default | allowed | meaning and source |\n|---|---|---|---|\n"));
+                out.push_str(&format!(
+                    "\n## {group}\n\n| name | default | allowed | meaning and source |\n|---|---|---|---|\n"
+                ));
             }
-            let doc = p.doc.trim().replace('\n', " ");
+            let doc = p.doc.split_whitespace().collect::<Vec<_>>().join(" ");
             out.push_str(&format!("| `{}` | {} | {} – {} | {} |\n", p.dotted(), p.default, p.min, p.max, doc));
         }
         out

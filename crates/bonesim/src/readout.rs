@@ -143,9 +143,12 @@ impl Readouts {
         }
         let counts = cells.counts();
         let count = |k: CellKind| counts[k as usize];
-        let nuclei = (0..cells.len()).filter(|&s| cells.kind[s] == CellKind::Osteoclast).map(|s| cells.nuclei[s] as usize).sum();
+        let nuclei =
+            (0..cells.len()).filter(|&s| cells.kind[s] == CellKind::Osteoclast).map(|s| cells.nuclei[s] as usize).sum();
         let (resorbed_day, formed_day) = turnover.last_day();
-        let per_year_pct = |x: f64| if initial_bone_mass > 0.0 { x * 365.25 / initial_bone_mass * 100.0 } else { 0.0 };
+        let per_year_pct = |x: f64| {
+            if initial_bone_mass > 0.0 { x * 365.25 / initial_bone_mass * 100.0 } else { 0.0 }
+        };
         Readouts {
             day,
             bv_tv: mass / n,

@@ -33,6 +33,8 @@ pub struct Scenario {
     pub therapy: Vec<TherapySchedule>,
     /// Bursts of osteoclast precursors placed by hand (to start a remodeling event).
     pub precursor_burst: Vec<PrecursorBurst>,
+    /// Microdamage: osteocytes killed at a spot, which targets remodeling there.
+    pub microdamage: Vec<Microdamage>,
     /// What the run writes besides the contract outputs.
     pub output: OutputSettings,
     /// Model parameters by dotted name, e.g. `"osteoclast.lifespan_days" = 14.0`.
@@ -52,6 +54,7 @@ impl Default for Scenario {
             inflammation: Vec::new(),
             therapy: Vec::new(),
             precursor_burst: Vec::new(),
+            microdamage: Vec::new(),
             output: OutputSettings::default(),
             parameters: BTreeMap::new(),
         }
@@ -94,13 +97,7 @@ pub struct DomainSettings {
 
 impl Default for DomainSettings {
     fn default() -> Self {
-        DomainSettings {
-            width: 400,
-            height: 400,
-            site_um: 10.0,
-            geometry: "trabecular".into(),
-            bone_fraction: 0.20,
-        }
+        DomainSettings { width: 400, height: 400, site_um: 10.0, geometry: "trabecular".into(), bone_fraction: 0.20 }
     }
 }
 
@@ -285,6 +282,27 @@ impl Default for PrecursorBurst {
     }
 }
 
+/// `[[microdamage]]`: a microcrack kills the osteocytes around a spot; their dying calls a
+/// remodeling event there (Verborgt et al. 2000, J Bone Miner Res 15:60).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Microdamage {
+    /// Day of the damage.
+    pub day: f64,
+    /// Centre, µm from the left edge; negative means the domain's centre.
+    pub x_um: f64,
+    /// Centre, µm from the top edge; negative means the domain's centre.
+    pub y_um: f64,
+    /// Radius within which osteocytes die, µm.
+    pub radius_um: f64,
+}
+
+impl Default for Microdamage {
+    fn default() -> Self {
+        Microdamage { day: 0.0, x_um: -1.0, y_um: -1.0, radius_um: 60.0 }
+    }
+}
+
 /// `[output]`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -325,7 +343,10 @@ fn check_range(key: &str, value: f64, min: f64, max: f64, unit: &str) -> Result<
     if value.is_finite() && (min..=max).contains(&value) {
         Ok(())
     } else {
-        Err(ScenarioError { key: key.into(), message: format!("{value} is out of range: allowed {min} to {max}{unit}") })
+        Err(ScenarioError {
+            key: key.into(),
+            message: format!("{value} is out of range: allowed {min} to {max}{unit}"),
+        })
     }
 }
 
@@ -377,12 +398,26 @@ impl Scenario {
                 check_range(&format!("precursor_burst[{i}].y_um"), b.y_um, 0.0, hu, " µm (inside the domain)")?;
             }
         }
+        for (i, m) in self.microdamage.iter().enumerate() {
+            check_range(&format!("microdamage[{i}].day"), m.day, 0.0, 36_500.0, " days")?;
+            check_range(&format!("microdamage[{i}].radius_um"), m.radius_um, 0.0, 10_000.0, " µm")?;
+            let (wu, hu) = (d.width as f64 * d.site_um, d.height as f64 * d.site_um);
+            if m.x_um >= 0.0 {
+                check_range(&format!("microdamage[{i}].x_um"), m.x_um, 0.0, wu, " µm (inside the domain)")?;
+            }
+            if m.y_um >= 0.0 {
+                check_range(&format!("microdamage[{i}].y_um"), m.y_um, 0.0, hu, " µm (inside the domain)")?;
+            }
+        }
         check_range("output.snapshot_every_days", self.output.snapshot_every_days, 0.0, 36_500.0, " days")?;
         for (i, name) in self.output.snapshot_fields.iter().enumerate() {
             if crate::field::FieldId::from_name(name).is_none() {
                 return Err(ScenarioError {
                     key: format!("output.snapshot_fields[{i}]"),
-                    message: format!("\"{name}\" is not a field: allowed {}", crate::field::FieldId::names().join(", ")),
+                    message: format!(
+                        "\"{name}\" is not a field: allowed {}",
+                        crate::field::FieldId::names().join(", ")
+                    ),
                 });
             }
         }

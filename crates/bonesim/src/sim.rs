@@ -4,7 +4,8 @@
 //!
 //! 1. `arrive`: precursors enter from vessels; scheduled cells are placed;
 //! 2. `secrete`: cells (and resorbed matrix) put their factors into the fields' sources;
-//! 3. `diffuse`: every field takes one implicit step;
+//! 3. `diffuse`: the fields whose turn it is take one implicit step (every field steps every
+//!    `solver.field_step_hours`, in turns);
 //! 4. `sense`: each cell reads its receptors' signals (parallel, read-only);
 //! 5. `decide`: each cell chooses an intent (parallel, read-only);
 //! 6. `apply`: intents take effect one cell at a time in id order, so conflicts (two cells
@@ -94,8 +95,9 @@ pub struct Sim {
     /// Ticks done.
     tick: u64,
     dt_h: f64,
-    /// Relative diffusivity of each site as the fields last saw it.
+    /// Relative diffusivity of each site as the fields last saw it, and its version.
     permeability: Vec<f64>,
+    geometry_version: u64,
     /// Sites whose osteoid is mineralising, and a flag per site to keep the list unique.
     mineralising: Vec<u32>,
     is_mineralising: Vec<bool>,
@@ -145,6 +147,7 @@ impl Sim {
             tick: 0,
             dt_h,
             permeability,
+            geometry_version: 0,
             mineralising: Vec::new(),
             is_mineralising: vec![false; n],
             released_tgfb: Vec::new(),
@@ -159,6 +162,11 @@ impl Sim {
             timings: PhaseTimings::default(),
         };
         sim.place_initial_cells();
+        sim.find_outlets(true);
+        sim.secrete();
+        let params = &sim.params;
+        let transport = |f: FieldId| params.transport(f);
+        sim.fields.settle(sim.lattice.site_um, &sim.permeability, &transport);
         Ok(sim)
     }
 
@@ -270,6 +278,18 @@ impl Sim {
         }
     }
 
+    /// Sets the outlet of every osteocyte (`all`) or of those that have none yet.
+    fn find_outlets(&mut self, all: bool) {
+        let reach = (self.params.osteocyte.dendrite_reach_um / self.lattice.site_um).round() as usize;
+        for slot in 0..self.cells.len() {
+            if self.cells.kind[slot] == CellKind::Osteocyte && (all || self.cells.outlet[slot] == self.cells.site[slot])
+            {
+                let site = self.cells.site[slot] as usize;
+                self.cells.outlet[slot] = biology::osteocyte::outlet(site, reach, &self.lattice) as u32;
+            }
+        }
+    }
+
     /// Phase 1: precursors from vessels, and scheduled bursts.
     fn arrive(&mut self) {
         let rate = self.params.osteoclast.precursor_arrival_per_vessel_day;
@@ -279,8 +299,11 @@ impl Sim {
             let vessel = self.vessels[i] as usize;
             let mut rng = stream(seed, self.tick, vessel as u64, Purpose::Arrival);
             if rng.random::<f64>() < chance {
-                let free: Vec<usize> =
-                    self.lattice.neighbours(vessel).filter(|&s| self.lattice.is_open(s) && self.cells.is_free(s)).collect();
+                let free: Vec<usize> = self
+                    .lattice
+                    .neighbours(vessel)
+                    .filter(|&s| self.lattice.is_open(s) && self.cells.is_free(s))
+                    .collect();
                 if !free.is_empty() {
                     let site = free[rng.random_range(0..free.len())];
                     self.cells.add(NewCell::new(CellKind::Precursor, site, self.tick));
@@ -297,15 +320,66 @@ impl Sim {
         for burst in bursts {
             self.place_burst(&burst);
         }
+        let damage: Vec<_> = self
+            .scenario
+            .microdamage
+            .iter()
+            .filter(|m| (m.day * self.ticks_per_day()).round() as u64 == self.tick)
+            .cloned()
+            .collect();
+        for m in damage {
+            self.damage(&m);
+        }
+    }
+
+    /// The centre of a scheduled event, in sites (negative coordinates mean the centre).
+    fn event_centre(&self, x_um: f64, y_um: f64) -> (f64, f64) {
+        let l = &self.lattice;
+        let cx = if x_um >= 0.0 { x_um / l.site_um } else { l.width as f64 / 2.0 };
+        let cy = if y_um >= 0.0 { y_um / l.site_um } else { l.height as f64 / 2.0 };
+        (cx, cy)
+    }
+
+    /// Microdamage: the osteocytes within its radius of the bone nearest its centre die, and
+    /// their neighbours are alarmed.
+    fn damage(&mut self, m: &crate::scenario::Microdamage) {
+        let (cx, cy) = self.event_centre(m.x_um, m.y_um);
+        let l = &self.lattice;
+        let nearest_bone = (0..l.len()).filter(|&s| l.is_solid(s)).min_by(|&a, &b| {
+            let d = |s: usize| {
+                let (x, y) = l.xy(s);
+                (x as f64 + 0.5 - cx).powi(2) + (y as f64 + 0.5 - cy).powi(2)
+            };
+            d(a).total_cmp(&d(b)).then(a.cmp(&b))
+        });
+        let Some(centre) = nearest_bone else { return };
+        let (cx, cy) = (l.xy(centre).0 as f64 + 0.5, l.xy(centre).1 as f64 + 0.5);
+        let r = m.radius_um / self.lattice.site_um;
+        let victims: Vec<usize> = (0..self.cells.len())
+            .filter(|&slot| self.cells.kind[slot] == CellKind::Osteocyte)
+            .filter(|&slot| {
+                let (x, y) = self.lattice.xy(self.cells.site[slot] as usize);
+                (x as f64 + 0.5 - cx).powi(2) + (y as f64 + 0.5 - cy).powi(2) <= r * r
+            })
+            .collect();
+        self.dead.clear();
+        self.dead.resize(self.cells.len(), false);
+        for &slot in &victims {
+            self.dead[slot] = true;
+        }
+        for &slot in &victims {
+            self.alarm_neighbours(self.cells.site[slot] as usize);
+        }
+        for &slot in victims.iter().rev() {
+            self.cells.remove(slot);
+        }
     }
 
     /// Places a burst of committed pre-osteoclasts on the free bone-surface sites nearest
     /// its centre.
     fn place_burst(&mut self, burst: &crate::scenario::PrecursorBurst) {
+        let (cx, cy) = self.event_centre(burst.x_um, burst.y_um);
         let l = &self.lattice;
-        let um = l.site_um;
-        let cx = if burst.x_um >= 0.0 { burst.x_um / um } else { l.width as f64 / 2.0 };
-        let cy = if burst.y_um >= 0.0 { burst.y_um / um } else { l.height as f64 / 2.0 };
         let mut candidates: Vec<(f64, usize)> = (0..l.len())
             .filter(|&s| l.is_surface(s) && self.cells.is_free(s))
             .map(|s| {
@@ -323,22 +397,15 @@ impl Sim {
     fn secrete(&mut self) {
         let um = self.lattice.site_um;
         let rate = |molecules_per_h: f64| molecules_per_h_to_pm_s(molecules_per_h, um);
-        let ctx = Context {
-            lattice: &self.lattice,
-            fields: &self.fields,
-            cells: &self.cells,
-            params: &self.params,
-            tick: self.tick,
-            dt_h: self.dt_h,
-            seed: self.scenario.seed,
-        };
+        let ctx = self.context();
         let p = &self.params;
         let mut sources: Vec<(FieldId, usize, f64)> = Vec::new();
         for slot in 0..self.cells.len() {
             let site = self.cells.site[slot] as usize;
             match self.cells.kind[slot] {
                 CellKind::Osteocyte => {
-                    sources.push((FieldId::Rankl, site, rate(biology::osteocyte::rankl_molecules_per_h(slot, &ctx))));
+                    let outlet = self.cells.outlet[slot] as usize;
+                    sources.push((FieldId::Rankl, outlet, rate(biology::osteocyte::rankl_molecules_per_h(slot, &ctx))));
                 }
                 CellKind::Osteoblast => {
                     sources.push((FieldId::Opg, site, rate(p.osteoblast.opg_molecules_per_h)));
@@ -367,13 +434,11 @@ impl Sim {
     /// Phase 3: every field takes one implicit step.
     fn diffuse(&mut self) {
         let params = &self.params;
-        let transport = |f: FieldId| match f {
-            FieldId::Rankl => params.rankl,
-            FieldId::Opg => params.opg,
-            FieldId::Mcsf => params.mcsf,
-            FieldId::Tgfb => params.tgfb,
-        };
-        self.fields.step(self.dt_h * 3600.0, self.lattice.site_um, &self.permeability, &transport);
+        let transport = |f: FieldId| params.transport(f);
+        let every = (params.solver.field_step_hours / self.dt_h).round().max(1.0) as u64;
+        let tick_s = self.dt_h * 3600.0;
+        let (um, version) = (self.lattice.site_um, self.geometry_version);
+        self.fields.end_tick(self.tick, every, tick_s, um, &self.permeability, version, &transport);
     }
 
     /// Phase 4: receptor signals of every cell.
@@ -461,6 +526,7 @@ impl Sim {
                     self.cells.add(cell);
                 }
             }
+            Action::Become { kind: CellKind::Osteocyte } => self.become_osteocyte(slot),
             Action::Become { kind } => self.cells.change_kind(slot, kind, tick),
             Action::BecomeAt { kind, to } => {
                 self.cells.change_kind(slot, kind, tick);
@@ -476,7 +542,9 @@ impl Sim {
     /// The pre-osteoclast in `slot` joins the lineage cell on site `with`, if it is still
     /// there: an osteoclast gains its nucleus; two pre-osteoclasts make an osteoclast.
     fn fuse(&mut self, slot: usize, with: usize) {
-        let Some(partner) = self.cells.occupant(with) else { return };
+        let Some(partner) = self.cells.occupant(with) else {
+            return;
+        };
         if partner == slot || self.dead[partner] {
             return;
         }
@@ -518,7 +586,15 @@ impl Sim {
         match action {
             TissueAction::None => {}
             TissueAction::Resorb { site, amount } => self.resorb(slot, site as usize, amount),
-            TissueAction::Deposit { amount, woven } => self.deposit(self.cells.site[slot] as usize, amount, woven),
+            TissueAction::Deposit { amount, woven } => {
+                let site = self.cells.site[slot] as usize;
+                if self.deposit(site, amount, woven) {
+                    let ctx = self.context();
+                    if biology::osteoblast::embeds(slot, &ctx) {
+                        self.become_osteocyte(slot);
+                    }
+                }
+            }
         }
     }
 
@@ -553,12 +629,13 @@ impl Sim {
     }
 
     /// An osteoblast lays down osteoid on its own site. A full site leaves the cavity.
-    fn deposit(&mut self, site: usize, amount: f32, woven: bool) {
+    /// Returns whether this deposit filled the site.
+    fn deposit(&mut self, site: usize, amount: f32, woven: bool) -> bool {
         let l = &mut self.lattice;
         let before = l.matrix[site];
         let after = (before + amount).min(1.0);
         if after <= before {
-            return;
+            return false;
         }
         // New matrix is unmineralised: the site's degree of mineralisation is diluted.
         l.mineral[site] = if after > 0.0 { l.mineral[site] * before / after } else { 0.0 };
@@ -571,6 +648,28 @@ impl Sim {
         if !self.is_mineralising[site] {
             self.is_mineralising[site] = true;
             self.mineralising.push(site as u32);
+        }
+        after >= 1.0
+    }
+
+    /// The cell in `slot` becomes an osteocyte where it is, presenting RANKL at its outlet.
+    fn become_osteocyte(&mut self, slot: usize) {
+        self.cells.change_kind(slot, CellKind::Osteocyte, self.tick);
+        let reach = (self.params.osteocyte.dendrite_reach_um / self.lattice.site_um).round() as usize;
+        let site = self.cells.site[slot] as usize;
+        self.cells.outlet[slot] = biology::osteocyte::outlet(site, reach, &self.lattice) as u32;
+    }
+
+    /// The read-only view cells decide in.
+    fn context(&self) -> Context<'_> {
+        Context {
+            lattice: &self.lattice,
+            fields: &self.fields,
+            cells: &self.cells,
+            params: &self.params,
+            tick: self.tick,
+            dt_h: self.dt_h,
+            seed: self.scenario.seed,
         }
     }
 
@@ -592,6 +691,8 @@ impl Sim {
         let every = (self.params.bone.transport_refresh_hours / self.dt_h).round().max(1.0) as u64;
         if (self.tick + 1) % every == 0 {
             self.lattice.permeability_into(self.params.bone.permeability, &mut self.permeability);
+            self.geometry_version += 1;
+            self.find_outlets(false);
         }
     }
 }

@@ -166,7 +166,12 @@ impl Context<'_> {
 
     /// The free open neighbour where `value` is highest, if it beats the current site;
     /// otherwise `None`. Ties are broken by site order, so the choice is deterministic.
-    pub fn uphill_neighbour(&self, site: usize, value: impl Fn(usize) -> f64, accept: impl Fn(usize) -> bool) -> Option<usize> {
+    pub fn uphill_neighbour(
+        &self,
+        site: usize,
+        value: impl Fn(usize) -> f64,
+        accept: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
         let here = value(site);
         let mut best: Option<(f64, usize)> = None;
         for s in self.lattice.neighbours(site) {

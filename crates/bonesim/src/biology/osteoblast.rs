@@ -16,22 +16,24 @@ parameter_group! {
         /// Days for a pre-osteoblast to mature into an osteoblast once on an eroded surface.
         maturation_days: 3.0, range 0.0 => 100.0;
         /// Divisions a new pre-osteoblast can make (transit amplification).
-        preosteoblast_divisions: 2.0, range 0.0 => 10.0;
+        preosteoblast_divisions: 1.0, range 0.0 => 10.0;
         /// Divisions per day of a pre-osteoblast at full TGF-β signal (TGF-β released by
         /// resorption recruits and expands osteoprogenitors; seed, vicious-cycle section).
         division_per_day: 1.0, range 0.0 => 10.0;
         /// Mean life of a pre-osteoblast that finds no eroded surface, days.
-        preosteoblast_lifespan_days: 10.0, range 0.1 => 1000.0;
+        preosteoblast_lifespan_days: 5.0, range 0.1 => 1000.0;
         /// Days to fill one 10 µm site with osteoid: 10 µm at a mineral apposition rate of
         /// 0.5 µm/day (SCIENCE §4: 0.5–1 µm/day).
         fill_days: 20.0, range 0.1 => 1000.0;
         /// Apoptosis of an active osteoblast per day. Small: osteoblasts are active for about
         /// three months and most finish their cavity (SCIENCE §4).
         apoptosis_per_day: 0.002, range 0.0 => 10.0;
-        /// Chance that an osteoblast stays embedded in a site it has filled, becoming an
-        /// osteocyte. Tuned so that new bone has the osteocyte density of old (one per ~30
-        /// sites); it makes 5–20 % of osteoblasts osteocytes.
-        embed_share: 0.035, range 0.0 => 1.0;
+        /// Chance that an osteoblast stays embedded in a site it has just filled, becoming
+        /// an osteocyte. In steady state new bone must replace the osteocytes lost both with
+        /// resorbed bone (density d per site) and by apoptosis (rate a): with turnover T,
+        /// e = d (T + a) / T ≈ 0.033 × (0.10 + 0.04) / 0.10 ≈ 0.045. It makes 5–20 % of
+        /// osteoblasts osteocytes over their working life (SCIENCE §4).
+        embed_share: 0.045, range 0.0 => 1.0;
         /// Share of osteoblasts with no cavity left that become lining cells; the rest die
         /// (SCIENCE §4: 50–70 % die by apoptosis).
         lining_share: 0.35, range 0.0 => 1.0;
@@ -69,7 +71,8 @@ pub fn decide_pre(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     if ctx.cells.divisions_left[slot] > 0 && rng.random::<f64>() < ctx.chance(p.division_per_day * s.tgfb) {
         let mut place = ctx.rng(slot, Purpose::Division);
         let cavity = |n: usize| is_cavity_surface(n, ctx);
-        let to = ctx.free_neighbour(site, &mut place, cavity).or_else(|| ctx.free_neighbour(site, &mut place, |_| true));
+        let to =
+            ctx.free_neighbour(site, &mut place, cavity).or_else(|| ctx.free_neighbour(site, &mut place, |_| true));
         if let Some(to) = to {
             return Intent::act(Action::Divide { to: to as u32, daughter: CellKind::PreOsteoblast });
         }
@@ -92,30 +95,35 @@ pub fn decide(slot: usize, _s: &Signals, ctx: &Context) -> Intent {
         let amount = (ctx.dt_h / 24.0 / p.fill_days) as f32;
         return Intent { action: Action::Stay, tissue: TissueAction::Deposit { amount, woven: false } };
     }
-    // The site is full (or was never part of a cavity): what next.
-    let mut fate = ctx.rng(slot, Purpose::Fate);
-    let filled = ctx.lattice.matrix[site] >= 1.0;
-    if filled && fate.random::<f64>() < p.embed_share {
-        return Intent::act(Action::Become { kind: CellKind::Osteocyte });
-    }
+    // The site is full (whether it stays in it as an osteocyte was settled as it filled;
+    // see `embeds`), or was never part of a cavity: move on along the cavity, wait for a
+    // neighbour to make room, or end.
     let cavity = |n: usize| is_cavity_surface(n, ctx);
     if let Some(to) = ctx.free_neighbour(site, &mut rng, cavity) {
         return Intent::act(Action::Move { to: to as u32 });
     }
-    end_of_formation(site, &mut fate, ctx)
+    if ctx.lattice.neighbours(site).any(cavity) {
+        return Intent::STAY;
+    }
+    end_of_formation(site, &mut ctx.rng(slot, Purpose::Fate), ctx)
+}
+
+/// Whether the osteoblast in `slot`, whose site has just filled, stays embedded in it as an
+/// osteocyte. Drawn once per filled site.
+pub fn embeds(slot: usize, ctx: &Context) -> bool {
+    ctx.rng(slot, Purpose::Fate).random::<f64>() < ctx.params.osteoblast.embed_share
 }
 
 /// An osteoblast with nothing left to fill: a lining cell on the nearest open site, or
-/// apoptosis. Buried with no way out, it becomes an osteocyte.
+/// apoptosis (SCIENCE §4: 50–70 % die). Buried with no way out, it dies.
 fn end_of_formation(site: usize, fate: &mut crate::rng::Stream, ctx: &Context) -> Intent {
     let p = &ctx.params.osteoblast;
     let open = ctx.lattice.neighbours(site).chain([site]).find(|&n| ctx.lattice.is_open(n));
     match open {
-        None => Intent::act(Action::Become { kind: CellKind::Osteocyte }),
         Some(to) if fate.random::<f64>() < p.lining_share => {
             Intent::act(Action::BecomeAt { kind: CellKind::LiningCell, to: to as u32 })
         }
-        Some(_) => Intent::act(Action::Die),
+        _ => Intent::act(Action::Die),
     }
 }
 

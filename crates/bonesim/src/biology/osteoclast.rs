@@ -13,10 +13,10 @@ use rand::Rng;
 parameter_group! {
     /// Osteoclast lineage.
     pub struct OsteoclastParams {
-        /// Precursors entering the marrow from one vessel per day. Tuned so that a few hundred
-        /// circulate in a 4 × 4 mm section; osteoclast nuclei turn over about 8 %/day from
-        /// circulating precursors (Parfitt 1994, SCIENCE §4).
-        precursor_arrival_per_vessel_day: 0.4, range 0.0 => 100.0;
+        /// Precursors entering the marrow from one vessel per day. Tuned so that about a
+        /// thousand are in a 4 × 4 mm section at any time; osteoclast nuclei turn over about
+        /// 8 %/day from circulating precursors (Parfitt 1994, SCIENCE §4).
+        precursor_arrival_per_vessel_day: 1.5, range 0.0 => 100.0;
         /// Mean life of a precursor with full M-CSF support, days; without M-CSF it is half
         /// as long (M-CSF is the survival factor of the lineage, seed Figure 1A).
         precursor_lifespan_days: 4.0, range 0.1 => 100.0;
@@ -24,13 +24,17 @@ parameter_group! {
         mcsf_half_pm: 20.0, range 0.001 => 10000.0;
         /// Free RANKL at which RANK is half occupied, pM (RANKL–RANK K_A ≈ 0.03/pM,
         /// Lemaire et al. 2004).
-        rank_half_pm: 30.0, range 0.001 => 10000.0;
+        rank_half_pm: 20.0, range 0.001 => 10000.0;
         /// Dissociation constant of RANKL from OPG, pM (K_A ≈ 1e-3/pM, Lemaire et al. 2004,
         /// SCIENCE §2).
         opg_kd_pm: 1000.0, range 0.001 => 1e6;
         /// Commitment of a precursor on a bone surface per day at full RANK and c-Fms
         /// signal (RANKL drives the late, M-CSF the early stages; seed Figure 1).
-        commitment_per_day: 3.0, range 0.0 => 100.0;
+        commitment_per_day: 8.0, range 0.0 => 100.0;
+        /// Steepness of commitment in RANK occupancy (Hill coefficient): RANK signalling
+        /// switches on NFATc1, which amplifies its own expression (Takayanagi et al. 2002,
+        /// Dev Cell 3:889), so commitment rises steeply where RANKL is high.
+        commitment_hill: 2.0, range 1.0 => 8.0;
         /// Chance per tick that a precursor or pre-osteoclast steps up the free-RANKL
         /// gradient rather than at random.
         chemotaxis: 0.5, range 0.0 => 1.0;
@@ -40,21 +44,32 @@ parameter_group! {
         /// Fusion of a pre-osteoclast with a touching lineage cell, per day.
         fusion_per_day: 6.0, range 0.0 => 100.0;
         /// Mean life of an unfused pre-osteoclast, days.
-        preosteoclast_lifespan_days: 3.0, range 0.1 => 100.0;
+        preosteoclast_lifespan_days: 4.0, range 0.1 => 100.0;
         /// Nuclei an osteoclast needs to resorb.
         min_nuclei: 3.0, range 1.0 => 50.0;
         /// Most nuclei an osteoclast holds (5–20, SCIENCE §4).
         max_nuclei: 20.0, range 1.0 => 100.0;
-        /// Bone resorbed per nucleus per day at full RANK signal, in sites (10 µm cubes). An
-        /// osteoclast of ~8 nuclei resorbs about two sites a day, of the order of the
-        /// A(BM)² rule of one 20.8 µm site every 36–72 h (SCIENCE §3).
-        resorption_sites_per_nucleus_day: 0.25, range 0.0 => 10.0;
+        /// Bone resorbed per nucleus per day at full RANK signal, in sites (10 µm cubes).
+        /// A(BM)² resorbs one 20.8 µm site (9000 µm³) every 36–72 h (SCIENCE §3): 3–6 of
+        /// these sites a day for an osteoclast of ~8 nuclei.
+        resorption_sites_per_nucleus_day: 0.5, range 0.0 => 10.0;
+        /// How far from its centre an osteoclast resorbs, µm: half the width of a cell of
+        /// 40–100 µm (SCIENCE §4).
+        reach_um: 20.0, range 5.0 => 100.0;
+        /// Chance per tick that an osteoclast with no bone left within reach advances into
+        /// the pit it has opened, where that goes deeper into the bone, rather than moving
+        /// along the surface. Sets how deep cavities get (erosion depth 40–60 µm, SCIENCE §4).
+        follow_pit: 0.5, range 0.0 => 1.0;
         /// Share of the resorption rate kept without RANK signal (RANKL drives activity as
         /// well as formation; seed Figure 1A).
         basal_activity: 0.3, range 0.0 => 1.0;
         /// Mean life of an osteoclast at half RANK occupancy, days (about two weeks,
-        /// SCIENCE §4). RANKL prolongs it, its absence shortens it.
+        /// SCIENCE §4). RANKL prolongs it, its absence shortens it (Lacey et al. 2000).
         lifespan_days: 14.0, range 0.5 => 365.0;
+        /// Shape of the osteoclast life-span distribution (Weibull): 1 is memoryless;
+        /// higher values make lives cluster around the mean, as a programmed life of about
+        /// two weeks does.
+        lifespan_shape: 3.0, range 1.0 => 10.0;
     }
 }
 
@@ -67,10 +82,15 @@ pub fn decide_precursor(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     if rng.random::<f64>() < ctx.chance(precursor_death_per_day(s, p)) {
         return Intent::act(Action::Die);
     }
-    if ctx.lattice.is_surface(site) && rng.random::<f64>() < ctx.chance(p.commitment_per_day * s.rank * s.c_fms) {
+    if ctx.lattice.is_surface(site) && rng.random::<f64>() < ctx.chance(commitment_per_day(s, p)) {
         return Intent::act(Action::Become { kind: CellKind::PreOsteoclast });
     }
     wander(site, &mut rng, ctx, |_| true).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
+}
+
+/// Commitment rate of a precursor on a bone surface, per day.
+fn commitment_per_day(s: &Signals, p: &OsteoclastParams) -> f64 {
+    p.commitment_per_day * s.rank.powf(p.commitment_hill) * s.c_fms
 }
 
 /// Death rate of a precursor, per day: M-CSF halves it.
@@ -97,23 +117,42 @@ pub fn decide_pre(slot: usize, _s: &Signals, ctx: &Context) -> Intent {
     wander(site, &mut rng, ctx, on_surface).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
 }
 
-/// The touching cell a pre-osteoclast can fuse into: an osteoclast with room for another
-/// nucleus, else a pre-osteoclast with a higher id (so that of two pre-osteoclasts only
-/// one moves into the other). Checked in site order.
+/// The cell a pre-osteoclast can fuse into, within `FUSION_REACH` sites (pre-osteoclasts
+/// reach out and migrate to each other): the osteoclast with the most nuclei that has room
+/// for more, else the nearest pre-osteoclast with a higher id (so that of two pre-osteoclasts
+/// only one moves into the other). Ties go to the first in site order.
 fn fusion_partner(slot: usize, site: usize, ctx: &Context) -> Option<usize> {
+    const FUSION_REACH: i64 = 2;
     let max = ctx.params.osteoclast.max_nuclei as u16;
-    let cells = ctx.cells;
-    let mut pre = None;
-    for n in ctx.lattice.neighbours8(site) {
-        if let Some(other) = cells.occupant(n) {
+    let (cells, l) = (ctx.cells, ctx.lattice);
+    let (x0, y0) = l.xy(site);
+    let mut osteoclast: Option<(u16, usize)> = None;
+    let mut pre: Option<(i64, usize)> = None;
+    for dy in -FUSION_REACH..=FUSION_REACH {
+        for dx in -FUSION_REACH..=FUSION_REACH {
+            let (x, y) = (x0 as i64 + dx, y0 as i64 + dy);
+            if (dx, dy) == (0, 0) || x < 0 || y < 0 || x >= l.width as i64 || y >= l.height as i64 {
+                continue;
+            }
+            let n = l.site(x as usize, y as usize);
+            let Some(other) = cells.occupant(n) else { continue };
             match cells.kind[other] {
-                CellKind::Osteoclast if cells.nuclei[other] < max => return Some(n),
-                CellKind::PreOsteoclast if cells.id[other] > cells.id[slot] && pre.is_none() => pre = Some(n),
+                CellKind::Osteoclast if cells.nuclei[other] < max => {
+                    if osteoclast.is_none_or(|(k, _)| cells.nuclei[other] > k) {
+                        osteoclast = Some((cells.nuclei[other], n));
+                    }
+                }
+                CellKind::PreOsteoclast if cells.id[other] > cells.id[slot] => {
+                    let d2 = dx * dx + dy * dy;
+                    if pre.is_none_or(|(d, _)| d2 < d) {
+                        pre = Some((d2, n));
+                    }
+                }
                 _ => {}
             }
         }
     }
-    pre
+    osteoclast.map(|(_, n)| n).or(pre.map(|(_, n)| n))
 }
 
 /// An osteoclast: resorb the bone beside it; follow the bone surface up the RANKL gradient
@@ -122,7 +161,7 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let p = &ctx.params.osteoclast;
     let site = ctx.cells.site[slot] as usize;
     let mut rng = ctx.rng(slot, Purpose::Decide);
-    if rng.random::<f64>() < ctx.chance(death_per_day(s, p)) {
+    if rng.random::<f64>() < ctx.chance(death_per_day(ctx.days_in_kind(slot), s, p)) {
         return Intent::act(Action::Die);
     }
     let nuclei = ctx.cells.nuclei[slot] as f64;
@@ -132,15 +171,41 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
             let amount = (rate * ctx.dt_h / 24.0) as f32;
             return Intent { action: Action::Stay, tissue: TissueAction::Resorb { site: target as u32, amount } };
         }
+        // Its footprint is cleared: advance into the pit, deeper into the bone.
+        let pit = ctx.lattice.neighbours(site).find(|&n| {
+            ctx.lattice.eroded[n] && ctx.lattice.is_open(n) && ctx.cells.is_free(n) && touches_more_bone(n, site, ctx)
+        });
+        if let Some(to) = pit {
+            if rng.random::<f64>() < p.follow_pit {
+                return Intent::act(Action::Move { to: to as u32 });
+            }
+        }
     }
     let on_surface = |s: usize| ctx.lattice.is_surface(s);
     wander(site, &mut rng, ctx, on_surface).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
 }
 
-/// Death rate of an osteoclast, per day: `1/lifespan` at half RANK occupancy, 1.5× that
-/// with none, 0.75× at full.
-fn death_per_day(s: &Signals, p: &OsteoclastParams) -> f64 {
-    1.5 / (1.0 + s.rank) / p.lifespan_days
+/// Death rate of an osteoclast of `age_days`, per day: the hazard of a Weibull life whose
+/// mean is `lifespan_days` at half RANK occupancy, stretched by RANK signal (a third longer
+/// at full occupancy, a third shorter with none).
+fn death_per_day(age_days: f64, s: &Signals, p: &OsteoclastParams) -> f64 {
+    let k = p.lifespan_shape;
+    let mean = p.lifespan_days * (2.0 + 2.0 * s.rank) / 3.0;
+    let scale = mean / gamma_one_plus(1.0 / k);
+    (k / scale) * (age_days.max(0.0) / scale).powf(k - 1.0)
+}
+
+/// Γ(1 + x) for 0 ≤ x ≤ 1 (Lanczos-free: a 5-term fit, error below 5e-5 on that range,
+/// Abramowitz & Stegun 6.1.35).
+fn gamma_one_plus(x: f64) -> f64 {
+    let c = [-0.5748646, 0.9512363, -0.6998588, 0.4245549, -0.1010678];
+    1.0 + x * (c[0] + x * (c[1] + x * (c[2] + x * (c[3] + x * c[4]))))
+}
+
+/// Whether open site `n` touches more bone than `site` does: stepping there goes deeper.
+fn touches_more_bone(n: usize, site: usize, ctx: &Context) -> bool {
+    let solid = |s: usize| ctx.lattice.neighbours8(s).filter(|&m| ctx.lattice.is_solid(m)).count();
+    solid(n) > solid(site)
 }
 
 /// Bone resorbed per day, in sites.
@@ -148,16 +213,32 @@ pub fn resorption_per_day(nuclei: f64, s: &Signals, p: &OsteoclastParams) -> f64
     nuclei * p.resorption_sites_per_nucleus_day * (p.basal_activity + (1.0 - p.basal_activity) * s.rank)
 }
 
-/// The solid neighbour to resorb: the one whose surroundings hold the most RANKL (the
-/// signal that targeted the remodeling), ties broken by site order.
+/// The site to resorb: the solid site within the osteoclast's reach nearest to it (an
+/// osteoclast is 40–100 µm across, SCIENCE §4, so it works the bone beneath all of its
+/// footprint and digs a broad, rounded pit); among equals the most enclosed (most bone
+/// around it), then the one with most RANKL, then the first in site order.
 fn resorption_target(site: usize, ctx: &Context) -> Option<usize> {
+    let l = ctx.lattice;
     let rankl = ctx.fields.values(FieldId::Rankl);
-    let mut best: Option<(f64, usize)> = None;
-    for n in ctx.lattice.neighbours(site) {
-        if ctx.lattice.is_solid(n) && !ctx.lattice.vessel[n] {
-            let v = rankl[n];
-            if best.is_none_or(|(b, _)| v > b) {
-                best = Some((v, n));
+    let reach = (ctx.params.osteoclast.reach_um / l.site_um).round().max(1.0) as i64;
+    let (x0, y0) = l.xy(site);
+    let mut best: Option<((i64, usize, u64), usize)> = None;
+    for dy in -reach..=reach {
+        for dx in -reach..=reach {
+            let d2 = dx * dx + dy * dy;
+            let (x, y) = (x0 as i64 + dx, y0 as i64 + dy);
+            if d2 == 0 || d2 > reach * reach || x < 0 || y < 0 || x >= l.width as i64 || y >= l.height as i64 {
+                continue;
+            }
+            let n = l.site(x as usize, y as usize);
+            if !l.is_solid(n) || l.vessel[n] {
+                continue;
+            }
+            let enclosed = l.neighbours8(n).filter(|&m| l.is_solid(m)).count();
+            // Lower is better: nearest, then most enclosed, then most RANKL.
+            let key = (d2, 8 - enclosed, u64::MAX - rankl[n].max(0.0).to_bits());
+            if best.is_none_or(|(k, _)| key < k) {
+                best = Some((key, n));
             }
         }
     }
@@ -166,7 +247,12 @@ fn resorption_target(site: usize, ctx: &Context) -> Option<usize> {
 
 /// A step for a marrow cell of the lineage: up the free-RANKL gradient with probability
 /// `chemotaxis`, otherwise to a random free neighbour; only onto sites where `accept` holds.
-fn wander(site: usize, rng: &mut crate::rng::Stream, ctx: &Context, accept: impl Fn(usize) -> bool + Copy) -> Option<usize> {
+fn wander(
+    site: usize,
+    rng: &mut crate::rng::Stream,
+    ctx: &Context,
+    accept: impl Fn(usize) -> bool + Copy,
+) -> Option<usize> {
     let p = &ctx.params.osteoclast;
     if rng.random::<f64>() >= p.motility {
         return None;
@@ -187,5 +273,33 @@ impl OsteoclastParams {
         (self.min_nuclei > self.max_nuclei).then(|| {
             format!("osteoclast.min_nuclei ({}) exceeds osteoclast.max_nuclei ({})", self.min_nuclei, self.max_nuclei)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gamma_fit_matches_known_values() {
+        // Γ(1) = 1, Γ(1.5) = √π/2, Γ(4/3) = 0.8929795, Γ(2) = 1.
+        for (x, g) in [(0.0, 1.0), (0.5, 0.886_226_9), (1.0 / 3.0, 0.892_979_5), (1.0, 1.0)] {
+            assert!((gamma_one_plus(x) - g).abs() < 1e-4, "Γ(1 + {x})");
+        }
+    }
+
+    #[test]
+    fn mean_osteoclast_life_is_the_lifespan_at_half_rank() {
+        // Integrate survival S(t) = exp(−∫h) numerically: its integral is the mean life.
+        let p = OsteoclastParams::default();
+        let s = Signals { rank: 0.5, ..Default::default() };
+        let dt = 0.01;
+        let (mut survival, mut mean, mut t) = (1.0, 0.0, 0.0);
+        while survival > 1e-9 {
+            mean += survival * dt;
+            survival *= (-death_per_day(t + dt / 2.0, &s, &p) * dt).exp();
+            t += dt;
+        }
+        assert!((mean - p.lifespan_days).abs() < 0.05, "mean life {mean}");
     }
 }

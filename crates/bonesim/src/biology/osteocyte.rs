@@ -15,20 +15,26 @@ parameter_group! {
         /// Osteocytes per bone site at the start: about 25 000/mm³ (SCIENCE §4: 90–95 % of
         /// bone cells) in a slice one site thick.
         density: 0.033, range 0.0 => 1.0;
-        /// RANKL made by a resting osteocyte and reaching the marrow, molecules/h. Tuned so
-        /// that resting bone surfaces see free RANKL well below RANK's half occupancy.
-        rankl_molecules_per_h: 40.0, range 0.0 => 1e7;
+        /// RANKL made by a resting osteocyte and presented to the marrow, molecules/h. Tuned
+        /// so that resting bone surfaces see free RANKL well below RANK's half occupancy.
+        rankl_molecules_per_h: 60.0, range 0.0 => 1e7;
         /// Fold rise of RANKL in osteocytes near a dying one (Kennedy et al. 2012; the fold
-        /// is not measured in vivo and is tuned to start a remodeling event).
-        alarm_rankl_fold: 40.0, range 1.0 => 1e4;
+        /// is not measured in vivo and is tuned so that an event's surface RANKL reaches
+        /// RANK's half occupancy).
+        alarm_rankl_fold: 100.0, range 1.0 => 1e5;
         /// Reach of the signal from a dying osteocyte to its neighbours, µm (through the
         /// lacuno-canalicular network; Kennedy et al. 2012 saw RANKL within ~100 µm).
-        alarm_radius_um: 60.0, range 0.0 => 1000.0;
+        alarm_radius_um: 80.0, range 0.0 => 1000.0;
+        /// Reach of an osteocyte's dendrites, µm: its RANKL is presented on the nearest bone
+        /// surface within this distance (dendrites run ~50 µm through the canaliculi to the
+        /// surface; Bonewald 2011, J Bone Miner Res 26:229). Deeper osteocytes release it in
+        /// the bone around them.
+        dendrite_reach_um: 50.0, range 0.0 => 500.0;
         /// How long the neighbours keep RANKL raised, days.
-        alarm_days: 10.0, range 0.0 => 365.0;
+        alarm_days: 7.0, range 0.0 => 365.0;
         /// Apoptosis per osteocyte per year. Sets how often remodeling starts; tuned to an
         /// adult turnover of about 10 % of bone a year (SCIENCE §4).
-        apoptosis_per_year: 0.03, range 0.0 => 100.0;
+        apoptosis_per_year: 0.04, range 0.0 => 100.0;
     }
 }
 
@@ -47,4 +53,26 @@ pub fn rankl_molecules_per_h(slot: usize, ctx: &Context) -> f64 {
     let p = &ctx.params.osteocyte;
     let alarmed = ctx.tick < ctx.cells.until_tick[slot];
     p.rankl_molecules_per_h * if alarmed { p.alarm_rankl_fold } else { 1.0 }
+}
+
+/// The open site nearest `site` within `reach` sites (by squared distance, then site order),
+/// or `site` itself if there is none: where an osteocyte's dendrites present its RANKL.
+pub fn outlet(site: usize, reach: usize, lattice: &crate::lattice::Lattice) -> usize {
+    let (x0, y0) = lattice.xy(site);
+    let r = reach as i64;
+    let mut best: Option<(i64, usize)> = None;
+    for dy in -r..=r {
+        for dx in -r..=r {
+            let d2 = dx * dx + dy * dy;
+            let (x, y) = (x0 as i64 + dx, y0 as i64 + dy);
+            if d2 > r * r || x < 0 || y < 0 || x >= lattice.width as i64 || y >= lattice.height as i64 {
+                continue;
+            }
+            let s = lattice.site(x as usize, y as usize);
+            if lattice.is_open(s) && best.is_none_or(|(b, bs)| (d2, s) < (b, bs)) {
+                best = Some((d2, s));
+            }
+        }
+    }
+    best.map_or(site, |(_, s)| s)
 }

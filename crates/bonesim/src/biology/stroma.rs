@@ -20,17 +20,18 @@ parameter_group! {
         /// reaches about a picomolar at a resorbing osteoclast in this model.
         tgfb_half_pm: 0.3, range 1e-6 => 1e5;
         /// Asymmetric divisions per day that give a pre-osteoblast, at full TGF-β signal.
-        commitment_per_day: 2.0, range 0.0 => 100.0;
+        commitment_per_day: 0.3, range 0.0 => 100.0;
         /// Commitment signal of an eroded surface with no TGF-β left, as a share of full
         /// signal: reversal cells keep recruiting osteoprogenitors to an uncovered eroded
         /// surface (Delaisse et al. 2020, Bone 141:115628).
-        reversal_signal: 0.3, range 0.0 => 1.0;
+        reversal_signal: 0.2, range 0.0 => 1.0;
         /// Hours between two commitments of one stromal cell (a cell cycle).
         refractory_hours: 24.0, range 0.0 => 10000.0;
         /// Chance per tick of a step up the TGF-β gradient where TGF-β is sensed.
-        chemotaxis: 0.5, range 0.0 => 1.0;
-        /// Chance per tick of a random step.
-        motility: 0.02, range 0.0 => 1.0;
+        chemotaxis: 0.1, range 0.0 => 1.0;
+        /// Chance per tick of a random step. Resting marrow stroma is a sessile reticular
+        /// network; stromal cells move when TGF-β calls them (`chemotaxis`).
+        motility: 0.0, range 0.0 => 1.0;
         /// M-CSF secreted by a stromal cell, molecules/h. Tuned to give M-CSF of tens of pM.
         mcsf_molecules_per_h: 700.0, range 0.0 => 1e7;
         /// OPG secreted by a stromal cell, molecules/h. Tuned to give OPG of a few hundred pM.
@@ -46,25 +47,34 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let p = &ctx.params.stroma;
     let site = ctx.cells.site[slot] as usize;
     let mut rng = ctx.rng(slot, Purpose::Decide);
+    // The eroded surface is for the osteoblast lineage: a stromal cell left on it by
+    // resorption steps off, and none steps on.
+    let off_cavity = |n: usize| !is_cavity_surface(n, ctx);
+    if is_cavity_surface(site, ctx) {
+        if let Some(to) = ctx.free_neighbour(site, &mut rng, off_cavity) {
+            return Intent::act(Action::Move { to: to as u32 });
+        }
+    }
     let near_cavity = ctx.lattice.neighbours(site).chain([site]).any(|n| is_cavity_surface(n, ctx));
     let signal = s.tgfb.max(if near_cavity { p.reversal_signal } else { 0.0 });
     let rested = ctx.tick >= ctx.cells.until_tick[slot];
     if rested && signal > 0.0 && rng.random::<f64>() < ctx.chance(p.commitment_per_day * signal) {
         let mut place = ctx.rng(slot, Purpose::Division);
         let cavity = |n: usize| is_cavity_surface(n, ctx);
-        let to = ctx.free_neighbour(site, &mut place, cavity).or_else(|| ctx.free_neighbour(site, &mut place, |_| true));
+        let to =
+            ctx.free_neighbour(site, &mut place, cavity).or_else(|| ctx.free_neighbour(site, &mut place, |_| true));
         if let Some(to) = to {
             return Intent::act(Action::Divide { to: to as u32, daughter: CellKind::PreOsteoblast });
         }
     }
-    if s.tgfb > 0.05 && rng.random::<f64>() < p.chemotaxis {
+    if s.tgfb > 0.2 && rng.random::<f64>() < p.chemotaxis {
         let tgfb = ctx.fields.values(FieldId::Tgfb);
-        if let Some(to) = ctx.uphill_neighbour(site, |n| tgfb[n], |_| true) {
+        if let Some(to) = ctx.uphill_neighbour(site, |n| tgfb[n], off_cavity) {
             return Intent::act(Action::Move { to: to as u32 });
         }
     }
     if rng.random::<f64>() < p.motility {
-        if let Some(to) = ctx.free_neighbour(site, &mut rng, |_| true) {
+        if let Some(to) = ctx.free_neighbour(site, &mut rng, off_cavity) {
             return Intent::act(Action::Move { to: to as u32 });
         }
     }

@@ -1,0 +1,292 @@
+//! PNG snapshots: the tissue with its cells, and heat maps of chosen fields.
+//!
+//! Small domains are scaled up (each site a square of pixels) so they stay readable. Heat
+//! maps use a viridis colour map on a **linear** scale from 0 to the image's own maximum,
+//! with a colour bar on the right (top = maximum); the maximum of each image is listed in
+//! `legend.txt`, which also explains the tissue and cell colours.
+
+use anyhow::{Context, Result};
+use bonesim::Sim;
+use bonesim::cells::CellKind;
+use bonesim::field::FieldId;
+use bonesim::lattice::{Lattice, TissueKind};
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+/// An RGB colour.
+pub type Rgb = [u8; 3];
+
+/// Marrow: dark.
+const MARROW: Rgb = [28, 22, 30];
+/// Marrow in a cavity left by resorption and not yet refilled.
+const ERODED: Rgb = [92, 52, 110];
+/// Unmineralised osteoid.
+const OSTEOID: Rgb = [226, 122, 160];
+/// Vessels.
+const VESSEL: Rgb = [205, 30, 40];
+/// Fully mineralised woven bone (darker with less mineral).
+const WOVEN: Rgb = [236, 204, 112];
+/// Lamellar bone is grey from this level (least mineral) ...
+const BONE_GREY_MIN: f32 = 140.0;
+/// ... to this one (fully mineralised).
+const BONE_GREY_MAX: f32 = 235.0;
+/// Colours for cell kinds the table in [`cell_colour`] does not know yet, by position.
+const SPARE: [Rgb; 6] =
+    [[255, 255, 255], [150, 255, 60], [255, 90, 90], [120, 120, 255], [0, 150, 90], [255, 170, 220]];
+
+/// The colour of a cell kind in tissue snapshots.
+pub fn cell_colour(kind: CellKind) -> Rgb {
+    match kind.name() {
+        "stroma" => [90, 170, 90],
+        "preosteoblasts" => [110, 190, 255],
+        "osteoblasts" => [20, 90, 255],
+        "lining_cells" => [0, 205, 205],
+        "osteocytes" => [150, 95, 45],
+        "precursors" => [255, 215, 0],
+        "preosteoclasts" => [255, 140, 0],
+        "osteoclasts" => [255, 0, 255],
+        "tumor_cells" | "tumour_cells" => [50, 255, 50],
+        _ => {
+            let i = CellKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+            SPARE[i % SPARE.len()]
+        }
+    }
+}
+
+/// The colour of a site's tissue.
+pub fn tissue_colour(lattice: &Lattice, site: usize) -> Rgb {
+    match lattice.kind(site) {
+        TissueKind::Vessel => VESSEL,
+        TissueKind::Marrow if lattice.eroded[site] => ERODED,
+        TissueKind::Marrow => MARROW,
+        TissueKind::Osteoid => OSTEOID,
+        TissueKind::Bone => {
+            let mass = lattice.bone_mass(site).clamp(0.0, 1.0);
+            if lattice.woven[site] {
+                WOVEN.map(|c| (c as f32 * (0.55 + 0.45 * mass)) as u8)
+            } else {
+                let g = (BONE_GREY_MIN + (BONE_GREY_MAX - BONE_GREY_MIN) * mass) as u8;
+                [g, g, g]
+            }
+        }
+    }
+}
+
+/// Viridis (matplotlib), sampled at nine points and interpolated linearly.
+const VIRIDIS: [Rgb; 9] = [
+    [68, 1, 84],
+    [71, 44, 122],
+    [59, 81, 139],
+    [44, 113, 142],
+    [33, 144, 141],
+    [39, 173, 129],
+    [92, 200, 99],
+    [170, 220, 50],
+    [253, 231, 37],
+];
+
+/// The colour of `t` in 0..=1 (clamped; NaN is 0).
+pub fn viridis(t: f64) -> Rgb {
+    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
+    let x = t * (VIRIDIS.len() - 1) as f64;
+    let i = (x.floor() as usize).min(VIRIDIS.len() - 2);
+    let f = x - i as f64;
+    let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
+    [0, 1, 2].map(|c| (a[c] as f64 + (b[c] as f64 - a[c] as f64) * f).round() as u8)
+}
+
+/// Pixels per site: small domains are scaled up to about 400 pixels, at most 8×.
+pub fn scale_for(width: usize, height: usize) -> usize {
+    let side = width.max(height).max(1);
+    400_usize.div_ceil(side).clamp(1, 8)
+}
+
+/// A label for a day in file names: `0012`, or `0012.50` for a day that is not whole.
+pub fn day_label(day: f64) -> String {
+    if (day - day.round()).abs() < 1e-6 { format!("{:04}", day.round() as u64) } else { format!("{day:07.2}") }
+}
+
+/// An RGB image being drawn.
+struct Canvas {
+    width: usize,
+    height: usize,
+    pixels: Vec<u8>,
+}
+
+impl Canvas {
+    fn new(width: usize, height: usize) -> Canvas {
+        Canvas { width, height, pixels: vec![0; width * height * 3] }
+    }
+
+    fn fill(&mut self, x0: usize, y0: usize, w: usize, h: usize, colour: Rgb) {
+        for y in y0..(y0 + h).min(self.height) {
+            for x in x0..(x0 + w).min(self.width) {
+                let i = (y * self.width + x) * 3;
+                self.pixels[i..i + 3].copy_from_slice(&colour);
+            }
+        }
+    }
+
+    fn save(&self, path: &Path) -> Result<()> {
+        let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        let mut encoder = png::Encoder::new(BufWriter::new(file), self.width as u32, self.height as u32);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header()?;
+        writer.write_image_data(&self.pixels)?;
+        writer.finish().with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
+    }
+}
+
+/// Writes the snapshots of a run and remembers what it wrote.
+pub struct Snapshots {
+    scale: usize,
+    fields: Vec<FieldId>,
+    /// Files written, in order.
+    pub files: Vec<String>,
+    /// Each heat map's file and maximum, pM.
+    maxima: Vec<(String, f64)>,
+}
+
+impl Snapshots {
+    /// Snapshots of the fields named `field_names` (unknown names are skipped; the engine's
+    /// validation has rejected them already).
+    pub fn new(sim: &Sim, field_names: &[String]) -> Snapshots {
+        let mut fields: Vec<FieldId> = Vec::new();
+        for f in field_names.iter().filter_map(|n| FieldId::from_name(n)) {
+            if !fields.contains(&f) {
+                fields.push(f);
+            }
+        }
+        let l = sim.lattice();
+        Snapshots { scale: scale_for(l.width, l.height), fields, files: Vec::new(), maxima: Vec::new() }
+    }
+
+    /// Draws the tissue and every chosen field into `dir`.
+    pub fn take(&mut self, sim: &Sim, dir: &Path) -> Result<()> {
+        let label = day_label(sim.day());
+        let name = format!("tissue_day{label}.png");
+        self.tissue(sim).save(&dir.join(&name))?;
+        self.files.push(name);
+        for &field in &self.fields.clone() {
+            let name = format!("{}_day{label}.png", field.name());
+            let values = sim.fields().values(field);
+            let max = values.iter().copied().filter(|v| v.is_finite()).fold(0.0_f64, f64::max);
+            self.heat_map(sim.lattice(), values, max).save(&dir.join(&name))?;
+            self.maxima.push((name.clone(), max));
+            self.files.push(name);
+        }
+        Ok(())
+    }
+
+    fn tissue(&self, sim: &Sim) -> Canvas {
+        let lattice = sim.lattice();
+        let s = self.scale;
+        let mut canvas = Canvas::new(lattice.width * s, lattice.height * s);
+        for site in 0..lattice.len() {
+            let (x, y) = lattice.xy(site);
+            canvas.fill(x * s, y * s, s, s, tissue_colour(lattice, site));
+        }
+        // Cells over their site; at 3× and more a border of tissue stays visible around them.
+        let inset = usize::from(s >= 3);
+        let cells = sim.cells();
+        for slot in 0..cells.len() {
+            let (x, y) = lattice.xy(cells.site[slot] as usize);
+            canvas.fill(x * s + inset, y * s + inset, s - 2 * inset, s - 2 * inset, cell_colour(cells.kind[slot]));
+        }
+        canvas
+    }
+
+    fn heat_map(&self, lattice: &Lattice, values: &[f64], max: f64) -> Canvas {
+        let s = self.scale;
+        let (w, h) = (lattice.width * s, lattice.height * s);
+        let (gap, bar) = (4.max(s), 12.max(2 * s));
+        let mut canvas = Canvas::new(w + gap + bar, h);
+        for (site, v) in values.iter().enumerate().take(lattice.len()) {
+            let (x, y) = lattice.xy(site);
+            let t = if max > 0.0 { v / max } else { 0.0 };
+            canvas.fill(x * s, y * s, s, s, viridis(t));
+        }
+        for y in 0..h {
+            let t = 1.0 - y as f64 / (h.max(2) - 1) as f64;
+            canvas.fill(w + gap, y, bar, 1, viridis(t));
+        }
+        canvas
+    }
+
+    /// The text of `legend.txt`.
+    pub fn legend(&self) -> String {
+        let rgb = |c: Rgb| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
+        let mut text = format!(
+            "bonesim snapshots\n\n\
+             tissue_dayNNNN.png: one square of {s}x{s} pixels per lattice site.\n\
+             \x20 {} marrow\n\
+             \x20 {} eroded cavity (marrow left by resorption, not yet refilled)\n\
+             \x20 {} osteoid (unmineralised matrix)\n\
+             \x20 {} to {} lamellar bone, grey brighter with more mineral\n\
+             \x20 {} woven bone (darker with less mineral)\n\
+             \x20 {} vessel\n\
+             \x20 cells, drawn over their site:\n",
+            rgb(MARROW),
+            rgb(ERODED),
+            rgb(OSTEOID),
+            rgb([BONE_GREY_MIN as u8; 3]),
+            rgb([BONE_GREY_MAX as u8; 3]),
+            rgb(WOVEN),
+            rgb(VESSEL),
+            s = self.scale,
+        );
+        for kind in CellKind::ALL {
+            text.push_str(&format!("    {} {}\n", rgb(cell_colour(kind)), kind.name()));
+        }
+        text.push_str(
+            "\n<field>_dayNNNN.png: heat maps of a field's concentration, viridis colour map on a \
+             linear scale from 0 (dark purple) to the image's own maximum (yellow); the bar on the \
+             right runs from 0 (bottom) to that maximum (top).\n",
+        );
+        for f in FieldId::ALL {
+            text.push_str(&format!("  {}: {}\n", f.name(), f.label()));
+        }
+        if !self.maxima.is_empty() {
+            text.push_str("\nmaximum of each heat map, pM:\n");
+            for (file, max) in &self.maxima {
+                text.push_str(&format!("  {file}: {}\n", crate::output::number(*max)));
+            }
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_map_ends_and_middle() {
+        assert_eq!(viridis(0.0), VIRIDIS[0]);
+        assert_eq!(viridis(1.0), VIRIDIS[8]);
+        assert_eq!(viridis(0.5), VIRIDIS[4]);
+        assert_eq!(viridis(f64::NAN), VIRIDIS[0]);
+        assert_eq!(viridis(7.0), VIRIDIS[8]);
+    }
+
+    #[test]
+    fn labels_and_scales() {
+        assert_eq!(day_label(0.0), "0000");
+        assert_eq!(day_label(90.0), "0090");
+        assert_eq!(day_label(1.5), "0001.50");
+        assert_eq!(scale_for(400, 400), 1);
+        assert_eq!(scale_for(150, 150), 3);
+        assert_eq!(scale_for(16, 16), 8);
+    }
+
+    #[test]
+    fn every_cell_kind_has_a_distinct_colour() {
+        let mut colours: Vec<Rgb> = CellKind::ALL.iter().map(|&k| cell_colour(k)).collect();
+        colours.sort();
+        colours.dedup();
+        assert_eq!(colours.len(), CellKind::ALL.len());
+    }
+}

@@ -1,0 +1,436 @@
+//! End-to-end tests of the `bonesim` binary on tiny runs (48 × 48 sites, 2 days).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const CONTRACT_COLUMNS: [&str; 14] = [
+    "day",
+    "bv_tv",
+    "bone_rel",
+    "osteoclasts",
+    "osteoblasts",
+    "osteocytes",
+    "tumor_cells",
+    "serum_il6_pg_ml",
+    "serum_sil6r_ng_ml",
+    "lytic_area_mm2",
+    "blastic_area_mm2",
+    "woven_fraction",
+    "ctx",
+    "p1np",
+];
+
+/// A small, fast run.
+const TINY: [&str; 6] = ["--set", "domain.width=48", "--set", "domain.height=48", "--days", "2"];
+
+/// Runs `bonesim args…` in `dir`.
+fn bonesim(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bonesim")).args(args).current_dir(dir).output().expect("start bonesim")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn repo_scenarios() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+fn decode_png(path: &Path) -> (u32, u32) {
+    let decoder = png::Decoder::new(fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    (info.width, info.height)
+}
+
+#[test]
+fn a_run_writes_timeseries_summary_and_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bonesim(dir.path(), &[&["run", "homeostasis", "--out", "out", "--seed", "5"][..], &TINY].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("results in out") && stdout(&o).contains("days/s"), "{}", stdout(&o));
+    let out = dir.path().join("out");
+
+    let csv = fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    for c in CONTRACT_COLUMNS {
+        assert!(header.contains(&c), "column {c} missing from {header:?}");
+    }
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let days: Vec<&str> = rows.iter().map(|r| r[0]).collect();
+    assert_eq!(days, ["0", "1", "2"], "a row at day 0 and one per day");
+    assert!(rows.iter().all(|r| r.len() == header.len() && r.iter().all(|v| v.parse::<f64>().unwrap().is_finite())));
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    for key in [
+        "scenario",
+        "description",
+        "seed",
+        "version",
+        "days",
+        "ticks",
+        "threads",
+        "lesion",
+        "final",
+        "wall_seconds",
+        "sim_days_per_second",
+        "phase_seconds",
+        "parameters_overridden",
+        "files",
+    ] {
+        assert!(summary.get(key).is_some(), "summary.json lacks {key}");
+    }
+    assert_eq!(summary["scenario"], "homeostasis");
+    assert_eq!(summary["seed"], 5);
+    assert_eq!(summary["ticks"], 48);
+    assert!(["none", "osteolytic", "osteoblastic", "mixed"].contains(&summary["lesion"].as_str().unwrap()));
+    for c in CONTRACT_COLUMNS {
+        assert!(summary["final"][c].is_number(), "final.{c}");
+    }
+    assert!(summary["phase_seconds"].as_object().unwrap().len() >= 5);
+
+    let files: Vec<String> =
+        summary["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()).collect();
+    assert_eq!(names_in(&out), {
+        let mut f = files.clone();
+        f.sort();
+        f
+    });
+    let pngs: Vec<&String> = files.iter().filter(|f| f.ends_with(".png")).collect();
+    for day in ["0000", "0002"] {
+        assert!(pngs.iter().any(|f| **f == format!("tissue_day{day}.png")), "{pngs:?}");
+        assert!(pngs.iter().any(|f| **f == format!("rankl_day{day}.png")), "{pngs:?}");
+    }
+    for f in pngs {
+        let (w, h) = decode_png(&out.join(f));
+        assert!(w >= 48 && h >= 48, "{f}: {w}x{h}");
+    }
+    assert!(fs::read_to_string(out.join("legend.txt")).unwrap().contains("osteoclasts"));
+    assert_eq!(names_in(dir.path()), ["out"], "no temporary folder left");
+}
+
+#[test]
+fn one_and_two_threads_give_identical_files() {
+    let dir = tempfile::tempdir().unwrap();
+    for (threads, out) in [("1", "t1"), ("2", "t2")] {
+        let o = bonesim(
+            dir.path(),
+            &[&["run", "remodeling-event", "--threads", threads, "--out", out][..], &TINY].concat(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    for file in ["timeseries.csv", "tissue_day0002.png", "rankl_day0002.png"] {
+        let a = fs::read(dir.path().join("t1").join(file)).unwrap();
+        let b = fs::read(dir.path().join("t2").join(file)).unwrap();
+        assert!(a == b, "{file} differs between 1 and 2 threads");
+    }
+}
+
+#[test]
+fn rows_follow_the_output_interval_and_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "name = \"grid\"\n[time]\ndays = 1.5\noutput_every_hours = 12\n\
+                    [domain]\nwidth = 32\nheight = 32\n[output]\nsnapshot_every_days = 1\nsnapshot_fields = []\n";
+    fs::write(dir.path().join("grid.toml"), scenario).unwrap();
+    let o = bonesim(dir.path(), &["run", "grid.toml", "--out", "a"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = fs::read_to_string(dir.path().join("a/timeseries.csv")).unwrap();
+    let days: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(days, ["0", "0.5", "1", "1.5"]);
+    let o = bonesim(dir.path(), &["run", "grid.toml", "--out", "b", "--set", "time.output_every_hours=24"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = fs::read_to_string(dir.path().join("b/timeseries.csv")).unwrap();
+    let days: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(days, ["0", "1", "1.5"], "the end is written although off the grid");
+    let pngs: Vec<String> = names_in(&dir.path().join("b")).into_iter().filter(|f| f.ends_with(".png")).collect();
+    assert_eq!(pngs, ["tissue_day0000.png", "tissue_day0001.50.png", "tissue_day0001.png"]);
+}
+
+#[test]
+fn an_image_geometry_is_read_relative_to_the_scenario_file() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("sc")).unwrap();
+    // An RGB slice: a bright band of bone across a dark marrow.
+    let (w, h) = (40u32, 40u32);
+    let mut data = Vec::new();
+    for y in 0..h {
+        for _x in 0..w {
+            let v = if (15..25).contains(&y) { 230 } else { 20 };
+            data.extend_from_slice(&[v, v, v]);
+        }
+    }
+    let mut encoder = png::Encoder::new(fs::File::create(dir.path().join("sc/slice.png")).unwrap(), w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.write_header().unwrap().write_image_data(&data).unwrap();
+    let scenario =
+        "name = \"slice\"\n[time]\ndays = 1\n[domain]\nwidth = 40\nheight = 40\ngeometry = \"image:slice.png\"\n";
+    fs::write(dir.path().join("sc/slice.toml"), scenario).unwrap();
+    let o = bonesim(dir.path(), &["run", "sc/slice.toml", "--out", "out"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = fs::read_to_string(dir.path().join("out/timeseries.csv")).unwrap();
+    let bv_tv: f64 = csv.lines().nth(1).unwrap().split(',').nth(1).unwrap().parse().unwrap();
+    assert!((bv_tv - 0.25).abs() < 0.05, "bone where the image is bright: bv_tv = {bv_tv}");
+}
+
+/// A bad input: the scenario text (if any), the arguments after the command and scenario,
+/// and what the message must contain.
+struct Bad {
+    what: &'static str,
+    scenario: Option<&'static str>,
+    args: &'static [&'static str],
+    expect: &'static [&'static str],
+}
+
+const BAD: &[Bad] = &[
+    Bad {
+        what: "unknown key",
+        scenario: Some("name = \"x\"\n[time]\ndayz = 3\n"),
+        args: &[],
+        expect: &["bad.toml:3:1", "time.dayz", "unknown field", "days"],
+    },
+    Bad {
+        what: "wrong type",
+        scenario: Some("name = \"x\"\n[time]\ndays = \"ten\"\n"),
+        args: &[],
+        expect: &["bad.toml:3:8", "time.days", "expected a number"],
+    },
+    Bad {
+        what: "out-of-range value",
+        scenario: Some("[patient]\nestrogen = 5.0\n"),
+        args: &[],
+        expect: &["bad.toml:2:12", "patient.estrogen", "allowed 0 to 2"],
+    },
+    Bad {
+        what: "out-of-range value in a list of tables",
+        scenario: Some("[[therapy]]\ndrug = \"denosumab\"\n\n[[therapy]]\ndrug = \"tocilizumab\"\nevery_days = 0\n"),
+        args: &[],
+        expect: &["bad.toml:6:14", "therapy[1].every_days", "allowed"],
+    },
+    Bad {
+        what: "unknown enum value",
+        scenario: Some("[tumor]\ntype = \"pancreas\"\n"),
+        args: &[],
+        expect: &["bad.toml:2:8", "tumor.type", "breast"],
+    },
+    Bad {
+        what: "unknown --set key",
+        scenario: Some("name = \"x\"\n"),
+        args: &["--set", "patient.no_such_key=1"],
+        expect: &["--set patient.no_such_key=1", "patient.no_such_key", "estrogen"],
+    },
+    Bad {
+        what: "unknown --set key, neither scenario nor parameter",
+        scenario: Some("name = \"x\"\n"),
+        args: &["--set", "osteoclast.lifespan_dayz=10"],
+        expect: &["--set osteoclast.lifespan_dayz=10", "did you mean osteoclast.lifespan_days"],
+    },
+    Bad {
+        what: "bad --set value type",
+        scenario: Some("name = \"x\"\n"),
+        args: &["--set", "patient.estrogen=abc"],
+        expect: &["--set patient.estrogen=abc", "patient.estrogen", "expected a number"],
+    },
+    Bad {
+        what: "out-of-range --set value",
+        scenario: Some("[time]\ndays = 3\n"),
+        args: &["--set", "time.days=-5"],
+        expect: &["--set time.days=-5", "time.days", "allowed 0 to"],
+    },
+    Bad {
+        what: "out-of-range --days",
+        scenario: Some("name = \"x\"\n"),
+        args: &["--days", "-1"],
+        expect: &["--days -1", "time.days", "allowed"],
+    },
+    Bad {
+        what: "unknown parameter",
+        scenario: Some("name = \"x\"\n\n[parameters]\n\"osteoclast.lifespan_dayz\" = 10\n"),
+        args: &[],
+        expect: &["bad.toml:4:1", "osteoclast.lifespan_dayz", "did you mean"],
+    },
+    Bad {
+        what: "out-of-range parameter",
+        scenario: Some("name = \"x\"\n\n[parameters]\n\"osteoclast.lifespan_days\" = 1e9\n"),
+        args: &[],
+        expect: &["bad.toml:4:30", "osteoclast.lifespan_days", "allowed"],
+    },
+    Bad {
+        what: "out-of-range parameter from --set",
+        scenario: Some("name = \"x\"\n"),
+        args: &["--set", "osteoclast.lifespan_days=1e9"],
+        expect: &["--set osteoclast.lifespan_days=1e9", "osteoclast.lifespan_days", "allowed"],
+    },
+    Bad { what: "missing scenario file", scenario: None, args: &[], expect: &["bad.toml", "no such scenario file"] },
+    Bad {
+        what: "missing image",
+        scenario: Some("[domain]\ngeometry = \"image:nothere.png\"\n"),
+        args: &[],
+        expect: &["bad.toml:2:12", "domain.geometry", "nothere.png"],
+    },
+    Bad {
+        what: "image that is not a PNG",
+        scenario: Some("[domain]\ngeometry = \"image:fake.png\"\n"),
+        args: &[],
+        expect: &["bad.toml:2:12", "domain.geometry", "fake.png is not a PNG image"],
+    },
+    Bad {
+        what: "TOML syntax error",
+        scenario: Some("name = \"x\"\n[time\ndays = 3\n"),
+        args: &[],
+        expect: &["bad.toml:2:", "TOML syntax error"],
+    },
+];
+
+#[test]
+fn bad_input_exits_2_with_its_place_and_writes_nothing() {
+    for bad in BAD {
+        let dir = tempfile::tempdir().unwrap();
+        if let Some(text) = bad.scenario {
+            fs::write(dir.path().join("bad.toml"), text).unwrap();
+        }
+        fs::write(dir.path().join("fake.png"), "this is text, not an image\n").unwrap();
+        let before = names_in(dir.path());
+        for command in [&["run", "bad.toml", "--out", "out"][..], &["validate", "bad.toml"]] {
+            let args = [command, bad.args].concat();
+            // validate takes no --days.
+            if command[0] == "validate" && bad.args.contains(&"--days") {
+                continue;
+            }
+            let o = bonesim(dir.path(), &args);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{}: {args:?} exit {:?}\n{err}", bad.what, o.status.code());
+            assert!(err.starts_with("error: "), "{}: {err}", bad.what);
+            for needle in bad.expect {
+                assert!(err.contains(needle), "{}: message lacks {needle:?}:\n{err}", bad.what);
+            }
+            assert_eq!(names_in(dir.path()), before, "{}: something was written", bad.what);
+        }
+    }
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["run", "homeostasis", "--threads", "0"][..],
+        &["run", "homeostasis", "--set", "novalue"],
+        &["run", "homeostasis", "--no-such-flag"],
+        &["frobnicate"],
+    ] {
+        let o = bonesim(dir.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+    assert!(names_in(dir.path()).is_empty());
+}
+
+#[test]
+fn every_bundled_scenario_validates_by_name_and_by_path() {
+    let dir = tempfile::tempdir().unwrap();
+    for path in repo_scenarios() {
+        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
+        for arg in [name.clone(), path.display().to_string()] {
+            let o = bonesim(dir.path(), &["validate", &arg]);
+            assert!(o.status.success(), "{arg}: {}", stderr(&o));
+            assert_eq!(stdout(&o).trim(), "ok");
+        }
+    }
+}
+
+#[test]
+fn scenarios_lists_every_bundled_scenario_with_its_description() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bonesim(dir.path(), &["scenarios"]);
+    assert!(o.status.success());
+    let list = stdout(&o);
+    for path in repo_scenarios() {
+        let name = path.file_stem().unwrap().to_str().unwrap();
+        let line = list.lines().find(|l| l.split_whitespace().next() == Some(name));
+        let line = line.unwrap_or_else(|| panic!("{name} not listed:\n{list}"));
+        assert!(line.len() > name.len() + 10, "{name} has no description: {line}");
+        let shown = bonesim(dir.path(), &["scenarios", name]);
+        assert_eq!(stdout(&shown), fs::read_to_string(&path).unwrap());
+    }
+    assert_eq!(bonesim(dir.path(), &["scenarios", "no-such"]).status.code(), Some(2));
+}
+
+#[test]
+fn an_existing_output_folder_is_kept_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("out")).unwrap();
+    fs::write(dir.path().join("out/mine.txt"), "precious").unwrap();
+    let args = [&["run", "homeostasis", "--out", "out"][..], &TINY].concat();
+    let o = bonesim(dir.path(), &args);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already exists") && stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert!(dir.path().join("out/mine.txt").exists());
+    assert_eq!(names_in(dir.path()), ["out"]);
+
+    let o = bonesim(dir.path(), &[&args[..], &["--force"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!dir.path().join("out/mine.txt").exists());
+    assert!(dir.path().join("out/timeseries.csv").exists());
+    assert_eq!(names_in(dir.path()), ["out"]);
+}
+
+#[test]
+fn the_default_folder_is_named_after_the_scenario_and_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bonesim(dir.path(), &[&["run", "homeostasis", "--seed", "7"][..], &TINY].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("runs/homeostasis-seed7/summary.json").exists());
+    assert_eq!(names_in(&dir.path().join("runs")), ["homeostasis-seed7"]);
+}
+
+#[test]
+fn set_reaches_scenario_keys_and_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bonesim(
+        dir.path(),
+        &[
+            &["run", "homeostasis", "--out", "o"][..],
+            &TINY,
+            &["--set", "osteoclast.lifespan_days=10", "--set", "patient.estrogen=0.5", "--set", "name=renamed"],
+            &["--set", "domain.geometry=cortical", "--set", "output.snapshot_fields=[\"opg\"]"],
+        ]
+        .concat(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("o/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["parameters_overridden"]["osteoclast.lifespan_days"], 10.0);
+    assert_eq!(summary["scenario"], "renamed");
+    let used = fs::read_to_string(dir.path().join("o/scenario.toml")).unwrap();
+    assert!(used.contains("estrogen = 0.5") && used.contains("geometry = \"cortical\""), "{used}");
+    assert!(dir.path().join("o/opg_day0002.png").exists());
+    assert!(!dir.path().join("o/rankl_day0002.png").exists());
+}
+
+#[test]
+fn params_prints_the_parameter_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bonesim(dir.path(), &["params"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("`osteoclast.lifespan_days`"));
+}
