@@ -33,6 +33,8 @@ fn run(scenario: Scenario, every: f64) {
     let start = std::time::Instant::now();
     let mut sim = Sim::new(&scenario, None).expect("sim");
     let mut cycles = [0u64; bonesim::field::FieldId::ALL.len()];
+    let (mut worst, mut days, mut with_oc) = (0.0f64, 0u32, 0u32);
+    let bv0 = sim.readouts().bv_tv;
     let per = (every * 24.0 / scenario.time.tick_hours).round() as u64;
     let cols = [
         "day",
@@ -56,7 +58,7 @@ fn run(scenario: Scenario, every: f64) {
     ];
     println!("{}", cols.iter().map(|c| format!("{:>9}", &c[..c.len().min(9)])).collect::<String>());
     loop {
-        if sim.tick() % per == 0 || sim.tick() == sim.total_ticks() {
+        if sim.tick().is_multiple_of(per) || sim.tick() == sim.total_ticks() {
             let r = sim.readouts().columns();
             let line: String = cols
                 .iter()
@@ -83,13 +85,40 @@ fn run(scenario: Scenario, every: f64) {
             break;
         }
         sim.step();
+        if sim.tick().is_multiple_of(24) {
+            let r = sim.readouts();
+            worst = worst.max((r.bv_tv / bv0 - 1.0).abs());
+            days += 1;
+            with_oc += u32::from(r.osteoclasts > 0);
+        }
         for f in bonesim::field::FieldId::ALL {
             cycles[f.index()] += sim.fields().last_stats(f).cycles as u64;
         }
     }
+    if std::env::var_os("CAVITY").is_some() {
+        let (l, c) = (sim.lattice(), sim.cells());
+        let mut tally = std::collections::BTreeMap::new();
+        for s in 0..l.len() {
+            if l.eroded[s] && l.is_open(s) {
+                let touches = l.neighbours(s).any(|n| l.is_solid(n));
+                let who = c.occupant(s).map_or("empty", |k| c.kind[k].name());
+                *tally.entry((touches, who)).or_insert(0) += 1;
+            }
+        }
+        println!("open eroded sites (touches bone, occupant): {tally:?}");
+    }
     if let Ok(path) = std::env::var("PNG") {
         dump(&sim, &path);
     }
+    let r = sim.readouts();
+    let bone_mm2 = bv0 * sim.lattice().len() as f64 * sim.lattice().site_area_mm2();
+    println!(
+        "summary: worst drift {:.2} %, osteoclasts on {:.1} % of days, turnover {:.1} %/yr, osteocytes {}",
+        100.0 * worst,
+        100.0 * with_oc as f64 / days.max(1) as f64,
+        100.0 * r.resorbed_mm2 / bone_mm2 / (r.day / 365.25),
+        r.osteocytes
+    );
     let ticks = sim.tick().max(1) as f64;
     let per: Vec<String> = bonesim::field::FieldId::ALL
         .iter()
@@ -111,8 +140,8 @@ fn dump(sim: &Sim, path: &str) {
     let (w, h) = (l.width * scale, l.height * scale);
     let mut px = vec![0u8; w * h * 3];
     let mut colour = vec![[0u8; 3]; l.len()];
-    for s in 0..l.len() {
-        colour[s] = match l.kind(s) {
+    for (s, c) in colour.iter_mut().enumerate() {
+        *c = match l.kind(s) {
             TissueKind::Marrow if l.eroded[s] => [90, 40, 40],
             TissueKind::Marrow => [30, 20, 25],
             TissueKind::Vessel => [200, 0, 0],

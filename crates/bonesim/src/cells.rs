@@ -83,7 +83,8 @@ pub struct CellStore {
     pub since_tick: Vec<u64>,
     /// Nuclei (osteoclasts; 1 for other cells).
     pub nuclei: Vec<u16>,
-    /// Divisions left before the cell stops proliferating.
+    /// Divisions left before the cell stops proliferating (pre-osteoblasts), or advances
+    /// left into its pit (osteoclasts).
     pub divisions_left: Vec<u8>,
     /// Tick until which the cell is in a special state (osteocyte RANKL alarm; stromal
     /// division refractory period).

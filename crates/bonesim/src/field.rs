@@ -156,7 +156,7 @@ parameter_group! {
         /// steady state and it is stable for any length, so a longer step only slows how a
         /// field relaxes: RANKL, M-CSF and active TGF-β settle within an hour or two anyway,
         /// OPG (half-life 2 days) barely notices. Set it to the tick to solve every tick.
-        field_step_hours: 4.0, range 0.0 => 48.0;
+        field_step_hours: 6.0, range 0.0 => 48.0;
     }
 }
 
@@ -263,7 +263,7 @@ impl Fields {
         for field in FieldId::ALL {
             let f = field.index();
             self.gathered_ticks[f] += 1;
-            if (tick + f as u64) % every.max(1) != 0 {
+            if !(tick + f as u64).is_multiple_of(every.max(1)) {
                 continue;
             }
             let ticks = self.gathered_ticks[f] as f64;
@@ -323,9 +323,6 @@ impl Fields {
             boundary: field.boundary(),
         };
         let stats = self.solver.step(f, &mut self.values[f], &problem);
-        if std::env::var_os("TRACE_FIELDS").is_some() {
-            eprintln!("{} {} {:.2e} {:.2e}", field.name(), stats.cycles, stats.relative_change, stats.step_change);
-        }
         self.last_stats[f] = stats;
         self.last_inputs[f] = StepInputs { stationary: stats.step_change <= self.tolerance, ..inputs };
     }

@@ -118,10 +118,13 @@ impl Lattice {
             .map(move |(nx, ny)| (ny * w + nx) as usize)
     }
 
-    /// Whether a site is closed to cells: bone, osteoid or a vessel wall.
+    /// Whether a site is closed to cells: bone or osteoid. A resorption cavity stays open
+    /// until osteoblasts have filled it completely, so that another can finish what one
+    /// left half done.
     #[inline]
     pub fn is_solid(&self, site: usize) -> bool {
-        self.matrix[site] >= SOLID_MATRIX
+        let m = self.matrix[site];
+        m >= SOLID_MATRIX && !(self.eroded[site] && m < 1.0)
     }
 
     /// Whether a cell can sit on the site: marrow, not a vessel.

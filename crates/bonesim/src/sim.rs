@@ -500,6 +500,13 @@ impl Sim {
                     self.cells.move_to(slot, to);
                 }
             }
+            Action::Advance { to } => {
+                let to = to as usize;
+                if self.lattice.is_open(to) && self.cells.is_free(to) {
+                    self.cells.move_to(slot, to);
+                    self.cells.divisions_left[slot] = self.cells.divisions_left[slot].saturating_sub(1);
+                }
+            }
             Action::Die => {
                 self.dead[slot] = true;
                 if self.cells.kind[slot] == CellKind::Osteocyte {
@@ -552,7 +559,10 @@ impl Sim {
         let nuclei = self.cells.nuclei[slot];
         match self.cells.kind[partner] {
             CellKind::Osteoclast if self.cells.nuclei[partner] + nuclei <= max => {}
-            CellKind::PreOsteoclast => self.cells.change_kind(partner, CellKind::Osteoclast, self.tick),
+            CellKind::PreOsteoclast => {
+                self.cells.change_kind(partner, CellKind::Osteoclast, self.tick);
+                self.cells.divisions_left[partner] = self.params.osteoclast.pit_advances as u8;
+            }
             _ => return,
         }
         self.cells.nuclei[partner] += nuclei;
@@ -573,10 +583,11 @@ impl Sim {
                     continue;
                 }
                 let s = (y * w + x) as usize;
-                if let Some(other) = self.cells.occupant(s) {
-                    if self.cells.kind[other] == CellKind::Osteocyte && !self.dead[other] {
-                        self.cells.until_tick[other] = self.cells.until_tick[other].max(until);
-                    }
+                if let Some(other) = self.cells.occupant(s)
+                    && self.cells.kind[other] == CellKind::Osteocyte
+                    && !self.dead[other]
+                {
+                    self.cells.until_tick[other] = self.cells.until_tick[other].max(until);
                 }
             }
         }
@@ -613,10 +624,10 @@ impl Sim {
             l.matrix[site] = 0.0;
             l.eroded[site] = true;
             l.woven[site] = false;
-            if let Some(osteocyte) = self.cells.occupant(site) {
-                if self.cells.kind[osteocyte] == CellKind::Osteocyte {
-                    self.dead[osteocyte] = true;
-                }
+            if let Some(osteocyte) = self.cells.occupant(site)
+                && self.cells.kind[osteocyte] == CellKind::Osteocyte
+            {
+                self.dead[osteocyte] = true;
             }
         }
         let mass = removed as f64 * l.mineral[site] as f64;
@@ -689,7 +700,7 @@ impl Sim {
         });
         self.turnover.end_tick();
         let every = (self.params.bone.transport_refresh_hours / self.dt_h).round().max(1.0) as u64;
-        if (self.tick + 1) % every == 0 {
+        if (self.tick + 1).is_multiple_of(every) {
             self.lattice.permeability_into(self.params.bone.permeability, &mut self.permeability);
             self.geometry_version += 1;
             self.find_outlets(false);

@@ -20,6 +20,6 @@ parameter_group! {
         tgfb_molecules_per_site: 20000.0, range 0.0 => 1e9;
         /// Hours between updates of the transport geometry the fields see. Bone changes by
         /// a few sites a day at a remodeling site, so a daily update is ample.
-        transport_refresh_hours: 24.0, range 1.0 => 8760.0;
+        transport_refresh_hours: 48.0, range 1.0 => 8760.0;
     }
 }

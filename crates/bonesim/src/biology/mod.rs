@@ -62,6 +62,12 @@ pub enum Action {
         /// Target site.
         to: u32,
     },
+    /// An osteoclast advances into its own pit (if the site is still free), using up one of
+    /// its advances.
+    Advance {
+        /// Target site.
+        to: u32,
+    },
     /// Apoptosis (or, for osteoclast lineage cells, loss of support).
     Die,
     /// Divide: a daughter of `daughter` kind goes to site `to` (if still free).

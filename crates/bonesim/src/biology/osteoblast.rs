@@ -29,14 +29,19 @@ parameter_group! {
         /// three months and most finish their cavity (SCIENCE §4).
         apoptosis_per_day: 0.002, range 0.0 => 10.0;
         /// Chance that an osteoblast stays embedded in a site it has just filled, becoming
-        /// an osteocyte. In steady state new bone must replace the osteocytes lost both with
-        /// resorbed bone (density d per site) and by apoptosis (rate a): with turnover T,
-        /// e = d (T + a) / T ≈ 0.033 × (0.10 + 0.04) / 0.10 ≈ 0.045. It makes 5–20 % of
+        /// an osteocyte. New bone must replace the osteocytes lost with resorbed bone and by
+        /// apoptosis: at least d (T + a) / T ≈ 0.033 × (0.09 + 0.08) / 0.09 ≈ 0.06 for
+        /// osteocyte density d, turnover T and apoptosis a; targeted resorption digs towards
+        /// RANKL-making osteocytes and so removes more than the average density. Tuned to 0.1
+        /// so that the osteocyte population holds steady in `homeostasis`. It makes 5–20 % of
         /// osteoblasts osteocytes over their working life (SCIENCE §4).
-        embed_share: 0.045, range 0.0 => 1.0;
+        embed_share: 0.1, range 0.0 => 1.0;
         /// Share of osteoblasts with no cavity left that become lining cells; the rest die
         /// (SCIENCE §4: 50–70 % die by apoptosis).
         lining_share: 0.35, range 0.0 => 1.0;
+        /// Rate per day at which an osteoblast waiting for a neighbour to free a cavity site
+        /// gives up and ends its work (keeps a crowded cavity from locking up).
+        give_up_per_day: 0.1, range 0.0 => 100.0;
         /// Turnover of lining cells per day.
         lining_turnover_per_day: 0.005, range 0.0 => 10.0;
         /// OPG secreted by an osteoblast, molecules/h (osteoblasts are the main OPG source,
@@ -102,7 +107,7 @@ pub fn decide(slot: usize, _s: &Signals, ctx: &Context) -> Intent {
     if let Some(to) = ctx.free_neighbour(site, &mut rng, cavity) {
         return Intent::act(Action::Move { to: to as u32 });
     }
-    if ctx.lattice.neighbours(site).any(cavity) {
+    if ctx.lattice.neighbours(site).any(cavity) && rng.random::<f64>() >= ctx.chance(p.give_up_per_day) {
         return Intent::STAY;
     }
     end_of_formation(site, &mut ctx.rng(slot, Purpose::Fate), ctx)

@@ -58,8 +58,12 @@ parameter_group! {
         reach_um: 20.0, range 5.0 => 100.0;
         /// Chance per tick that an osteoclast with no bone left within reach advances into
         /// the pit it has opened, where that goes deeper into the bone, rather than moving
-        /// along the surface. Sets how deep cavities get (erosion depth 40–60 µm, SCIENCE §4).
+        /// along the surface.
         follow_pit: 0.5, range 0.0 => 1.0;
+        /// How many sites an osteoclast advances into its own pit. With its reach this sets
+        /// the erosion depth: 2 sites of reach plus 3 advances is about 50 µm (erosion depth
+        /// 40–60 µm, SCIENCE §4).
+        pit_advances: 3.0, range 0.0 => 50.0;
         /// Share of the resorption rate kept without RANK signal (RANKL drives activity as
         /// well as formation; seed Figure 1A).
         basal_activity: 0.3, range 0.0 => 1.0;
@@ -137,10 +141,10 @@ fn fusion_partner(slot: usize, site: usize, ctx: &Context) -> Option<usize> {
             let n = l.site(x as usize, y as usize);
             let Some(other) = cells.occupant(n) else { continue };
             match cells.kind[other] {
-                CellKind::Osteoclast if cells.nuclei[other] < max => {
-                    if osteoclast.is_none_or(|(k, _)| cells.nuclei[other] > k) {
-                        osteoclast = Some((cells.nuclei[other], n));
-                    }
+                CellKind::Osteoclast
+                    if cells.nuclei[other] < max && osteoclast.is_none_or(|(k, _)| cells.nuclei[other] > k) =>
+                {
+                    osteoclast = Some((cells.nuclei[other], n));
                 }
                 CellKind::PreOsteoclast if cells.id[other] > cells.id[slot] => {
                     let d2 = dx * dx + dy * dy;
@@ -171,14 +175,16 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
             let amount = (rate * ctx.dt_h / 24.0) as f32;
             return Intent { action: Action::Stay, tissue: TissueAction::Resorb { site: target as u32, amount } };
         }
-        // Its footprint is cleared: advance into the pit, deeper into the bone.
+        // Its footprint is cleared: advance into the pit, deeper into the bone, as long as it
+        // has advances left (erosion stops at a depth).
         let pit = ctx.lattice.neighbours(site).find(|&n| {
             ctx.lattice.eroded[n] && ctx.lattice.is_open(n) && ctx.cells.is_free(n) && touches_more_bone(n, site, ctx)
         });
-        if let Some(to) = pit {
-            if rng.random::<f64>() < p.follow_pit {
-                return Intent::act(Action::Move { to: to as u32 });
-            }
+        if let Some(to) = pit
+            && ctx.cells.divisions_left[slot] > 0
+            && rng.random::<f64>() < p.follow_pit
+        {
+            return Intent::act(Action::Advance { to: to as u32 });
         }
     }
     let on_surface = |s: usize| ctx.lattice.is_surface(s);

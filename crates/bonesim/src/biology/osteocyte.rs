@@ -24,7 +24,7 @@ parameter_group! {
         alarm_rankl_fold: 100.0, range 1.0 => 1e5;
         /// Reach of the signal from a dying osteocyte to its neighbours, µm (through the
         /// lacuno-canalicular network; Kennedy et al. 2012 saw RANKL within ~100 µm).
-        alarm_radius_um: 80.0, range 0.0 => 1000.0;
+        alarm_radius_um: 60.0, range 0.0 => 1000.0;
         /// Reach of an osteocyte's dendrites, µm: its RANKL is presented on the nearest bone
         /// surface within this distance (dendrites run ~50 µm through the canaliculi to the
         /// surface; Bonewald 2011, J Bone Miner Res 26:229). Deeper osteocytes release it in
@@ -34,7 +34,7 @@ parameter_group! {
         alarm_days: 7.0, range 0.0 => 365.0;
         /// Apoptosis per osteocyte per year. Sets how often remodeling starts; tuned to an
         /// adult turnover of about 10 % of bone a year (SCIENCE §4).
-        apoptosis_per_year: 0.04, range 0.0 => 100.0;
+        apoptosis_per_year: 0.08, range 0.0 => 100.0;
     }
 }
 

@@ -24,7 +24,7 @@ parameter_group! {
         /// Commitment signal of an eroded surface with no TGF-β left, as a share of full
         /// signal: reversal cells keep recruiting osteoprogenitors to an uncovered eroded
         /// surface (Delaisse et al. 2020, Bone 141:115628).
-        reversal_signal: 0.2, range 0.0 => 1.0;
+        reversal_signal: 0.4, range 0.0 => 1.0;
         /// Hours between two commitments of one stromal cell (a cell cycle).
         refractory_hours: 24.0, range 0.0 => 10000.0;
         /// Chance per tick of a step up the TGF-β gradient where TGF-β is sensed.
@@ -47,13 +47,15 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let p = &ctx.params.stroma;
     let site = ctx.cells.site[slot] as usize;
     let mut rng = ctx.rng(slot, Purpose::Decide);
-    // The eroded surface is for the osteoblast lineage: a stromal cell left on it by
-    // resorption steps off, and none steps on.
-    let off_cavity = |n: usize| !is_cavity_surface(n, ctx);
-    if is_cavity_surface(site, ctx) {
-        if let Some(to) = ctx.free_neighbour(site, &mut rng, off_cavity) {
-            return Intent::act(Action::Move { to: to as u32 });
-        }
+    // A resorption cavity is for the osteoblast lineage: no stromal cell steps into one,
+    // and one found inside steps out, or, with no way out, differentiates where it is (the
+    // osteoprogenitors of the reversal surface; Delaisse et al. 2020).
+    let off_cavity = |n: usize| !ctx.lattice.eroded[n];
+    if ctx.lattice.eroded[site] {
+        return match ctx.free_neighbour(site, &mut rng, off_cavity) {
+            Some(to) => Intent::act(Action::Move { to: to as u32 }),
+            None => Intent::act(Action::Become { kind: CellKind::PreOsteoblast }),
+        };
     }
     let near_cavity = ctx.lattice.neighbours(site).chain([site]).any(|n| is_cavity_surface(n, ctx));
     let signal = s.tgfb.max(if near_cavity { p.reversal_signal } else { 0.0 });
@@ -73,10 +75,10 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
             return Intent::act(Action::Move { to: to as u32 });
         }
     }
-    if rng.random::<f64>() < p.motility {
-        if let Some(to) = ctx.free_neighbour(site, &mut rng, off_cavity) {
-            return Intent::act(Action::Move { to: to as u32 });
-        }
+    if rng.random::<f64>() < p.motility
+        && let Some(to) = ctx.free_neighbour(site, &mut rng, off_cavity)
+    {
+        return Intent::act(Action::Move { to: to as u32 });
     }
     Intent::STAY
 }
