@@ -156,7 +156,7 @@ parameter_group! {
         /// steady state and it is stable for any length, so a longer step only slows how a
         /// field relaxes: RANKL, M-CSF and active TGF-β settle within an hour or two anyway,
         /// OPG (half-life 2 days) barely notices. Set it to the tick to solve every tick.
-        field_step_hours: 6.0, range 0.0 => 48.0;
+        field_step_hours: 12.0, range 0.0 => 48.0;
     }
 }
 
