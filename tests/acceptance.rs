@@ -5,4 +5,6 @@
 
 mod determinism;
 mod homeostasis;
+mod host;
+mod lesions;
 mod remodeling_event;

@@ -20,6 +20,8 @@ struct Record {
     turnover_per_year: f64,
     /// Osteocytes at the end over osteocytes at the start.
     osteocytes_kept: f64,
+    /// Lowest and highest serum IL-6 of any day, pg/mL.
+    serum_il6_range: (f64, f64),
 }
 
 fn record(seed: u64) -> Record {
@@ -30,11 +32,13 @@ fn record(seed: u64) -> Record {
     let mut drift: f64 = 0.0;
     let (mut days, mut with_osteoclasts) = (0, 0);
     let (mut start_bv, mut start_osteocytes) = (None, None);
+    let mut serum = (f64::MAX, f64::MIN);
     let sim = run_daily(&scenario, 2, |sim| {
         let r = sim.readouts();
         let bv0 = *start_bv.get_or_insert(r.bv_tv);
         start_osteocytes.get_or_insert(r.osteocytes);
         drift = drift.max((r.bv_tv / bv0 - 1.0).abs());
+        serum = (serum.0.min(r.serum_il6_pg_ml), serum.1.max(r.serum_il6_pg_ml));
         if r.day > 0.0 {
             days += 1;
             with_osteoclasts += usize::from(r.osteoclasts > 0);
@@ -48,6 +52,7 @@ fn record(seed: u64) -> Record {
         days_with_osteoclasts: with_osteoclasts as f64 / days as f64,
         turnover_per_year: end.resorbed_mm2 / bone_mm2 / years,
         osteocytes_kept: end.osteocytes as f64 / start_osteocytes.expect("day 0") as f64,
+        serum_il6_range: serum,
     }
 }
 
@@ -59,11 +64,13 @@ fn homeostasis_holds_bone_volume_for_two_years_while_bone_turns_over() {
         .zip(SEEDS)
         .map(|(r, s)| {
             format!(
-                "seed {s}: worst BV/TV drift {:.2} %, osteoclasts on {:.1} % of days, turnover {:.1} %/yr, osteocytes kept {:.1} %",
+                "seed {s}: worst BV/TV drift {:.2} %, osteoclasts on {:.1} % of days, turnover {:.1} %/yr, osteocytes kept {:.1} %, serum IL-6 {:.2}–{:.2} pg/mL",
                 100.0 * r.worst_drift,
                 100.0 * r.days_with_osteoclasts,
                 100.0 * r.turnover_per_year,
-                100.0 * r.osteocytes_kept
+                100.0 * r.osteocytes_kept,
+                r.serum_il6_range.0,
+                r.serum_il6_range.1
             )
         })
         .collect();
@@ -81,5 +88,7 @@ fn homeostasis_holds_bone_volume_for_two_years_while_bone_turns_over() {
         assert!((0.04..=0.30).contains(&r.turnover_per_year), "{report}");
         // The osteocyte population holds within 15 %.
         assert!((0.85..=1.15).contains(&r.osteocytes_kept), "{report}");
+        // Healthy serum IL-6 lies in 1–5 pg/mL on every day (SCIENCE §6).
+        assert!(r.serum_il6_range.0 >= 1.0 && r.serum_il6_range.1 <= 5.0, "{report}");
     }
 }

@@ -1,6 +1,6 @@
 //! Helpers for the acceptance tests: load the bundled scenarios, run them, measure them.
 
-use bonesim::{Scenario, Sim};
+use bonesim::{Readouts, Scenario, Sim};
 
 /// The bundled scenario `name` (from `scenarios/NAME.toml`).
 pub fn bundled(name: &str) -> Scenario {
@@ -11,20 +11,70 @@ pub fn bundled(name: &str) -> Scenario {
 
 /// Runs `scenario` to its end on `threads` threads, calling `each_day` after every simulated
 /// day (and at day 0).
-pub fn run_daily(scenario: &Scenario, threads: usize, mut each_day: impl FnMut(&Sim) + Send) -> Sim {
+pub fn run_daily(scenario: &Scenario, threads: usize, each_day: impl FnMut(&Sim) + Send) -> Sim {
+    let ticks_per_day = (24.0 / scenario.time.tick_hours).round() as u64;
+    run_sampled(scenario, threads, ticks_per_day, each_day)
+}
+
+/// Runs `scenario` to its end on `threads` threads, calling `sample` at the start and after
+/// every `every_ticks` ticks.
+pub fn run_sampled(scenario: &Scenario, threads: usize, every_ticks: u64, mut sample: impl FnMut(&Sim) + Send) -> Sim {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
     pool.install(|| {
         let mut sim = Sim::new(scenario, None).expect("scenario sets up");
-        let ticks_per_day = (24.0 / scenario.time.tick_hours).round() as u64;
-        each_day(&sim);
+        sample(&sim);
         while sim.tick() < sim.total_ticks() {
             sim.step();
-            if sim.tick().is_multiple_of(ticks_per_day) {
-                each_day(&sim);
+            if sim.tick().is_multiple_of(every_ticks.max(1)) {
+                sample(&sim);
             }
         }
         sim
     })
+}
+
+/// The readouts of every day of `scenario` (day 0 first), run on one thread.
+pub fn daily_readouts(scenario: &Scenario) -> Vec<Readouts> {
+    let mut days = Vec::new();
+    run_daily(scenario, 1, |sim| days.push(sim.readouts()));
+    days
+}
+
+/// `run(seed)` for every seed, each on its own thread; results in seed order.
+pub fn for_seeds<T: Send>(seeds: &[u64], run: impl Fn(u64) -> T + Sync) -> Vec<T> {
+    std::thread::scope(|scope| {
+        let run = &run;
+        let handles: Vec<_> = seeds.iter().map(|&seed| scope.spawn(move || run(seed))).collect();
+        handles.into_iter().map(|h| h.join().expect("a seed's run panicked")).collect()
+    })
+}
+
+/// Spearman's rank correlation of two equally long series (ties get their mean rank).
+pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
+    fn ranks(v: &[f64]) -> Vec<f64> {
+        let mut order: Vec<usize> = (0..v.len()).collect();
+        order.sort_by(|&i, &j| v[i].total_cmp(&v[j]));
+        let mut rank = vec![0.0; v.len()];
+        let mut i = 0;
+        while i < order.len() {
+            let mut j = i;
+            while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
+                j += 1;
+            }
+            for k in i..=j {
+                rank[order[k]] = (i + j) as f64 / 2.0;
+            }
+            i = j + 1;
+        }
+        rank
+    }
+    let (ra, rb) = (ranks(a), ranks(b));
+    let (ma, _) = mean_sd(&ra);
+    let (mb, _) = mean_sd(&rb);
+    let cov: f64 = ra.iter().zip(&rb).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = ra.iter().map(|x| (x - ma).powi(2)).sum();
+    let vb: f64 = rb.iter().map(|y| (y - mb).powi(2)).sum();
+    cov / (va * vb).sqrt()
 }
 
 /// Mineralised bone mass (site units) within `radius` sites of `(cx, cy)`.

@@ -41,6 +41,12 @@ pub fn run(args: RunArgs) -> Result<()> {
         overrides.push(Override::days(days));
     }
     let loaded = load(source, overrides, args.seed)?;
+    if !loaded.scenario.therapy.is_empty() {
+        #[allow(clippy::print_stderr, reason = "a warning for the user")]
+        {
+            eprintln!("warning: drugs are not modelled yet; the run ignores [[therapy]]");
+        }
+    }
     let destination = args.out.clone().unwrap_or_else(|| default_destination(&loaded.scenario));
     check_destination(&destination, args.force)?;
     let mut pool = rayon::ThreadPoolBuilder::new();

@@ -19,6 +19,10 @@ fn main() {
             "seed" => scenario.seed = v.parse().unwrap(),
             "width" => scenario.domain.width = v.parse().unwrap(),
             "height" => scenario.domain.height = v.parse().unwrap(),
+            "knockout" => scenario.patient.il6_knockout = v.parse().unwrap(),
+            "estrogen" => scenario.patient.estrogen = v.parse().unwrap(),
+            "testosterone" => scenario.patient.testosterone = v.parse().unwrap(),
+            "cells" => scenario.tumor.seed_cells = v.parse().unwrap(),
             _ => {
                 scenario.parameters.insert(k.to_string(), v.parse().unwrap());
             }
@@ -36,26 +40,9 @@ fn run(scenario: Scenario, every: f64) {
     let (mut worst, mut days, mut with_oc) = (0.0f64, 0u32, 0u32);
     let bv0 = sim.readouts().bv_tv;
     let per = (every * 24.0 / scenario.time.tick_hours).round() as u64;
-    let cols = [
-        "day",
-        "bone_rel",
-        "osteoclasts",
-        "osteoclast_nuclei",
-        "preosteoclasts",
-        "precursors",
-        "osteoblasts",
-        "preosteoblasts",
-        "osteocytes",
-        "lining_cells",
-        "stroma",
-        "eroded_area_mm2",
-        "ctx",
-        "p1np",
-        "rankl_pm",
-        "opg_pm",
-        "mcsf_pm",
-        "tgfb_pm",
-    ];
+    let default_cols = "day,bone_rel,osteoclasts,osteoclast_nuclei,preosteoclasts,precursors,osteoblasts,preosteoblasts,osteocytes,tumor_cells,eroded_area_mm2,ctx,p1np,rankl_pm,opg_pm,il6_pm,serum_il6_pg_ml";
+    let cols_text = std::env::var("COLS").unwrap_or_else(|_| default_cols.to_string());
+    let cols: Vec<&str> = cols_text.split(',').collect();
     println!("{}", cols.iter().map(|c| format!("{:>9}", &c[..c.len().min(9)])).collect::<String>());
     loop {
         if sim.tick().is_multiple_of(per) || sim.tick() == sim.total_ticks() {
@@ -70,11 +57,12 @@ fn run(scenario: Scenario, every: f64) {
             let mut hot = 0;
             for site in 0..l.len() {
                 if l.is_surface(site) {
-                    let s = bonesim::biology::sense(site, f, pa);
-                    if s.free_rankl_pm > best.0 {
-                        best = (s.free_rankl_pm, s.rank);
+                    let free = bonesim::biology::signalling::free_rankl(f, site, pa);
+                    let rank = bonesim::biology::occupancy(free, pa.osteoclast.rank_half_pm);
+                    if free > best.0 {
+                        best = (free, rank);
                     }
-                    if s.rank > 0.3 {
+                    if rank > 0.3 {
                         hot += 1;
                     }
                 }
@@ -163,6 +151,9 @@ fn dump(sim: &Sim, path: &str) {
             CellKind::LiningCell => [0, 255, 120],
             CellKind::Osteocyte => [60, 60, 200],
             CellKind::Stroma => [90, 110, 60],
+            CellKind::Macrophage => [150, 150, 0],
+            CellKind::TCell => [200, 200, 200],
+            CellKind::Tumor => [255, 40, 40],
         };
     }
     for y in 0..h {

@@ -32,11 +32,17 @@ pub enum CellKind {
     PreOsteoclast,
     /// Multinucleated osteoclast resorbing bone.
     Osteoclast,
+    /// Marrow macrophage: IL-1β, IL-6 and PGE2 when NF-κB is on.
+    Macrophage,
+    /// CD4⁺ T cell: IL-17 when IL-6 and TGF-β make it a Th17 cell.
+    TCell,
+    /// Tumour cell, with the phenotype of the scenario's cancer type.
+    Tumor,
 }
 
 impl CellKind {
     /// Every kind.
-    pub const ALL: [CellKind; 8] = [
+    pub const ALL: [CellKind; 11] = [
         CellKind::Stroma,
         CellKind::PreOsteoblast,
         CellKind::Osteoblast,
@@ -45,6 +51,9 @@ impl CellKind {
         CellKind::Precursor,
         CellKind::PreOsteoclast,
         CellKind::Osteoclast,
+        CellKind::Macrophage,
+        CellKind::TCell,
+        CellKind::Tumor,
     ];
 
     /// Name used in outputs.
@@ -58,6 +67,9 @@ impl CellKind {
             CellKind::Precursor => "precursors",
             CellKind::PreOsteoclast => "preosteoclasts",
             CellKind::Osteoclast => "osteoclasts",
+            CellKind::Macrophage => "macrophages",
+            CellKind::TCell => "t_cells",
+            CellKind::Tumor => "tumor_cells",
         }
     }
 

@@ -25,11 +25,112 @@ pub enum FieldId {
     Mcsf,
     /// Active TGF-β.
     Tgfb,
+    /// Interleukin-6.
+    Il6,
+    /// Soluble IL-6 receptor.
+    Sil6r,
+    /// Prostaglandin E2.
+    Pge2,
+    /// Interleukin-1β.
+    Il1b,
+    /// CXCL12 (SDF-1), the chemokine of CXCR4.
+    Cxcl12,
+    /// Parathyroid hormone-related protein.
+    Pthrp,
+    /// Dickkopf-1, a Wnt inhibitor.
+    Dkk1,
+    /// Interleukin-17.
+    Il17,
+    /// Osteoblastic factors of prostate cancer (endothelin-1 and BMPs, lumped).
+    Osteoblastic,
 }
+
+/// What defines a field: its name, label, default transport, and whether it exchanges with
+/// blood at vessel sites (the factors whose serum level the model reports).
+struct FieldSpec {
+    name: &'static str,
+    label: &'static str,
+    transport: FieldTransport,
+    with_blood: bool,
+}
+
+/// The fields' defining data, in [`FieldId::ALL`] order. Diffusion coefficients are tissue
+/// values (about 0.4× free solution, from molecular weight: SCIENCE §5).
+const SPECS: [FieldSpec; 13] = [
+    // Lemaire et al. 2004 half-life (SCIENCE §2).
+    FieldSpec {
+        name: "rankl",
+        label: "soluble RANKL (pM)",
+        with_blood: false,
+        transport: FieldTransport::new(37.0, 1.6),
+    },
+    // Lemaire et al. 2004 half-life of 2 days (SCIENCE §2).
+    FieldSpec { name: "opg", label: "OPG (pM)", with_blood: false, transport: FieldTransport::new(30.0, 48.0) },
+    // Half-life "hours" (SCIENCE §5), taken as 3 h.
+    FieldSpec { name: "mcsf", label: "M-CSF (pM)", with_blood: false, transport: FieldTransport::new(35.0, 3.0) },
+    // Active TGF-β lasts minutes (SCIENCE §5), taken as 15 min: a decay length of ~250 µm,
+    // so the signal stays with its remodeling site. (The 17 h of Pivonka et al. 2008 lumps
+    // the latent, matrix-bound pool, which this model keeps in the bone until resorbed.)
+    FieldSpec {
+        name: "tgfb",
+        label: "active TGF-β (pM)",
+        with_blood: false,
+        transport: FieldTransport::new(50.0, 0.25),
+    },
+    // IL-6 lasts minutes to hours (0.38 h in plasma; SCIENCE §5); taken as 1 h in tissue.
+    FieldSpec { name: "il6", label: "IL-6 (pM)", with_blood: true, transport: FieldTransport::new(50.0, 1.0) },
+    // sIL-6R lasts long (SCIENCE §5); taken as 1 day in tissue, where vessels also bring
+    // it from serum (~1 nM).
+    FieldSpec {
+        name: "sil6r",
+        label: "soluble IL-6 receptor (pM)",
+        with_blood: true,
+        transport: FieldTransport::new(40.0, 24.0),
+    },
+    // PGE2: ~1 min (SCIENCE §5).
+    FieldSpec {
+        name: "pge2",
+        label: "PGE2 (pM)",
+        with_blood: false,
+        transport: FieldTransport::new(200.0, 1.0 / 60.0),
+    },
+    // IL-1β: tens of minutes (SCIENCE §5), taken as 30 min.
+    FieldSpec { name: "il1b", label: "IL-1β (pM)", with_blood: false, transport: FieldTransport::new(56.0, 0.5) },
+    // CXCL12 binds matrix: tissue D ~73 (SCIENCE §5); tens of minutes, taken as 30 min.
+    FieldSpec { name: "cxcl12", label: "CXCL12 (pM)", with_blood: false, transport: FieldTransport::new(73.0, 0.5) },
+    // PTHrP: ~12 min (SCIENCE §5).
+    FieldSpec { name: "pthrp", label: "PTHrP (pM)", with_blood: false, transport: FieldTransport::new(58.0, 0.2) },
+    // DKK1: half-life unknown (SCIENCE §5); taken as 2 h.
+    FieldSpec { name: "dkk1", label: "DKK1 (pM)", with_blood: false, transport: FieldTransport::new(45.0, 2.0) },
+    // IL-17A (a ~35 kDa dimer, D estimated like IL-6); half-life taken as 1 h.
+    FieldSpec { name: "il17", label: "IL-17 (pM)", with_blood: false, transport: FieldTransport::new(50.0, 1.0) },
+    // Endothelin-1 (small, fast) with BMPs (bigger, longer-lived), lumped: taken as
+    // D 60 µm²/s and 1 h.
+    FieldSpec {
+        name: "osteoblastic",
+        label: "osteoblastic factors, ET-1 and BMPs (pM)",
+        with_blood: false,
+        transport: FieldTransport::new(60.0, 1.0),
+    },
+];
 
 impl FieldId {
     /// Every field, in index order.
-    pub const ALL: [FieldId; 4] = [FieldId::Rankl, FieldId::Opg, FieldId::Mcsf, FieldId::Tgfb];
+    pub const ALL: [FieldId; 13] = [
+        FieldId::Rankl,
+        FieldId::Opg,
+        FieldId::Mcsf,
+        FieldId::Tgfb,
+        FieldId::Il6,
+        FieldId::Sil6r,
+        FieldId::Pge2,
+        FieldId::Il1b,
+        FieldId::Cxcl12,
+        FieldId::Pthrp,
+        FieldId::Dkk1,
+        FieldId::Il17,
+        FieldId::Osteoblastic,
+    ];
 
     /// Index into per-field arrays.
     pub fn index(self) -> usize {
@@ -38,22 +139,22 @@ impl FieldId {
 
     /// Name used in scenarios, parameters and output columns.
     pub fn name(self) -> &'static str {
-        match self {
-            FieldId::Rankl => "rankl",
-            FieldId::Opg => "opg",
-            FieldId::Mcsf => "mcsf",
-            FieldId::Tgfb => "tgfb",
-        }
+        SPECS[self.index()].name
     }
 
     /// A readable label with unit.
     pub fn label(self) -> &'static str {
-        match self {
-            FieldId::Rankl => "soluble RANKL (pM)",
-            FieldId::Opg => "OPG (pM)",
-            FieldId::Mcsf => "M-CSF (pM)",
-            FieldId::Tgfb => "active TGF-β (pM)",
-        }
+        SPECS[self.index()].label
+    }
+
+    /// Whether this field exchanges with blood at vessel sites.
+    pub fn with_blood(self) -> bool {
+        SPECS[self.index()].with_blood
+    }
+
+    /// The default transport of this field.
+    pub fn default_transport(self) -> FieldTransport {
+        SPECS[self.index()].transport
     }
 
     /// The field called `name`.
@@ -83,19 +184,10 @@ pub struct FieldTransport {
 }
 
 impl FieldTransport {
-    /// sRANKL: tissue D ≈ 37 µm²/s (SCIENCE §5, Young–Carroad–Bell estimate at 0.4× free
-    /// solution); half-life 1.6 h from the degradation constant of Lemaire et al. 2004
-    /// (SCIENCE §2).
-    pub const RANKL: FieldTransport = FieldTransport { diffusion_um2_s: 37.0, half_life_h: 1.6 };
-    /// OPG: tissue D ≈ 30 µm²/s (SCIENCE §5); half-life 2.0 days (Lemaire 2004, SCIENCE §2).
-    pub const OPG: FieldTransport = FieldTransport { diffusion_um2_s: 30.0, half_life_h: 48.0 };
-    /// M-CSF: tissue D ≈ 35 µm²/s (SCIENCE §5); half-life "hours" (SCIENCE §5), taken as 3 h.
-    pub const MCSF: FieldTransport = FieldTransport { diffusion_um2_s: 35.0, half_life_h: 3.0 };
-    /// Active TGF-β: tissue D ≈ 50 µm²/s; active TGF-β lasts minutes (SCIENCE §5), taken as
-    /// 15 min, a decay length of about 250 µm, so the signal stays with its remodeling site.
-    /// (The 17 h of Pivonka et al. 2008 lumps the latent, matrix-bound pool, which this model
-    /// keeps in the bone itself until an osteoclast releases it.)
-    pub const TGFB: FieldTransport = FieldTransport { diffusion_um2_s: 50.0, half_life_h: 0.25 };
+    /// A transport of `diffusion_um2_s` and `half_life_h`.
+    pub const fn new(diffusion_um2_s: f64, half_life_h: f64) -> Self {
+        FieldTransport { diffusion_um2_s, half_life_h }
+    }
 
     /// Decay rate, 1/s.
     pub fn decay_per_s(&self) -> f64 {
@@ -109,12 +201,7 @@ impl FieldTransport {
 
     /// Calls `f` with both parameters, under the group name `group` (a field name).
     pub fn visit(&mut self, group: &'static str, f: &mut dyn FnMut(ParamInfo, &mut f64)) {
-        let default = match FieldId::from_name(group) {
-            Some(FieldId::Rankl) => Self::RANKL,
-            Some(FieldId::Opg) => Self::OPG,
-            Some(FieldId::Mcsf) => Self::MCSF,
-            Some(FieldId::Tgfb) | None => Self::TGFB,
-        };
+        let default = FieldId::from_name(group).map_or(*self, FieldId::default_transport);
         f(
             ParamInfo {
                 group,
@@ -177,6 +264,11 @@ pub struct Fields {
     solver: DiffusionSolver,
     last_stats: Vec<SolveStats>,
     tolerance: f64,
+    /// Vessel sites, and the first-order loss into blood there (1/s) of fields that
+    /// exchange with blood.
+    vessels: Vec<u32>,
+    vessel_sink: Vec<f64>,
+    exchange_per_s: f64,
 }
 
 /// What a field's step depended on, to tell when a field can be left as it is.
@@ -187,6 +279,25 @@ struct StepInputs {
     geometry: u64,
     /// The step changed the field by less than the tolerance.
     stationary: bool,
+}
+
+impl StepInputs {
+    /// Whether a step with these inputs may be skipped after a step with `last`: the last
+    /// step left the field at its steady state, with the same step length and geometry and
+    /// sources at the same sites, none differing by more than `tolerance` of the largest.
+    /// The field then stays within the solver's own tolerance of what a new step would give.
+    /// `last` is the last step actually taken, so skipped changes cannot add up.
+    fn same_as(&self, last: &StepInputs, tolerance: f64) -> bool {
+        if !last.stationary
+            || self.dt_s != last.dt_s
+            || self.geometry != last.geometry
+            || self.sources.len() != last.sources.len()
+        {
+            return false;
+        }
+        let largest = last.sources.iter().fold(0.0f64, |m, &(_, s)| m.max(s.abs()));
+        self.sources.iter().zip(&last.sources).all(|(&(a, x), &(b, y))| a == b && (x - y).abs() <= tolerance * largest)
+    }
 }
 
 impl Fields {
@@ -210,6 +321,9 @@ impl Fields {
             solver: DiffusionSolver::new(width, height, settings),
             last_stats: vec![SolveStats::default(); count],
             tolerance: solver.tolerance,
+            vessels: Vec::new(),
+            vessel_sink: vec![0.0; n],
+            exchange_per_s: 0.0,
         }
     }
 
@@ -308,7 +422,7 @@ impl Fields {
         if gone {
             self.values[f].iter_mut().for_each(|v| *v = 0.0);
         }
-        if gone || inputs == self.last_inputs[f] {
+        if gone || inputs.same_as(&self.last_inputs[f], self.tolerance) {
             self.last_stats[f] = SolveStats { converged: true, ..Default::default() };
             return;
         }
@@ -318,7 +432,7 @@ impl Fields {
             site_um,
             dt_s,
             permeability,
-            sink_per_s: None,
+            sink_per_s: field.with_blood().then_some(&self.vessel_sink[..]),
             source_per_s: Some(&self.sources[f]),
             boundary: field.boundary(),
         };
@@ -335,6 +449,42 @@ impl Fields {
         self.gathered_ticks[f] = 0;
     }
 
+    /// Makes `vessels` the sites where fields that exchange with blood leave the tissue at
+    /// `exchange_per_s`, and where serum levels enter (see [`Fields::add_serum_supply`]).
+    pub fn set_vessels(&mut self, vessels: &[u32], exchange_per_s: f64) {
+        self.vessels = vessels.to_vec();
+        self.exchange_per_s = exchange_per_s;
+        self.vessel_sink.iter_mut().for_each(|s| *s = 0.0);
+        for &v in vessels {
+            self.vessel_sink[v as usize] = exchange_per_s;
+        }
+    }
+
+    /// Adds this tick's supply from serum at every vessel site: serum concentration
+    /// `serum_pm` times the exchange rate.
+    pub fn add_serum_supply(&mut self, field: FieldId, serum_pm: f64) {
+        let rate = self.exchange_per_s * serum_pm;
+        if rate > 0.0 {
+            for i in 0..self.vessels.len() {
+                self.add_source(field, self.vessels[i] as usize, rate);
+            }
+        }
+    }
+
+    /// What the tissue loses into blood of `field` per second, mol/s, for sites of
+    /// `site_um`.
+    pub fn release_into_blood_mol_s(&self, field: FieldId, site_um: f64) -> f64 {
+        let litres = (site_um * 1e-6).powi(3) * 1e3;
+        let v = &self.values[field.index()];
+        let total_pm: f64 = self.vessels.iter().map(|&s| v[s as usize]).sum();
+        self.exchange_per_s * total_pm * 1e-12 * litres
+    }
+
+    /// Sets `field` to `value_pm` everywhere (for tests and challenges).
+    pub fn set_uniform(&mut self, field: FieldId, value_pm: f64) {
+        self.values[field.index()].iter_mut().for_each(|v| *v = value_pm);
+    }
+
     /// Lattice width and height.
     pub fn dims(&self) -> (usize, usize) {
         (self.width, self.height)
@@ -346,15 +496,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decay_lengths_are_hundreds_of_micrometres_as_science_section_5_says() {
-        // SCIENCE §5: decay lengths of a few hundred µm for RANKL and active TGF-β, and
-        // millimetres for OPG.
-        let rankl = FieldTransport::RANKL.decay_length_um();
-        let opg = FieldTransport::OPG.decay_length_um();
-        let tgfb = FieldTransport::TGFB.decay_length_um();
-        assert!((200.0..1000.0).contains(&rankl), "RANKL {rankl}");
-        assert!((1000.0..10_000.0).contains(&opg), "OPG {opg}");
-        assert!((200.0..3000.0).contains(&tgfb), "TGF-β {tgfb}");
+    fn decay_lengths_are_those_science_section_5_gives() {
+        // SCIENCE §5: decay lengths of a few hundred µm for IL-6, RANKL, PTHrP and active
+        // TGF-β, and millimetres for OPG.
+        let length = |f: FieldId| f.default_transport().decay_length_um();
+        for f in [FieldId::Il6, FieldId::Rankl, FieldId::Pthrp, FieldId::Tgfb] {
+            assert!((100.0..1000.0).contains(&length(f)), "{}: {} µm", f.name(), length(f));
+        }
+        assert!((1000.0..10_000.0).contains(&length(FieldId::Opg)), "OPG {}", length(FieldId::Opg));
     }
 
     #[test]

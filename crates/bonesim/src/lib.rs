@@ -41,6 +41,7 @@ pub mod readout;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod systemic;
 
 pub use error::EngineError;
 pub use geometry::GreyImage;

@@ -145,43 +145,110 @@ macro_rules! model_params {
 }
 
 use crate::biology::{
-    bone::BoneParams, osteoblast::OsteoblastParams, osteoclast::OsteoclastParams, osteocyte::OsteocyteParams,
+    bone::BoneParams,
+    immune::ImmuneParams,
+    osteoblast::OsteoblastParams,
+    osteoclast::OsteoclastParams,
+    osteocyte::OsteocyteParams,
+    signalling::SignallingParams,
     stroma::StromaParams,
+    tumor::{CancerParams, TumorPhenotype},
 };
-use crate::field::{FieldTransport, SolverParams};
+use crate::field::{FieldId, FieldTransport, SolverParams};
+use crate::systemic::{InflammationParams, SerumParams};
 
 model_params! {
     /// Bone matrix: mineralisation, stored growth factors, how matrix hinders diffusion.
     bone: BoneParams = BoneParams::default();
     /// Osteoclast lineage: precursors, commitment, fusion, resorption, survival.
     osteoclast: OsteoclastParams = OsteoclastParams::default();
-    /// Osteoblast lineage: pre-osteoblasts, matrix deposition, fates.
+    /// Osteoblast lineage: pre-osteoblasts, matrix deposition, fates, and what the lineage
+    /// (stroma included) makes in answer to its signals.
     osteoblast: OsteoblastParams = OsteoblastParams::default();
     /// Osteocytes: RANKL, turnover, targeting of remodeling.
     osteocyte: OsteocyteParams = OsteocyteParams::default();
     /// Marrow stroma and mesenchymal progenitors.
     stroma: StromaParams = StromaParams::default();
+    /// Marrow macrophages and T cells.
+    immune: ImmuneParams = ImmuneParams::default();
+    /// Receptors and intracellular signalling (IL-6, NF-κB, hormones).
+    signalling: SignallingParams = SignallingParams::default();
+    /// What tumour cells of every type share.
+    cancer: CancerParams = CancerParams::default();
+    /// Breast cancer cells.
+    breast: TumorPhenotype = TumorPhenotype::BREAST;
+    /// Prostate cancer cells.
+    prostate: TumorPhenotype = TumorPhenotype::PROSTATE;
+    /// Multiple myeloma cells.
+    myeloma: TumorPhenotype = TumorPhenotype::MYELOMA;
+    /// Lung cancer cells.
+    lung: TumorPhenotype = TumorPhenotype::LUNG;
+    /// Renal cell carcinoma cells.
+    renal: TumorPhenotype = TumorPhenotype::RENAL;
+    /// Blood serum and the exchange with it.
+    serum: SerumParams = SerumParams::default();
+    /// Acute inflammatory challenges.
+    inflammation: InflammationParams = InflammationParams::default();
     /// Soluble RANKL.
-    rankl: FieldTransport = FieldTransport::RANKL;
+    rankl: FieldTransport = FieldId::Rankl.default_transport();
     /// Osteoprotegerin, the RANKL decoy.
-    opg: FieldTransport = FieldTransport::OPG;
+    opg: FieldTransport = FieldId::Opg.default_transport();
     /// Macrophage colony-stimulating factor.
-    mcsf: FieldTransport = FieldTransport::MCSF;
+    mcsf: FieldTransport = FieldId::Mcsf.default_transport();
     /// Active TGF-β released from resorbed matrix.
-    tgfb: FieldTransport = FieldTransport::TGFB;
+    tgfb: FieldTransport = FieldId::Tgfb.default_transport();
+    /// Interleukin-6.
+    il6: FieldTransport = FieldId::Il6.default_transport();
+    /// Soluble IL-6 receptor.
+    sil6r: FieldTransport = FieldId::Sil6r.default_transport();
+    /// Prostaglandin E2.
+    pge2: FieldTransport = FieldId::Pge2.default_transport();
+    /// Interleukin-1β.
+    il1b: FieldTransport = FieldId::Il1b.default_transport();
+    /// CXCL12.
+    cxcl12: FieldTransport = FieldId::Cxcl12.default_transport();
+    /// PTHrP.
+    pthrp: FieldTransport = FieldId::Pthrp.default_transport();
+    /// DKK1.
+    dkk1: FieldTransport = FieldId::Dkk1.default_transport();
+    /// Interleukin-17.
+    il17: FieldTransport = FieldId::Il17.default_transport();
+    /// Osteoblastic factors (ET-1, BMPs).
+    osteoblastic: FieldTransport = FieldId::Osteoblastic.default_transport();
     /// The field solver.
     solver: SolverParams = SolverParams::default();
 }
 
 impl ModelParams {
     /// How `field` moves and decays.
-    pub fn transport(&self, field: crate::field::FieldId) -> FieldTransport {
-        use crate::field::FieldId;
+    pub fn transport(&self, field: FieldId) -> FieldTransport {
         match field {
             FieldId::Rankl => self.rankl,
             FieldId::Opg => self.opg,
             FieldId::Mcsf => self.mcsf,
             FieldId::Tgfb => self.tgfb,
+            FieldId::Il6 => self.il6,
+            FieldId::Sil6r => self.sil6r,
+            FieldId::Pge2 => self.pge2,
+            FieldId::Il1b => self.il1b,
+            FieldId::Cxcl12 => self.cxcl12,
+            FieldId::Pthrp => self.pthrp,
+            FieldId::Dkk1 => self.dkk1,
+            FieldId::Il17 => self.il17,
+            FieldId::Osteoblastic => self.osteoblastic,
+        }
+    }
+
+    /// The phenotype of `kind`'s tumour cells, with any parameters set.
+    pub fn phenotype(&self, kind: crate::scenario::TumorType) -> Option<TumorPhenotype> {
+        use crate::scenario::TumorType;
+        match kind {
+            TumorType::None => None,
+            TumorType::Breast => Some(self.breast),
+            TumorType::Prostate => Some(self.prostate),
+            TumorType::Myeloma => Some(self.myeloma),
+            TumorType::Lung => Some(self.lung),
+            TumorType::Renal => Some(self.renal),
         }
     }
 

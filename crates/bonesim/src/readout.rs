@@ -1,7 +1,6 @@
 //! Readouts: what a run reports at every output interval.
 //!
-//! The first columns are the public contract (`DESIGN.md`); the rest add detail. Tumour,
-//! serum and lesion columns are zero until the model has tumours.
+//! The first columns are the public contract (`DESIGN.md`); the rest add detail.
 
 use crate::cells::{CellKind, CellStore};
 use crate::field::{FieldId, Fields};
@@ -102,6 +101,10 @@ pub struct Readouts {
     pub lining_cells: usize,
     /// Stromal cells and mesenchymal progenitors.
     pub stroma: usize,
+    /// Marrow macrophages.
+    pub macrophages: usize,
+    /// T cells.
+    pub t_cells: usize,
     /// Unmineralised osteoid area over tissue area.
     pub osteoid_fraction: f64,
     /// Eroded surface awaiting refill (open cavity sites), mm².
@@ -114,16 +117,76 @@ pub struct Readouts {
     pub field_means_pm: Vec<f64>,
 }
 
+/// What the readouts need beyond the tissue, the cells and the fields.
+#[derive(Clone, Copy, Debug)]
+pub struct Extras<'a> {
+    /// Simulated day.
+    pub day: f64,
+    /// Bone resorbed and formed.
+    pub turnover: &'a TurnoverLog,
+    /// Mineralised bone mass at the start, site units.
+    pub initial_bone_mass: f64,
+    /// Serum IL-6, pg/mL.
+    pub serum_il6_pg_ml: f64,
+    /// Serum sIL-6R, ng/mL.
+    pub serum_sil6r_ng_ml: f64,
+}
+
+/// How close to a tumour cell bone lost or gained counts as its lesion, µm: a tumour's
+/// reach through the factors it secretes (their decay lengths are a few hundred µm).
+pub const LESION_REACH_UM: f64 = 300.0;
+
+/// Areas of starting bone lost and of woven bone gained within [`LESION_REACH_UM`] of a
+/// tumour cell, mm².
+pub fn lesion_areas(lattice: &Lattice, cells: &CellStore) -> (f64, f64) {
+    let tumour: Vec<usize> =
+        (0..cells.len()).filter(|&s| cells.kind[s] == CellKind::Tumor).map(|s| cells.site[s] as usize).collect();
+    if tumour.is_empty() {
+        return (0.0, 0.0);
+    }
+    // Distance in steps from the nearest tumour cell, by breadth-first search up to the reach.
+    let reach = (LESION_REACH_UM / lattice.site_um).round() as u32;
+    let mut distance = vec![u32::MAX; lattice.len()];
+    let mut frontier = tumour;
+    for &s in &frontier {
+        distance[s] = 0;
+    }
+    let mut step = 0;
+    while !frontier.is_empty() && step < reach {
+        step += 1;
+        let mut next = Vec::new();
+        for s in frontier {
+            for n in lattice.neighbours(s) {
+                if distance[n] == u32::MAX {
+                    distance[n] = step;
+                    next.push(n);
+                }
+            }
+        }
+        frontier = next;
+    }
+    let (mut lytic, mut blastic) = (0usize, 0usize);
+    for (s, &d) in distance.iter().enumerate() {
+        if d == u32::MAX {
+            continue;
+        }
+        let started_as_bone = lattice.initial_bone[s] >= 0.5;
+        if started_as_bone && lattice.bone_mass(s) < 0.5 {
+            lytic += 1;
+        }
+        if !started_as_bone && lattice.woven[s] && lattice.is_solid(s) {
+            blastic += 1;
+        }
+    }
+    let area = lattice.site_area_mm2();
+    (lytic as f64 * area, blastic as f64 * area)
+}
+
 impl Readouts {
     /// Measures the current state.
-    pub fn measure(
-        day: f64,
-        lattice: &Lattice,
-        cells: &CellStore,
-        fields: &Fields,
-        turnover: &TurnoverLog,
-        initial_bone_mass: f64,
-    ) -> Readouts {
+    pub fn measure(lattice: &Lattice, cells: &CellStore, fields: &Fields, extras: Extras) -> Readouts {
+        let Extras { day, turnover, initial_bone_mass, .. } = extras;
+        let (lytic_area_mm2, blastic_area_mm2) = lesion_areas(lattice, cells);
         let n = lattice.len() as f64;
         let area = lattice.site_area_mm2();
         let mass = lattice.total_bone_mass();
@@ -156,11 +219,11 @@ impl Readouts {
             osteoclasts: count(CellKind::Osteoclast),
             osteoblasts: count(CellKind::Osteoblast),
             osteocytes: count(CellKind::Osteocyte),
-            tumor_cells: 0,
-            serum_il6_pg_ml: 0.0,
-            serum_sil6r_ng_ml: 0.0,
-            lytic_area_mm2: 0.0,
-            blastic_area_mm2: 0.0,
+            tumor_cells: count(CellKind::Tumor),
+            serum_il6_pg_ml: extras.serum_il6_pg_ml,
+            serum_sil6r_ng_ml: extras.serum_sil6r_ng_ml,
+            lytic_area_mm2,
+            blastic_area_mm2,
             woven_fraction: if matrix > 0.0 { woven / matrix } else { 0.0 },
             ctx: per_year_pct(resorbed_day),
             p1np: per_year_pct(formed_day),
@@ -170,6 +233,8 @@ impl Readouts {
             preosteoblasts: count(CellKind::PreOsteoblast),
             lining_cells: count(CellKind::LiningCell),
             stroma: count(CellKind::Stroma),
+            macrophages: count(CellKind::Macrophage),
+            t_cells: count(CellKind::TCell),
             osteoid_fraction: osteoid as f64 / n,
             eroded_area_mm2: eroded as f64 * area,
             resorbed_mm2: turnover.resorbed_total * area,
@@ -201,6 +266,8 @@ impl Readouts {
             ("preosteoblasts".into(), self.preosteoblasts as f64),
             ("lining_cells".into(), self.lining_cells as f64),
             ("stroma".into(), self.stroma as f64),
+            ("macrophages".into(), self.macrophages as f64),
+            ("t_cells".into(), self.t_cells as f64),
             ("osteoid_fraction".into(), self.osteoid_fraction),
             ("eroded_area_mm2".into(), self.eroded_area_mm2),
             ("resorbed_mm2".into(), self.resorbed_mm2),

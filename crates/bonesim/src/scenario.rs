@@ -162,6 +162,16 @@ pub enum TumorType {
     Renal,
 }
 
+/// How tumour cells arrive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TumorPlacement {
+    /// Injected into the marrow at the domain's centre (an intratibial injection).
+    Injection,
+    /// Arriving from the circulation at random vessels, then homing up CXCL12.
+    Vessels,
+}
+
 /// `[tumor]`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -173,11 +183,13 @@ pub struct TumorSettings {
     pub seed_cells: u32,
     /// Day the tumour cells arrive.
     pub seed_day: f64,
+    /// How they arrive.
+    pub placement: TumorPlacement,
 }
 
 impl Default for TumorSettings {
     fn default() -> Self {
-        TumorSettings { kind: TumorType::None, seed_cells: 0, seed_day: 0.0 }
+        TumorSettings { kind: TumorType::None, seed_cells: 0, seed_day: 0.0, placement: TumorPlacement::Injection }
     }
 }
 
@@ -193,21 +205,32 @@ pub enum InflammatoryAgent {
     Pge2,
 }
 
-/// `[[inflammation]]`: an acute challenge.
+/// `[[inflammation]]`: an acute challenge, given once or repeated (a lasting infection).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct InflammationEvent {
-    /// Day of the challenge.
+    /// Day of the (first) challenge.
     pub day: f64,
     /// What is given.
     pub agent: InflammatoryAgent,
     /// Relative dose (1 = a standard challenge).
     pub dose: f64,
+    /// Days between repeated challenges (used when `doses` > 1).
+    pub every_days: f64,
+    /// How many times the challenge is given.
+    pub doses: u32,
 }
 
 impl Default for InflammationEvent {
     fn default() -> Self {
-        InflammationEvent { day: 0.0, agent: InflammatoryAgent::Lps, dose: 1.0 }
+        InflammationEvent { day: 0.0, agent: InflammatoryAgent::Lps, dose: 1.0, every_days: 1.0, doses: 1 }
+    }
+}
+
+impl InflammationEvent {
+    /// The days on which the challenge is given.
+    pub fn days(&self) -> impl Iterator<Item = f64> + '_ {
+        (0..self.doses).map(|i| self.day + i as f64 * self.every_days)
     }
 }
 
@@ -380,6 +403,8 @@ impl Scenario {
         for (i, e) in self.inflammation.iter().enumerate() {
             check_range(&format!("inflammation[{i}].day"), e.day, 0.0, 36_500.0, " days")?;
             check_range(&format!("inflammation[{i}].dose"), e.dose, 0.0, 100.0, "")?;
+            check_range(&format!("inflammation[{i}].every_days"), e.every_days, 0.01, 36_500.0, " days")?;
+            check_range(&format!("inflammation[{i}].doses"), e.doses as f64, 0.0, 10_000.0, "")?;
         }
         for (i, th) in self.therapy.iter().enumerate() {
             check_range(&format!("therapy[{i}].start_day"), th.start_day, 0.0, 36_500.0, " days")?;

@@ -12,16 +12,20 @@
 //!    wanting one site) go to the older cell;
 //! 7. `remodel`: osteoid mineralises; the transport geometry is refreshed on its schedule.
 
-use crate::biology::{self, Action, Context, Intent, Signals, TissueAction, molecules_per_h_to_pm_s};
+use crate::biology::signalling::{self, Exposure};
+use crate::biology::{
+    self, Action, Context, Host, Intent, Signals, TissueAction, TumorPhenotype, molecules_per_h_to_pm_s,
+};
 use crate::cells::{CellKind, CellStore, NewCell};
 use crate::error::EngineError;
 use crate::field::{FieldId, Fields};
 use crate::geometry::{self, GreyImage};
 use crate::lattice::{Lattice, SOLID_MATRIX};
 use crate::params::ModelParams;
-use crate::readout::{Readouts, TurnoverLog};
+use crate::readout::{Extras, Readouts, TurnoverLog};
 use crate::rng::{Purpose, stream};
-use crate::scenario::{GeometryKind, Scenario};
+use crate::scenario::{GeometryKind, InflammatoryAgent, Scenario, TumorPlacement};
+use crate::systemic::Serum;
 use rand::Rng;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -95,6 +99,14 @@ pub struct Sim {
     /// Ticks done.
     tick: u64,
     dt_h: f64,
+    /// The host's hormones and systemic exposures this tick.
+    host: Host,
+    /// Blood serum.
+    serum: Serum,
+    /// The tumour's phenotype, if the scenario has a tumour.
+    phenotype: Option<TumorPhenotype>,
+    /// This tick's secretions (kept to reuse the allocation).
+    sources: Vec<(FieldId, usize, f64)>,
     /// Relative diffusivity of each site as the fields last saw it, and its version.
     permeability: Vec<f64>,
     geometry_version: u64,
@@ -119,6 +131,8 @@ impl Sim {
     pub fn new(scenario: &Scenario, image: Option<&GreyImage>) -> Result<Sim, EngineError> {
         scenario.validate()?;
         let params = ModelParams::with_overrides(&scenario.parameters)?;
+        let phenotype = params.phenotype(scenario.tumor.kind);
+        let body_il6_fold = signalling::body_il6_fold(&Host::default(), &params, scenario.patient.il6_knockout);
         if let Some(problem) = params.osteoclast.inconsistency() {
             return Err(EngineError::Inconsistent(problem));
         }
@@ -148,6 +162,14 @@ impl Sim {
             dt_h,
             permeability,
             geometry_version: 0,
+            host: Host {
+                estrogen: scenario.patient.estrogen,
+                testosterone: scenario.patient.testosterone,
+                exposure: Exposure::default(),
+            },
+            serum: Serum { body_il6_fold, ..Serum::default() },
+            phenotype,
+            sources: Vec::new(),
             mineralising: Vec::new(),
             is_mineralising: vec![false; n],
             released_tgfb: Vec::new(),
@@ -163,10 +185,16 @@ impl Sim {
         };
         sim.place_initial_cells();
         sim.find_outlets(true);
+        let exchange = sim.params.serum.vessel_exchange_per_h / 3600.0;
+        sim.fields.set_vessels(&sim.vessels, exchange);
+        // Start from a settled tissue: signals of the starting cells, their secretion, and
+        // the fields' steady state.
+        sim.sense();
         sim.secrete();
         let params = &sim.params;
         let transport = |f: FieldId| params.transport(f);
         sim.fields.settle(sim.lattice.site_um, &sim.permeability, &transport);
+        sim.sense();
         Ok(sim)
     }
 
@@ -238,7 +266,15 @@ impl Sim {
 
     /// The readouts of the current state.
     pub fn readouts(&self) -> Readouts {
-        Readouts::measure(self.day(), &self.lattice, &self.cells, &self.fields, &self.turnover, self.initial_bone_mass)
+        let p = &self.params.serum;
+        let extras = Extras {
+            day: self.day(),
+            turnover: &self.turnover,
+            initial_bone_mass: self.initial_bone_mass,
+            serum_il6_pg_ml: self.serum.il6_pg_ml(p),
+            serum_sil6r_ng_ml: self.serum.sil6r_ng_ml(p),
+        };
+        Readouts::measure(&self.lattice, &self.cells, &self.fields, extras)
     }
 
     /// The ticks per day.
@@ -266,6 +302,12 @@ impl Sim {
                     Some(CellKind::Stroma)
                 } else if draw < p.stroma.density + precursor_density {
                     Some(CellKind::Precursor)
+                } else if draw < p.stroma.density + precursor_density + p.immune.macrophage_density {
+                    Some(CellKind::Macrophage)
+                } else if draw
+                    < p.stroma.density + precursor_density + p.immune.macrophage_density + p.immune.t_cell_density
+                {
+                    Some(CellKind::TCell)
                 } else {
                     None
                 }
@@ -330,6 +372,85 @@ impl Sim {
         for m in damage {
             self.damage(&m);
         }
+        let t = &self.scenario.tumor;
+        if self.phenotype.is_some() && (t.seed_day * self.ticks_per_day()).round() as u64 == self.tick {
+            self.seed_tumor();
+        }
+        self.host.exposure = self.exposure_now();
+        self.serum.body_il6_fold =
+            signalling::body_il6_fold(&self.host, &self.params, self.scenario.patient.il6_knockout);
+    }
+
+    /// Places the scenario's tumour cells: as an intratibial injection, a cluster in the
+    /// marrow nearest the domain's centre; or arriving from the circulation at random
+    /// vessels, from where they home up CXCL12.
+    fn seed_tumor(&mut self) {
+        let t = self.scenario.tumor.clone();
+        match t.placement {
+            TumorPlacement::Injection => {
+                let (cx, cy) = (self.lattice.width as f64 / 2.0, self.lattice.height as f64 / 2.0);
+                let l = &self.lattice;
+                let mut free: Vec<(f64, usize)> = (0..l.len())
+                    .filter(|&s| l.is_open(s) && self.cells.is_free(s))
+                    .map(|s| {
+                        let (x, y) = l.xy(s);
+                        ((x as f64 + 0.5 - cx).powi(2) + (y as f64 + 0.5 - cy).powi(2), s)
+                    })
+                    .collect();
+                free.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                // The bolus spreads the cells through the marrow around the needle: they
+                // take a random share of the free sites nearest the centre.
+                let n = t.seed_cells as usize;
+                let spread = self.params.cancer.injection_sites_per_cell.max(1.0);
+                let bolus = ((n as f64 * spread).ceil() as usize).min(free.len());
+                let mut rng = stream(self.scenario.seed, self.tick, 0, Purpose::Arrival);
+                for i in 0..n.min(bolus) {
+                    let j = rng.random_range(i..bolus);
+                    free.swap(i, j);
+                    self.cells.add(NewCell::new(CellKind::Tumor, free[i].1, self.tick));
+                }
+            }
+            TumorPlacement::Vessels => {
+                let mut rng = stream(self.scenario.seed, self.tick, 0, Purpose::Arrival);
+                for _ in 0..t.seed_cells {
+                    if self.vessels.is_empty() {
+                        break;
+                    }
+                    let vessel = self.vessels[rng.random_range(0..self.vessels.len())] as usize;
+                    let free: Vec<usize> = self
+                        .lattice
+                        .neighbours(vessel)
+                        .filter(|&s| self.lattice.is_open(s) && self.cells.is_free(s))
+                        .collect();
+                    if !free.is_empty() {
+                        let site = free[rng.random_range(0..free.len())];
+                        self.cells.add(NewCell::new(CellKind::Tumor, site, self.tick));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The systemic exposures of this tick: every inflammatory challenge given so far,
+    /// decaying with its half-life, as receptor occupancies.
+    fn exposure_now(&self) -> Exposure {
+        let p = &self.params.inflammation;
+        let day = self.day();
+        let mut dose = [0.0; 3];
+        for e in &self.scenario.inflammation {
+            let i = match e.agent {
+                InflammatoryAgent::Lps => 0,
+                InflammatoryAgent::Il1b => 1,
+                InflammatoryAgent::Pge2 => 2,
+            };
+            // Doses given more than 40 half-lives ago have left no trace.
+            let gone = day - 40.0 * p.half_life_h / 24.0;
+            for given in e.days().skip_while(|&given| given < gone).take_while(|&given| given <= day) {
+                dose[i] += e.dose * (-(day - given) * 24.0 * std::f64::consts::LN_2 / p.half_life_h).exp();
+            }
+        }
+        let occupancy = |d: f64| d / (d + p.half_dose);
+        Exposure { lps: occupancy(dose[0]), il1b: occupancy(dose[1]), pge2: occupancy(dose[2]) }
     }
 
     /// The centre of a scheduled event, in sites (negative coordinates mean the centre).
@@ -370,9 +491,7 @@ impl Sim {
         for &slot in &victims {
             self.alarm_neighbours(self.cells.site[slot] as usize);
         }
-        for &slot in victims.iter().rev() {
-            self.cells.remove(slot);
-        }
+        self.remove_cells(victims);
     }
 
     /// Places a burst of committed pre-osteoclasts on the free bone-surface sites nearest
@@ -393,45 +512,41 @@ impl Sim {
         }
     }
 
-    /// Phase 2: what every cell secretes, and what resorbed matrix releases.
+    /// Phase 2: what every cell secretes, what resorbed matrix releases, and what serum
+    /// brings in at the vessels.
     fn secrete(&mut self) {
         let um = self.lattice.site_um;
-        let rate = |molecules_per_h: f64| molecules_per_h_to_pm_s(molecules_per_h, um);
-        let ctx = self.context();
-        let p = &self.params;
-        let mut sources: Vec<(FieldId, usize, f64)> = Vec::new();
-        for slot in 0..self.cells.len() {
-            let site = self.cells.site[slot] as usize;
-            match self.cells.kind[slot] {
-                CellKind::Osteocyte => {
-                    let outlet = self.cells.outlet[slot] as usize;
-                    sources.push((FieldId::Rankl, outlet, rate(biology::osteocyte::rankl_molecules_per_h(slot, &ctx))));
+        let mut sources: Vec<(FieldId, usize, f64)> = std::mem::take(&mut self.sources);
+        sources.clear();
+        {
+            let ctx = self.context();
+            let mut emit = |field: FieldId, site: usize, molecules_per_h: f64| {
+                if molecules_per_h > 0.0 {
+                    sources.push((field, site, molecules_per_h_to_pm_s(molecules_per_h, um)));
                 }
-                CellKind::Osteoblast => {
-                    sources.push((FieldId::Opg, site, rate(p.osteoblast.opg_molecules_per_h)));
-                    sources.push((FieldId::Mcsf, site, rate(p.osteoblast.mcsf_molecules_per_h)));
-                    sources.push((FieldId::Rankl, site, rate(p.osteoblast.rankl_molecules_per_h)));
-                }
-                CellKind::Stroma => {
-                    sources.push((FieldId::Opg, site, rate(p.stroma.opg_molecules_per_h)));
-                    sources.push((FieldId::Mcsf, site, rate(p.stroma.mcsf_molecules_per_h)));
-                    sources.push((FieldId::Rankl, site, rate(p.stroma.rankl_molecules_per_h)));
-                }
-                _ => {}
+            };
+            for slot in 0..self.cells.len() {
+                // Cells that arrived this tick have not sensed yet: they do so now.
+                let signals = self.signals.get(slot).copied().unwrap_or_else(|| biology::sense(slot, &ctx));
+                biology::secrete(slot, &signals, &ctx, &mut emit);
+            }
+            // Released TGF-β: the molecules freed during the last tick, spread over this one.
+            for &(site, molecules) in &self.released_tgfb {
+                emit(FieldId::Tgfb, site as usize, molecules / self.dt_h);
             }
         }
-        // Released TGF-β: the molecules freed during the last tick, spread over this one.
-        let per_s = 1.0 / (self.dt_h * 3600.0);
-        for &(site, molecules) in &self.released_tgfb {
-            sources.push((FieldId::Tgfb, site as usize, rate(molecules * 3600.0 * per_s)));
-        }
         self.released_tgfb.clear();
-        for (field, site, r) in sources {
-            self.fields.add_source(field, site, r);
+        for &(field, site, rate) in &sources {
+            self.fields.add_source(field, site, rate);
         }
+        self.sources = sources;
+        let p = &self.params.serum;
+        self.fields.add_serum_supply(FieldId::Il6, self.serum.il6_pm(p));
+        self.fields.add_serum_supply(FieldId::Sil6r, self.serum.sil6r_pm(p));
     }
 
-    /// Phase 3: every field takes one implicit step.
+    /// Phase 3: the fields whose turn it is take one implicit step; serum follows what the
+    /// tissue releases into blood.
     fn diffuse(&mut self) {
         let params = &self.params;
         let transport = |f: FieldId| params.transport(f);
@@ -439,30 +554,34 @@ impl Sim {
         let tick_s = self.dt_h * 3600.0;
         let (um, version) = (self.lattice.site_um, self.geometry_version);
         self.fields.end_tick(self.tick, every, tick_s, um, &self.permeability, version, &transport);
+        let il6 = self.fields.release_into_blood_mol_s(FieldId::Il6, um);
+        let sil6r = self.fields.release_into_blood_mol_s(FieldId::Sil6r, um);
+        let section_ml = self.lattice.len() as f64 * (um * 1e-4).powi(3);
+        self.serum.step(il6, sil6r, tick_s, section_ml, &self.params.serum);
     }
 
-    /// Phase 4: receptor signals of every cell.
+    /// Phase 4: receptor signals and pathway activities of every cell.
     fn sense(&mut self) {
-        let (fields, params, sites) = (&self.fields, &self.params, &self.cells.site);
-        sites.par_iter().map(|&s| biology::sense(s as usize, fields, params)).collect_into_vec(&mut self.signals);
+        let mut signals = std::mem::take(&mut self.signals);
+        {
+            let ctx = self.context();
+            (0..self.cells.len()).into_par_iter().map(|slot| biology::sense(slot, &ctx)).collect_into_vec(&mut signals);
+        }
+        self.signals = signals;
     }
 
     /// Phase 5: every cell's intent.
     fn decide(&mut self) {
-        let ctx = Context {
-            lattice: &self.lattice,
-            fields: &self.fields,
-            cells: &self.cells,
-            params: &self.params,
-            tick: self.tick,
-            dt_h: self.dt_h,
-            seed: self.scenario.seed,
-        };
-        let signals = &self.signals;
-        (0..self.cells.len())
-            .into_par_iter()
-            .map(|slot| biology::decide(slot, &signals[slot], &ctx))
-            .collect_into_vec(&mut self.intents);
+        let mut intents = std::mem::take(&mut self.intents);
+        {
+            let ctx = self.context();
+            let signals = &self.signals;
+            (0..self.cells.len())
+                .into_par_iter()
+                .map(|slot| biology::decide(slot, &signals[slot], &ctx))
+                .collect_into_vec(&mut intents);
+        }
+        self.intents = intents;
     }
 
     /// Phase 6: intents take effect in id order; the dead are removed at the end.
@@ -483,10 +602,36 @@ impl Sim {
             self.apply_tissue(slot, intent.tissue);
             self.apply_action(slot, intent.action);
         }
-        let mut gone: Vec<usize> = (0..n).filter(|&s| self.dead[s]).collect();
-        gone.sort_unstable_by(|a, b| b.cmp(a));
-        for slot in gone {
+        let gone: Vec<usize> = (0..n).filter(|&s| self.dead[s]).collect();
+        self.remove_cells(gone);
+    }
+
+    /// Cells born or changed this tick sense now, so that every cell's signals are its own
+    /// when it next secretes.
+    fn sense_newcomers(&mut self) {
+        let mut signals = std::mem::take(&mut self.signals);
+        {
+            let ctx = self.context();
+            for slot in 0..self.cells.len() {
+                if slot >= signals.len() {
+                    signals.push(biology::sense(slot, &ctx));
+                } else if self.cells.since_tick[slot] == self.tick && self.tick > 0 {
+                    signals[slot] = biology::sense(slot, &ctx);
+                }
+            }
+        }
+        self.signals = signals;
+    }
+
+    /// Removes the cells in `slots`, keeping each cell's signals with it.
+    fn remove_cells(&mut self, mut slots: Vec<usize>) {
+        self.sense_newcomers();
+        slots.sort_unstable_by(|a, b| b.cmp(a));
+        for slot in slots {
             self.cells.remove(slot);
+            if slot < self.signals.len() {
+                self.signals.swap_remove(slot);
+            }
         }
     }
 
@@ -678,6 +823,9 @@ impl Sim {
             fields: &self.fields,
             cells: &self.cells,
             params: &self.params,
+            host: &self.host,
+            tumor: self.phenotype.as_ref(),
+            il6_knockout: self.scenario.patient.il6_knockout,
             tick: self.tick,
             dt_h: self.dt_h,
             seed: self.scenario.seed,

@@ -7,10 +7,13 @@
 //! its lineage's parameter group.
 
 pub mod bone;
+pub mod immune;
 pub mod osteoblast;
 pub mod osteoclast;
 pub mod osteocyte;
+pub mod signalling;
 pub mod stroma;
+pub mod tumor;
 
 use crate::cells::{CellKind, CellStore};
 use crate::field::{FieldId, Fields};
@@ -18,19 +21,8 @@ use crate::lattice::Lattice;
 use crate::params::ModelParams;
 use crate::rng::{Purpose, Stream, stream};
 use rand::Rng;
-
-/// What a cell reads from its site this tick, as receptor occupancies (0–1).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Signals {
-    /// RANKL not held by the decoy OPG, pM.
-    pub free_rankl_pm: f64,
-    /// RANK occupancy by free RANKL.
-    pub rank: f64,
-    /// c-Fms occupancy by M-CSF.
-    pub c_fms: f64,
-    /// TGF-β receptor occupancy.
-    pub tgfb: f64,
-}
+pub use signalling::{Host, Signals, occupancy};
+pub use tumor::TumorPhenotype;
 
 /// What a cell will do this tick.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -128,6 +120,12 @@ pub struct Context<'a> {
     pub cells: &'a CellStore,
     /// Parameters.
     pub params: &'a ModelParams,
+    /// The host's hormones and systemic exposures.
+    pub host: &'a Host,
+    /// The tumour's phenotype, if the scenario has a tumour.
+    pub tumor: Option<&'a TumorPhenotype>,
+    /// Host cells make no IL-6 (an IL-6 knockout host).
+    pub il6_knockout: bool,
     /// The current tick.
     pub tick: u64,
     /// Length of a tick, hours.
@@ -192,28 +190,21 @@ impl Context<'_> {
     }
 }
 
-/// Occupancy of a receptor by a ligand at `concentration` with half-occupancy at `half`:
-/// `c / (c + K)`.
-#[inline]
-pub fn occupancy(concentration: f64, half: f64) -> f64 {
-    let c = concentration.max(0.0);
-    c / (c + half)
-}
-
-/// What a cell on `site` senses.
-pub fn sense(site: usize, fields: &Fields, params: &ModelParams) -> Signals {
-    let oc = &params.osteoclast;
-    let rankl = fields.at(FieldId::Rankl, site);
-    let opg = fields.at(FieldId::Opg, site);
-    // OPG is a decoy receptor: RANKL bound to it cannot reach RANK. With OPG in excess and
-    // fast binding, the free share is 1 / (1 + [OPG]/K_d) (Lemaire et al. 2004).
-    let free_rankl = rankl / (1.0 + opg / oc.opg_kd_pm);
-    Signals {
-        free_rankl_pm: free_rankl,
-        rank: occupancy(free_rankl, oc.rank_half_pm),
-        c_fms: occupancy(fields.at(FieldId::Mcsf, site), oc.mcsf_half_pm),
-        tgfb: occupancy(fields.at(FieldId::Tgfb, site), params.stroma.tgfb_half_pm),
-    }
+/// What the cell in `slot` senses this tick.
+pub fn sense(slot: usize, ctx: &Context) -> Signals {
+    let kind = ctx.cells.kind[slot];
+    let tumor_il6r = ctx.tumor.map_or(0.0, |t| t.il6r);
+    let il6r = signalling::membrane_il6r(kind, ctx.params, tumor_il6r);
+    let site = ctx.cells.site[slot] as usize;
+    let adhesion = ctx.tumor.map_or(0.0, |t| t.stroma_contact_nfkb);
+    let touched = adhesion > 0.0
+        && matches!(kind, CellKind::Stroma | CellKind::PreOsteoblast | CellKind::Osteoblast)
+        && ctx
+            .lattice
+            .neighbours8(site)
+            .any(|n| ctx.cells.occupant(n).is_some_and(|o| ctx.cells.kind[o] == CellKind::Tumor));
+    let contact_nfkb = if touched { adhesion } else { 0.0 };
+    signalling::sense(kind, il6r, site, contact_nfkb, ctx.fields, ctx.params, ctx.host)
 }
 
 /// Secretion rate in pM/s at a site of `site_um` for `molecules_per_h` molecules per hour.
@@ -222,6 +213,26 @@ pub fn molecules_per_h_to_pm_s(molecules_per_h: f64, site_um: f64) -> f64 {
     const AVOGADRO: f64 = 6.022e23;
     let litres = (site_um * 1e-6).powi(3) * 1e3; // m³ → L
     molecules_per_h / 3600.0 / AVOGADRO / litres * 1e12
+}
+
+/// Where a secreting cell puts what it makes: `emit(field, site, molecules per hour)`.
+pub type Emit<'e> = dyn FnMut(FieldId, usize, f64) + 'e;
+
+/// What the cell in `slot` secretes this tick.
+pub fn secrete(slot: usize, s: &Signals, ctx: &Context, emit: &mut Emit) {
+    match ctx.cells.kind[slot] {
+        CellKind::Stroma => stroma::secrete(slot, s, ctx, emit),
+        CellKind::Osteoblast => osteoblast::secrete(slot, s, ctx, emit),
+        CellKind::Osteocyte => osteocyte::secrete(slot, ctx, emit),
+        CellKind::Macrophage => immune::secrete_macrophage(slot, s, ctx, emit),
+        CellKind::TCell => immune::secrete_t_cell(slot, s, ctx, emit),
+        CellKind::Tumor => tumor::secrete(slot, s, ctx, emit),
+        CellKind::PreOsteoblast
+        | CellKind::LiningCell
+        | CellKind::Precursor
+        | CellKind::PreOsteoclast
+        | CellKind::Osteoclast => {}
+    }
 }
 
 /// The decision of the cell in `slot`.
@@ -235,6 +246,8 @@ pub fn decide(slot: usize, signals: &Signals, ctx: &Context) -> Intent {
         CellKind::Precursor => osteoclast::decide_precursor(slot, signals, ctx),
         CellKind::PreOsteoclast => osteoclast::decide_pre(slot, signals, ctx),
         CellKind::Osteoclast => osteoclast::decide(slot, signals, ctx),
+        CellKind::Macrophage | CellKind::TCell => immune::decide(slot, ctx),
+        CellKind::Tumor => tumor::decide(slot, signals, ctx),
     }
 }
 

@@ -6,6 +6,7 @@
 
 use super::{Action, Context, Intent, Signals, TissueAction};
 use crate::cells::CellKind;
+use crate::field::FieldId;
 use crate::params::parameter_group;
 use crate::rng::Purpose;
 use rand::Rng;
@@ -51,7 +52,88 @@ parameter_group! {
         mcsf_molecules_per_h: 800.0, range 0.0 => 1e7;
         /// RANKL shed by an osteoblast, molecules/h (seed Figure 1A; low without PTH or IL-6).
         rankl_molecules_per_h: 20.0, range 0.0 => 1e7;
+        /// IL-6 made by a resting osteoblast, molecules/h.
+        il6_molecules_per_h: 10.0, range 0.0 => 1e7;
+        /// CXCL12 made by an osteoblast, molecules/h (osteoblasts attract CXCR4⁺ cells; seed
+        /// ref 31).
+        cxcl12_molecules_per_h: 100.0, range 0.0 => 1e7;
+        /// PGE2 made by an osteoblast at full NF-κB (COX-2), molecules/h. Tuned.
+        pge2_molecules_per_h: 2000.0, range 0.0 => 1e8;
+        /// Fold rise of RANKL in the osteoblast lineage (stroma included) at full STAT3: IL-6
+        /// raises RANKL through JAK/STAT3 (seed Figure 3, refs 53–54). Tuned.
+        rankl_stat3_gain: 4.0, range 0.0 => 1000.0;
+        /// Fold rise of RANKL at full PTH1R occupancy: PTHrP raises RANKL (seed Figure 1B).
+        rankl_pthrp_gain: 8.0, range 0.0 => 1000.0;
+        /// Fold rise of RANKL at full EP receptor occupancy (PGE2 through cAMP; seed ref 82).
+        rankl_pge2_gain: 3.0, range 0.0 => 1000.0;
+        /// Fold rise of RANKL at full IL-17R occupancy (seed refs 56–57).
+        rankl_il17_gain: 4.0, range 0.0 => 1000.0;
+        /// Share of OPG lost at full PTH1R occupancy (PTH/PTHrP lower OPG).
+        opg_pthrp_loss: 0.7, range 0.0 => 1.0;
+        /// Share of OPG lost at full DKK1 blockade (Wnt signalling keeps OPG up).
+        opg_dkk1_loss: 0.5, range 0.0 => 1.0;
+        /// Fold rise of M-CSF at full STAT3 (IL-6 raises M-CSF; seed Figure 1B).
+        mcsf_stat3_gain: 1.0, range 0.0 => 1000.0;
+        /// Fold rise of IL-6 at full NF-κB (the NF-κB-dependent route; seed Figure 2).
+        il6_nfkb_gain: 20.0, range 0.0 => 1000.0;
+        /// Fold rise of IL-6 at full TGF-β signal (NF-κB-independent; seed Figure 2).
+        il6_tgfb_gain: 3.0, range 0.0 => 1000.0;
+        /// Fold rise of IL-6 at full PGE2 signal (COX-2 → PGE2, NF-κB-independent; Figure 2).
+        il6_pge2_gain: 8.0, range 0.0 => 1000.0;
+        /// Share of a pre-osteoblast's pace of maturation lost at full DKK1 blockade: Wnt
+        /// blockade holds osteoblasts back (seed refs 73–74), so 0.9 makes maturation take
+        /// ten times longer.
+        dkk1_maturation_block: 0.9, range 0.0 => 1.0;
+        /// Osteoblastic-factor occupancy above which pre-osteoblasts mature and osteoblasts
+        /// lay down bone on any bone surface, not only in resorption cavities (prostate
+        /// cancer's ET-1 and BMPs drive new, disorganised bone; seed "Frequency…" section).
+        osteoblastic_threshold: 0.3, range 0.0 => 1.0;
+        /// How much faster woven bone is laid down than lamellar (woven bone is deposited
+        /// several µm a day).
+        woven_speedup: 4.0, range 1.0 => 100.0;
     }
+}
+
+/// Fold change of RANKL in a cell of the osteoblast lineage: STAT3, PTHrP, PGE2 and IL-17
+/// all raise it.
+pub fn rankl_induction(s: &Signals, p: &OsteoblastParams) -> f64 {
+    1.0 + p.rankl_stat3_gain * s.stat3
+        + p.rankl_pthrp_gain * s.pthrp
+        + p.rankl_pge2_gain * s.pge2
+        + p.rankl_il17_gain * s.il17
+}
+
+/// Share of OPG kept in a cell of the osteoblast lineage.
+pub fn opg_kept(s: &Signals, p: &OsteoblastParams) -> f64 {
+    (1.0 - p.opg_pthrp_loss * s.pthrp) * (1.0 - p.opg_dkk1_loss * s.dkk1)
+}
+
+/// Fold change of IL-6 made by a host cell through the NF-κB-dependent (IL-1β, LPS) and
+/// -independent (TGF-β, PGE2) routes of seed Figure 2; zero in an IL-6 knockout host.
+pub fn il6_induction(s: &Signals, p: &OsteoblastParams, knockout: bool) -> f64 {
+    if knockout {
+        return 0.0;
+    }
+    1.0 + p.il6_nfkb_gain * s.nfkb + p.il6_tgfb_gain * s.tgfb + p.il6_pge2_gain * s.pge2
+}
+
+/// What an osteoblast secretes: OPG (the main source), M-CSF, RANKL, IL-6, CXCL12 and, with
+/// NF-κB on, PGE2.
+pub fn secrete(slot: usize, s: &Signals, ctx: &Context, emit: &mut crate::biology::Emit) {
+    let p = &ctx.params.osteoblast;
+    let site = ctx.cells.site[slot] as usize;
+    emit(FieldId::Opg, site, p.opg_molecules_per_h * opg_kept(s, p));
+    emit(FieldId::Mcsf, site, p.mcsf_molecules_per_h * (1.0 + p.mcsf_stat3_gain * s.stat3));
+    emit(FieldId::Rankl, site, p.rankl_molecules_per_h * rankl_induction(s, p));
+    emit(FieldId::Il6, site, p.il6_molecules_per_h * il6_induction(s, p, ctx.il6_knockout));
+    emit(FieldId::Cxcl12, site, p.cxcl12_molecules_per_h);
+    emit(FieldId::Pge2, site, p.pge2_molecules_per_h * s.nfkb);
+}
+
+/// Whether osteoblastic factors are strong enough here to drive bone formation on any
+/// surface.
+fn driven_to_form(s: &Signals, p: &OsteoblastParams) -> bool {
+    s.osteoblastic > p.osteoblastic_threshold
 }
 
 /// Whether `site` is part of a resorption cavity an osteoblast can fill: eroded, open, and
@@ -67,10 +149,13 @@ pub fn decide_pre(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let site = ctx.cells.site[slot] as usize;
     let mut rng = ctx.rng(slot, Purpose::Decide);
     let in_cavity = is_cavity_surface(site, ctx);
-    if !in_cavity && rng.random::<f64>() < ctx.chance(1.0 / p.preosteoblast_lifespan_days) {
+    let on_driven_surface = driven_to_form(s, p) && ctx.lattice.is_surface(site);
+    let settled = in_cavity || on_driven_surface;
+    if !settled && rng.random::<f64>() < ctx.chance(1.0 / p.preosteoblast_lifespan_days) {
         return Intent::act(Action::Die);
     }
-    if in_cavity && ctx.days_in_kind(slot) >= p.maturation_days {
+    let pace = (1.0 - p.dkk1_maturation_block * s.dkk1).max(1e-6);
+    if settled && ctx.days_in_kind(slot) * pace >= p.maturation_days {
         return Intent::act(Action::Become { kind: CellKind::Osteoblast });
     }
     if ctx.cells.divisions_left[slot] > 0 && rng.random::<f64>() < ctx.chance(p.division_per_day * s.tgfb) {
@@ -82,23 +167,30 @@ pub fn decide_pre(slot: usize, s: &Signals, ctx: &Context) -> Intent {
             return Intent::act(Action::Divide { to: to as u32, daughter: CellKind::PreOsteoblast });
         }
     }
-    if in_cavity {
+    if settled {
         return Intent::STAY;
     }
     step_towards_cavity(site, &mut rng, ctx).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
 }
 
 /// An osteoblast: fill the cavity site it sits on; when it is full, embed, move on, or end.
-pub fn decide(slot: usize, _s: &Signals, ctx: &Context) -> Intent {
+pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let p = &ctx.params.osteoblast;
     let site = ctx.cells.site[slot] as usize;
     let mut rng = ctx.rng(slot, Purpose::Decide);
     if rng.random::<f64>() < ctx.chance(p.apoptosis_per_day) {
         return Intent::act(Action::Die);
     }
-    if ctx.lattice.eroded[site] && ctx.lattice.matrix[site] < 1.0 && touches_solid(site, ctx) {
+    let fillable = ctx.lattice.matrix[site] < 1.0 && touches_solid(site, ctx);
+    if fillable && ctx.lattice.eroded[site] {
+        // Refilling a resorption cavity: lamellar bone at the apposition rate.
         let amount = (ctx.dt_h / 24.0 / p.fill_days) as f32;
         return Intent { action: Action::Stay, tissue: TissueAction::Deposit { amount, woven: false } };
+    }
+    if fillable && driven_to_form(s, p) && !ctx.lattice.vessel[site] {
+        // Driven by osteoblastic factors: fast, disorganised woven bone on any surface.
+        let amount = (ctx.dt_h / 24.0 / p.fill_days * p.woven_speedup) as f32;
+        return Intent { action: Action::Stay, tissue: TissueAction::Deposit { amount, woven: true } };
     }
     // The site is full (whether it stays in it as an osteocyte was settled as it filled;
     // see `embeds`), or was never part of a cavity: move on along the cavity, wait for a
@@ -106,6 +198,12 @@ pub fn decide(slot: usize, _s: &Signals, ctx: &Context) -> Intent {
     let cavity = |n: usize| is_cavity_surface(n, ctx);
     if let Some(to) = ctx.free_neighbour(site, &mut rng, cavity) {
         return Intent::act(Action::Move { to: to as u32 });
+    }
+    if driven_to_form(s, p) {
+        let surface = |n: usize| ctx.lattice.is_surface(n);
+        if let Some(to) = ctx.free_neighbour(site, &mut rng, surface) {
+            return Intent::act(Action::Move { to: to as u32 });
+        }
     }
     if ctx.lattice.neighbours(site).any(cavity) && rng.random::<f64>() >= ctx.chance(p.give_up_per_day) {
         return Intent::STAY;

@@ -35,6 +35,27 @@ parameter_group! {
         /// switches on NFATc1, which amplifies its own expression (Takayanagi et al. 2002,
         /// Dev Cell 3:889), so commitment rises steeply where RANKL is high.
         commitment_hill: 2.0, range 1.0 => 8.0;
+        /// Commitment drive of IL-1β at full IL-1R1 occupancy, as a share of full RANK
+        /// signal: IL-6 induces pro-osteoclastic factors that act without RANKL, IL-1β among
+        /// them (seed refs 78–79, 83), so RANKL inhibitors do not stop IL-6-driven
+        /// osteoclastogenesis.
+        il1b_drive: 0.3, range 0.0 => 10.0;
+        /// Commitment drive of PGE2 at full EP receptor occupancy (seed ref 82).
+        pge2_drive: 0.2, range 0.0 => 10.0;
+        /// Commitment drive of IL-6 on precursors themselves at full STAT3 (seed refs 78–79).
+        il6_drive: 0.2, range 0.0 => 10.0;
+        /// Commitment drive of IL-17 at full IL-17R occupancy: IL-17 from IL-6-activated T
+        /// cells is pro-osteoclastogenic (seed refs 55–57), also on monocytes without
+        /// osteoblasts (Yago et al. 2009, J Cell Biochem 108:947).
+        il17_drive: 0.2, range 0.0 => 10.0;
+        /// Rise of osteoclast life at full IL-1β signal, as a share (IL-1 keeps osteoclasts
+        /// alive; Jimi et al. 1999, Exp Cell Res 247:84).
+        il1b_survival: 0.5, range 0.0 => 10.0;
+        /// Rise of osteoclast life with full estrogen loss, as a share: 17β-estradiol raised
+        /// osteoclast apoptosis two- to threefold (Hughes et al. 1996, Nat Med 2:1132), so
+        /// without it osteoclasts live about twice as long and dig deeper. A route from
+        /// estrogen to bone that needs no IL-6 (SCIENCE §8).
+        estrogen_loss_survival: 1.0, range 0.0 => 10.0;
         /// Chance per tick that a precursor or pre-osteoclast steps up the free-RANKL
         /// gradient rather than at random.
         chemotaxis: 0.5, range 0.0 => 1.0;
@@ -92,9 +113,12 @@ pub fn decide_precursor(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     wander(site, &mut rng, ctx, |_| true).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
 }
 
-/// Commitment rate of a precursor on a bone surface, per day.
+/// Commitment rate of a precursor on a bone surface, per day: RANKL through RANK, and the
+/// RANKL-independent drives of IL-1β, PGE2, IL-6 and IL-17, added into one signal that goes
+/// through the same switch (they converge on NFATc1); M-CSF throughout.
 fn commitment_per_day(s: &Signals, p: &OsteoclastParams) -> f64 {
-    p.commitment_per_day * s.rank.powf(p.commitment_hill) * s.c_fms
+    let signal = s.rank + p.il1b_drive * s.il1b + p.pge2_drive * s.pge2 + p.il6_drive * s.stat3 + p.il17_drive * s.il17;
+    p.commitment_per_day * signal.min(1.0).powf(p.commitment_hill) * s.c_fms
 }
 
 /// Death rate of a precursor, per day: M-CSF halves it.
@@ -165,7 +189,9 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let p = &ctx.params.osteoclast;
     let site = ctx.cells.site[slot] as usize;
     let mut rng = ctx.rng(slot, Purpose::Decide);
-    if rng.random::<f64>() < ctx.chance(death_per_day(ctx.days_in_kind(slot), s, p)) {
+    let deprivation = (1.0 - ctx.host.estrogen).max(0.0);
+    let life = (1.0 + p.il1b_survival * s.il1b) * (1.0 + p.estrogen_loss_survival * deprivation);
+    if rng.random::<f64>() < ctx.chance(death_per_day(ctx.days_in_kind(slot) / life, s, p) / life) {
         return Intent::act(Action::Die);
     }
     let nuclei = ctx.cells.nuclei[slot] as f64;
@@ -264,7 +290,7 @@ fn wander(
         return None;
     }
     if rng.random::<f64>() < p.chemotaxis {
-        let free_rankl = |s: usize| super::sense(s, ctx.fields, ctx.params).free_rankl_pm;
+        let free_rankl = |s: usize| super::signalling::free_rankl(ctx.fields, s, ctx.params);
         if let Some(to) = ctx.uphill_neighbour(site, free_rankl, accept) {
             return Some(to);
         }

@@ -3,7 +3,7 @@
 //! commits to the osteoblast lineage (Tang et al. 2009, Nat Med 15:757; the coupling of
 //! formation to resorption, seed "vicious cycle" section).
 
-use super::osteoblast::is_cavity_surface;
+use super::osteoblast::{self, is_cavity_surface};
 use super::{Action, Context, Intent, Signals};
 use crate::cells::CellKind;
 use crate::field::FieldId;
@@ -38,7 +38,34 @@ parameter_group! {
         opg_molecules_per_h: 400.0, range 0.0 => 1e7;
         /// RANKL shed by a stromal cell, molecules/h (low at rest; seed Figure 1B).
         rankl_molecules_per_h: 5.0, range 0.0 => 1e7;
+        /// IL-6 made by a resting stromal cell, molecules/h. Tuned with `serum.*` so that a
+        /// healthy run's serum IL-6 lies in 1–5 pg/mL (SCIENCE §6).
+        il6_molecules_per_h: 30.0, range 0.0 => 1e7;
+        /// CXCL12 made by a stromal cell, molecules/h: CXCL12-abundant reticular cells are
+        /// the marrow's main source (seed ref 31).
+        cxcl12_molecules_per_h: 300.0, range 0.0 => 1e7;
+        /// PGE2 made by a stromal cell at full NF-κB (COX-2), molecules/h. Tuned.
+        pge2_molecules_per_h: 2000.0, range 0.0 => 1e8;
+        /// DKK1 made by a reactive stromal cell at full NF-κB, molecules/h: tumour cells in
+        /// bone raise stromal DKK1 (seed ref 73).
+        dkk1_molecules_per_h: 300.0, range 0.0 => 1e7;
+        /// Weight of the osteoblastic factors (ET-1, BMPs) in the commitment signal.
+        osteoblastic_commitment: 1.0, range 0.0 => 10.0;
     }
+}
+
+/// What a stromal cell secretes: M-CSF, OPG, RANKL (raised by STAT3, PTHrP, PGE2, IL-17),
+/// IL-6 (by NF-κB, TGF-β and PGE2), CXCL12, and, when reactive, PGE2 and DKK1.
+pub fn secrete(slot: usize, s: &Signals, ctx: &Context, emit: &mut crate::biology::Emit) {
+    let (p, ob) = (&ctx.params.stroma, &ctx.params.osteoblast);
+    let site = ctx.cells.site[slot] as usize;
+    emit(FieldId::Mcsf, site, p.mcsf_molecules_per_h * (1.0 + ob.mcsf_stat3_gain * s.stat3));
+    emit(FieldId::Opg, site, p.opg_molecules_per_h * osteoblast::opg_kept(s, ob));
+    emit(FieldId::Rankl, site, p.rankl_molecules_per_h * osteoblast::rankl_induction(s, ob));
+    emit(FieldId::Il6, site, p.il6_molecules_per_h * osteoblast::il6_induction(s, ob, ctx.il6_knockout));
+    emit(FieldId::Cxcl12, site, p.cxcl12_molecules_per_h);
+    emit(FieldId::Pge2, site, p.pge2_molecules_per_h * s.nfkb);
+    emit(FieldId::Dkk1, site, p.dkk1_molecules_per_h * s.nfkb);
 }
 
 /// A stromal cell: commit a daughter to the osteoblast lineage where TGF-β or an eroded
@@ -58,7 +85,8 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
         };
     }
     let near_cavity = ctx.lattice.neighbours(site).chain([site]).any(|n| is_cavity_surface(n, ctx));
-    let signal = s.tgfb.max(if near_cavity { p.reversal_signal } else { 0.0 });
+    let signal =
+        s.tgfb.max(if near_cavity { p.reversal_signal } else { 0.0 }).max(p.osteoblastic_commitment * s.osteoblastic);
     let rested = ctx.tick >= ctx.cells.until_tick[slot];
     if rested && signal > 0.0 && rng.random::<f64>() < ctx.chance(p.commitment_per_day * signal) {
         let mut place = ctx.rng(slot, Purpose::Division);

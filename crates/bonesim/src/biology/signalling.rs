@@ -1,0 +1,281 @@
+//! Signalling inside each cell (seed Figures 2 and 3): receptor occupancies from the fields at
+//! the cell's site, and the activities of STAT3, PI3K/AKT, MAPK and NF-κB they set.
+//!
+//! - IL-6 signals through membrane IL-6R + gp130 (classic signalling, only on cells with
+//!   IL-6R) or as the IL-6/sIL-6R complex through gp130 alone (trans-signalling, on any
+//!   cell). Both activate STAT3; classic signalling also PI3K/AKT and MAPK, while trans-
+//!   signalling's survival and proliferation signals run independently of AKT and MAPK
+//!   (seed Figure 3 legend), kept here as a separate `trans` share.
+//! - NF-κB integrates IL-1β, LPS and PGE2 (seed Figure 2). 17β-estradiol damps NF-κB (by
+//!   keeping IκBα, seed refs 60, 65) and STAT3 (through PIAS3, ref 67); testosterone damps
+//!   NF-κB in the osteoblast lineage (refs 68–70).
+//!
+//! Pathway activities follow their inputs within a tick: phosphorylation takes minutes, the
+//! gene expression it drives hours.
+
+use crate::cells::CellKind;
+use crate::field::{FieldId, Fields};
+use crate::params::{ModelParams, parameter_group};
+
+parameter_group! {
+    /// Receptors and intracellular signalling.
+    pub struct SignallingParams {
+        /// IL-6 at which the IL-6/IL-6R/gp130 complex is half formed on a cell with full
+        /// IL-6R, pM (the high-affinity hexameric complex; Kd ~10 pM).
+        il6_half_pm: 10.0, range 1e-3 => 1e5;
+        /// Soluble IL-6R at which IL-6 is half bound to it, pM (IL-6–IL-6R Kd ~1 nM).
+        sil6r_kd_pm: 1000.0, range 1e-3 => 1e6;
+        /// IL-6/sIL-6R complex at which gp130 is half occupied (trans-signalling), pM.
+        complex_half_pm: 10.0, range 1e-3 => 1e5;
+        /// IL-1β at which IL-1R1 is half occupied, pM (IL-1 acts at picomolar levels).
+        il1b_half_pm: 5.0, range 1e-3 => 1e5;
+        /// PGE2 at which its EP2/EP4 receptors are half occupied, pM. Tuned to the levels
+        /// COX-2 activity reaches in this model.
+        pge2_half_pm: 20.0, range 1e-3 => 1e6;
+        /// PTHrP at which PTH1R is half occupied, pM. Tuned like PGE2.
+        pthrp_half_pm: 20.0, range 1e-3 => 1e6;
+        /// DKK1 at which LRP5/6 is half blocked, pM (Kd ~0.5 nM; tuned to the model's levels).
+        dkk1_half_pm: 20.0, range 1e-3 => 1e6;
+        /// IL-17 at which IL-17R is half occupied, pM.
+        il17_half_pm: 10.0, range 1e-3 => 1e6;
+        /// Osteoblastic factor (ET-1/BMPs) at half occupancy of their receptors, pM.
+        osteoblastic_half_pm: 10.0, range 1e-3 => 1e6;
+        /// CXCL12 at which CXCR4 is half occupied, pM. Tuned to the stromal levels of the model.
+        cxcl12_half_pm: 50.0, range 1e-3 => 1e6;
+        /// Weight of PGE2 among NF-κB's inputs (IL-1β and LPS act fully).
+        pge2_to_nfkb: 0.5, range 0.0 => 1.0;
+        /// Share of NF-κB activity removed by normal 17β-estradiol (IκBα kept; seed refs 60, 65).
+        estrogen_nfkb_damping: 0.5, range 0.0 => 1.0;
+        /// Share of STAT3 activity removed by normal 17β-estradiol (PIAS3; seed ref 67).
+        estrogen_stat3_damping: 0.3, range 0.0 => 1.0;
+        /// Share of NF-κB activity removed by normal testosterone in the osteoblast lineage
+        /// (seed refs 68–70).
+        testosterone_nfkb_damping: 0.4, range 0.0 => 1.0;
+        /// Membrane IL-6R of stromal cells relative to full (marrow stroma respond to IL-6).
+        il6r_stroma: 1.0, range 0.0 => 1.0;
+        /// Membrane IL-6R of osteoblasts and osteocytes: low, so they rely on trans-signalling
+        /// (seed, IL-6 and its soluble receptor section).
+        il6r_osteoblast: 0.1, range 0.0 => 1.0;
+        /// Membrane IL-6R of monocytes, macrophages and the osteoclast lineage.
+        il6r_myeloid: 1.0, range 0.0 => 1.0;
+        /// Membrane IL-6R of T cells (CD4⁺ T cells express IL-6R).
+        il6r_tcell: 1.0, range 0.0 => 1.0;
+    }
+}
+
+/// Systemic exposures every cell feels at once (an inflammatory challenge), as receptor
+/// occupancies 0–1.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Exposure {
+    /// TLR4 occupancy by circulating LPS.
+    pub lps: f64,
+    /// Extra IL-1R1 occupancy from a systemic IL-1β challenge.
+    pub il1b: f64,
+    /// Extra EP receptor occupancy from a systemic PGE2 challenge.
+    pub pge2: f64,
+}
+
+/// The host, as far as a cell's signalling sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Host {
+    /// 17β-estradiol, 0 (deprived) to 1 (normal).
+    pub estrogen: f64,
+    /// Testosterone, 0 (deprived) to 1 (normal).
+    pub testosterone: f64,
+    /// Systemic exposures.
+    pub exposure: Exposure,
+}
+
+impl Default for Host {
+    fn default() -> Self {
+        Host { estrogen: 1.0, testosterone: 1.0, exposure: Exposure::default() }
+    }
+}
+
+/// What a cell reads from its site this tick: receptor occupancies (0–1) and pathway
+/// activities (0–1).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Signals {
+    /// RANKL not held by the decoy OPG, pM.
+    pub free_rankl_pm: f64,
+    /// RANK occupancy by free RANKL.
+    pub rank: f64,
+    /// c-Fms occupancy by M-CSF.
+    pub c_fms: f64,
+    /// TGF-β receptor occupancy.
+    pub tgfb: f64,
+    /// Classic IL-6 signalling (membrane IL-6R + gp130).
+    pub il6_classic: f64,
+    /// IL-6 trans-signalling (IL-6/sIL-6R complex on gp130).
+    pub il6_trans: f64,
+    /// STAT3 activity.
+    pub stat3: f64,
+    /// PI3K/AKT activity.
+    pub akt: f64,
+    /// MAPK activity.
+    pub mapk: f64,
+    /// NF-κB activity.
+    pub nfkb: f64,
+    /// IL-1R1 occupancy (field and systemic challenge).
+    pub il1b: f64,
+    /// EP receptor occupancy by PGE2 (field and systemic challenge).
+    pub pge2: f64,
+    /// PTH1R occupancy by PTHrP.
+    pub pthrp: f64,
+    /// LRP5/6 blockade by DKK1.
+    pub dkk1: f64,
+    /// IL-17R occupancy.
+    pub il17: f64,
+    /// Occupancy of the receptors of the osteoblastic factors (ET-1, BMPs).
+    pub osteoblastic: f64,
+    /// CXCR4 occupancy by CXCL12 (before the cell's CXCR4 level).
+    pub cxcl12: f64,
+}
+
+/// Occupancy of a receptor by a ligand at `concentration` with half-occupancy at `half`:
+/// `c / (c + K)`.
+#[inline]
+pub fn occupancy(concentration: f64, half: f64) -> f64 {
+    let c = concentration.max(0.0);
+    c / (c + half)
+}
+
+/// Either of two independent signals: `1 − (1 − a)(1 − b)`.
+#[inline]
+fn either(a: f64, b: f64) -> f64 {
+    1.0 - (1.0 - a) * (1.0 - b)
+}
+
+/// RANKL on `site` not held by OPG, pM. OPG is a decoy receptor: RANKL bound to it cannot
+/// reach RANK. With OPG in excess and fast binding, the free share is 1 / (1 + [OPG]/K_d)
+/// (Lemaire et al. 2004).
+pub fn free_rankl(fields: &Fields, site: usize, params: &ModelParams) -> f64 {
+    fields.at(FieldId::Rankl, site) / (1.0 + fields.at(FieldId::Opg, site) / params.osteoclast.opg_kd_pm)
+}
+
+/// Membrane IL-6R of a cell of `kind` relative to full (tumour cells: their phenotype's).
+pub fn membrane_il6r(kind: CellKind, params: &ModelParams, tumor_il6r: f64) -> f64 {
+    let s = &params.signalling;
+    match kind {
+        CellKind::Stroma => s.il6r_stroma,
+        CellKind::PreOsteoblast | CellKind::Osteoblast | CellKind::LiningCell | CellKind::Osteocyte => {
+            s.il6r_osteoblast
+        }
+        CellKind::Precursor | CellKind::PreOsteoclast | CellKind::Osteoclast | CellKind::Macrophage => s.il6r_myeloid,
+        CellKind::TCell => s.il6r_tcell,
+        CellKind::Tumor => tumor_il6r,
+    }
+}
+
+/// Whether NF-κB in a cell of `kind` is damped by testosterone (the osteoblast lineage).
+fn testosterone_responsive(kind: CellKind) -> bool {
+    matches!(kind, CellKind::Stroma | CellKind::PreOsteoblast | CellKind::Osteoblast | CellKind::Osteocyte)
+}
+
+/// What a cell of `kind` with membrane IL-6R `il6r` senses on `site`; `contact_nfkb` is the
+/// NF-κB activity that adhesion to a tumour cell adds (myeloma cells binding stroma through
+/// VLA-4/VCAM-1; Chauhan et al. 1996, Blood 87:1104).
+pub fn sense(
+    kind: CellKind,
+    il6r: f64,
+    site: usize,
+    contact_nfkb: f64,
+    fields: &Fields,
+    params: &ModelParams,
+    host: &Host,
+) -> Signals {
+    let (oc, s) = (&params.osteoclast, &params.signalling);
+    let at = |f: FieldId| fields.at(f, site);
+    let free_rankl = free_rankl(fields, site, params);
+    let il6 = at(FieldId::Il6);
+    let il6_classic = il6r * occupancy(il6, s.il6_half_pm);
+    let complex = il6 * occupancy(at(FieldId::Sil6r), s.sil6r_kd_pm);
+    let il6_trans = occupancy(complex, s.complex_half_pm);
+    let estrogen = host.estrogen.clamp(0.0, 2.0);
+    let stat3 = either(il6_classic, il6_trans) * (1.0 - s.estrogen_stat3_damping * estrogen).max(0.0);
+    let il1b = either(occupancy(at(FieldId::Il1b), s.il1b_half_pm), host.exposure.il1b);
+    let pge2 = either(occupancy(at(FieldId::Pge2), s.pge2_half_pm), host.exposure.pge2);
+    let mut nfkb = either(either(either(il1b, host.exposure.lps), s.pge2_to_nfkb * pge2), contact_nfkb);
+    nfkb *= (1.0 - s.estrogen_nfkb_damping * estrogen).max(0.0);
+    if testosterone_responsive(kind) {
+        nfkb *= (1.0 - s.testosterone_nfkb_damping * host.testosterone.clamp(0.0, 2.0)).max(0.0);
+    }
+    Signals {
+        free_rankl_pm: free_rankl,
+        rank: occupancy(free_rankl, oc.rank_half_pm),
+        c_fms: occupancy(at(FieldId::Mcsf), oc.mcsf_half_pm),
+        tgfb: occupancy(at(FieldId::Tgfb), params.stroma.tgfb_half_pm),
+        il6_classic,
+        il6_trans,
+        stat3,
+        akt: il6_classic,
+        mapk: il6_classic,
+        nfkb,
+        il1b,
+        pge2,
+        pthrp: occupancy(at(FieldId::Pthrp), s.pthrp_half_pm),
+        dkk1: occupancy(at(FieldId::Dkk1), s.dkk1_half_pm),
+        il17: occupancy(at(FieldId::Il17), s.il17_half_pm),
+        osteoblastic: occupancy(at(FieldId::Osteoblastic), s.osteoblastic_half_pm),
+        cxcl12: occupancy(at(FieldId::Cxcl12), s.cxcl12_half_pm),
+    }
+}
+
+/// IL-6 made by the rest of the body relative to health: its cells feel a systemic challenge
+/// as marrow host cells do (NF-κB from LPS and IL-1β, PGE2; estradiol damping NF-κB), and
+/// an IL-6 knockout host makes none.
+pub fn body_il6_fold(host: &Host, params: &ModelParams, il6_knockout: bool) -> f64 {
+    let s = &params.signalling;
+    let e = &host.exposure;
+    let damping = (1.0 - s.estrogen_nfkb_damping * host.estrogen.clamp(0.0, 2.0)).max(0.0);
+    let nfkb = either(either(e.il1b, e.lps), s.pge2_to_nfkb * e.pge2) * damping;
+    let pge2 = Signals { nfkb, pge2: e.pge2, ..Signals::default() };
+    crate::biology::osteoblast::il6_induction(&pge2, &params.osteoblast, il6_knockout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields_with(values: &[(FieldId, f64)]) -> Fields {
+        let mut fields = Fields::new(1, 1, &crate::field::SolverParams::default());
+        for &(f, v) in values {
+            fields.set_uniform(f, v);
+        }
+        fields
+    }
+
+    #[test]
+    fn trans_signalling_reaches_cells_without_il6r() {
+        let p = ModelParams::default();
+        let host = Host::default();
+        let with_sil6r = fields_with(&[(FieldId::Il6, 20.0), (FieldId::Sil6r, 1000.0)]);
+        let without = fields_with(&[(FieldId::Il6, 20.0)]);
+        let a = sense(CellKind::Osteoblast, 0.0, 0, 0.0, &with_sil6r, &p, &host);
+        let b = sense(CellKind::Osteoblast, 0.0, 0, 0.0, &without, &p, &host);
+        assert_eq!(a.il6_classic, 0.0);
+        assert!(a.stat3 > 0.3 && b.stat3 == 0.0, "{} vs {}", a.stat3, b.stat3);
+        // Trans-signalling gives no AKT or MAPK (seed Figure 3).
+        assert_eq!((a.akt, a.mapk), (0.0, 0.0));
+    }
+
+    #[test]
+    fn estrogen_damps_nfkb_and_stat3() {
+        let p = ModelParams::default();
+        let fields = fields_with(&[(FieldId::Il6, 20.0), (FieldId::Il1b, 10.0)]);
+        let normal = sense(CellKind::Stroma, 1.0, 0, 0.0, &fields, &p, &Host::default());
+        let deprived = sense(CellKind::Stroma, 1.0, 0, 0.0, &fields, &p, &Host { estrogen: 0.0, ..Host::default() });
+        assert!(deprived.nfkb > 1.5 * normal.nfkb && deprived.stat3 > normal.stat3);
+    }
+
+    #[test]
+    fn lps_switches_on_nfkb() {
+        let p = ModelParams::default();
+        let fields = fields_with(&[]);
+        let calm = sense(CellKind::Macrophage, 1.0, 0, 0.0, &fields, &p, &Host::default());
+        let host = Host { exposure: Exposure { lps: 0.8, ..Exposure::default() }, ..Host::default() };
+        let challenged = sense(CellKind::Macrophage, 1.0, 0, 0.0, &fields, &p, &host);
+        assert_eq!(calm.nfkb, 0.0);
+        assert!(challenged.nfkb > 0.3);
+    }
+}
