@@ -52,6 +52,7 @@ fn an_infection_raises_il6_and_osteoclasts_for_as_long_as_it_lasts() {
     };
     let during = (first + 2.0, last + 2.0);
     let after = (last + 7.0, last + 8.0);
+    let oc = |rows: &[Readouts]| mean(&window(rows, during.0, during.1), osteoclasts);
     let report: Vec<String> = runs
         .iter()
         .zip(SEEDS)
@@ -66,9 +67,9 @@ fn an_infection_raises_il6_and_osteoclasts_for_as_long_as_it_lasts() {
                 peak(&window(sick, after.0, after.1), serum),
                 during.0,
                 during.1,
-                mean(&window(sick, during.0, during.1), osteoclasts),
-                mean(&window(ko, during.0, during.1), osteoclasts),
-                mean(&window(calm, during.0, during.1), osteoclasts),
+                oc(sick),
+                oc(ko),
+                oc(calm),
                 peak(&window(sick, after.0, after.1), il1b),
                 first,
                 last + 14.0,
@@ -91,7 +92,6 @@ fn an_infection_raises_il6_and_osteoclasts_for_as_long_as_it_lasts() {
         assert!(peak(&window(sick, after.0, after.1), serum) <= 5.0, "{report}");
         // NF-κB → IL-1β, PGE2, IL-6 → RANKL: osteoclasts form without any tumour, at least
         // half as many again as without the infection, and fewer in an IL-6 knockout host.
-        let oc = |rows: &[Readouts]| mean(&window(rows, during.0, during.1), osteoclasts);
         assert!(oc(sick) >= 1.5 * oc(calm), "{report}");
         assert!(oc(ko) < oc(sick), "{report}");
         // The inflammation resolves: no IL-1β left a week after the last dose...

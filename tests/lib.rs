@@ -80,13 +80,7 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
 /// Mineralised bone mass (site units) within `radius` sites of `(cx, cy)`.
 pub fn bone_within(sim: &Sim, cx: f64, cy: f64, radius: f64) -> f64 {
     let l = sim.lattice();
-    (0..l.len())
-        .filter(|&s| {
-            let (x, y) = l.xy(s);
-            (x as f64 + 0.5 - cx).powi(2) + (y as f64 + 0.5 - cy).powi(2) <= radius * radius
-        })
-        .map(|s| l.bone_mass(s) as f64)
-        .sum()
+    (0..l.len()).filter(|&s| l.distance2(s, cx, cy) <= radius * radius).map(|s| l.bone_mass(s) as f64).sum()
 }
 
 /// The centre of the bone site nearest the domain's centre: where a centred microdamage
@@ -94,16 +88,7 @@ pub fn bone_within(sim: &Sim, cx: f64, cy: f64, radius: f64) -> f64 {
 pub fn damage_centre(sim: &Sim) -> (f64, f64) {
     let l = sim.lattice();
     let (cx, cy) = (l.width as f64 / 2.0, l.height as f64 / 2.0);
-    let site = (0..l.len())
-        .filter(|&s| l.is_solid(s))
-        .min_by(|&a, &b| {
-            let d = |s: usize| {
-                let (x, y) = l.xy(s);
-                (x as f64 + 0.5 - cx).powi(2) + (y as f64 + 0.5 - cy).powi(2)
-            };
-            d(a).total_cmp(&d(b)).then(a.cmp(&b))
-        })
-        .expect("some bone");
+    let site = *l.nearest_first(cx, cy, |s| l.is_solid(s)).first().expect("some bone");
     let (x, y) = l.xy(site);
     (x as f64 + 0.5, y as f64 + 0.5)
 }

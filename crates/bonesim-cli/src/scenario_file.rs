@@ -225,25 +225,7 @@ fn leaf_paths(specimen: &toml::Table) -> Vec<String> {
 
 /// The candidate closest to `name`, if it is close enough to be a typo.
 fn nearest(name: &str, candidates: impl IntoIterator<Item = String>) -> Option<String> {
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(name, &c), c))
-        .filter(|(d, _)| *d <= 2.max(name.chars().count() / 3))
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            current.push((previous[j] + usize::from(ca != *cb)).min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
+    bonesim::params::closest(name, candidates, 2.max(name.chars().count() / 3))
 }
 
 /// Puts `value` at `path` in `root`, creating tables (and one new entry at the end of a

@@ -13,6 +13,12 @@ use serde::Serialize;
 /// has decayed below it everywhere is set to zero and left alone.
 pub const NEGLIGIBLE_PM: f64 = 1e-6;
 
+/// Volume of a site of `site_um`, litres.
+#[inline]
+pub fn site_litres(site_um: f64) -> f64 {
+    (site_um * 1e-6).powi(3) * 1e3 // m³ → L
+}
+
 /// The diffusing species.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -250,8 +256,6 @@ parameter_group! {
 /// Every field's concentrations and sources, and the solver that steps them.
 #[derive(Clone, Debug)]
 pub struct Fields {
-    width: usize,
-    height: usize,
     values: Vec<Vec<f64>>,
     /// Sources summed over the ticks since the field's last step, pM/s per tick.
     sources: Vec<Vec<f64>>,
@@ -344,8 +348,6 @@ impl Fields {
             absolute_tolerance: NEGLIGIBLE_PM,
         };
         Fields {
-            width,
-            height,
             values: vec![vec![0.0; n]; count],
             sources: vec![vec![0.0; n]; count],
             touched: vec![Vec::new(); count],
@@ -507,20 +509,15 @@ impl Fields {
     /// What the tissue loses into blood of `field` per second, mol/s, for sites of
     /// `site_um`.
     pub fn release_into_blood_mol_s(&self, field: FieldId, site_um: f64) -> f64 {
-        let litres = (site_um * 1e-6).powi(3) * 1e3;
         let v = &self.values[field.index()];
         let total_pm: f64 = self.vessels.iter().map(|&s| v[s as usize]).sum();
-        self.exchange_per_s * total_pm * 1e-12 * litres
+        self.exchange_per_s * total_pm * 1e-12 * site_litres(site_um)
     }
 
-    /// Sets `field` to `value_pm` everywhere (for tests and challenges).
-    pub fn set_uniform(&mut self, field: FieldId, value_pm: f64) {
+    /// Sets `field` to `value_pm` everywhere.
+    #[cfg(test)]
+    pub(crate) fn set_uniform(&mut self, field: FieldId, value_pm: f64) {
         self.values[field.index()].iter_mut().for_each(|v| *v = value_pm);
-    }
-
-    /// Lattice width and height.
-    pub fn dims(&self) -> (usize, usize) {
-        (self.width, self.height)
     }
 }
 

@@ -118,6 +118,36 @@ impl Lattice {
             .map(move |(nx, ny)| (ny * w + nx) as usize)
     }
 
+    /// The sites of the square of half-width `reach` around `site` that lie inside the
+    /// lattice, as `(dx, dy, site)`, row by row (`dy` outer, `dx` inner), `site` itself
+    /// included.
+    pub fn window(&self, site: usize, reach: i64) -> impl Iterator<Item = (i64, i64, usize)> + use<> {
+        let (w, h) = (self.width as i64, self.height as i64);
+        let (x0, y0) = ((site as i64) % w, (site as i64) / w);
+        (-reach..=reach)
+            .flat_map(move |dy| (-reach..=reach).map(move |dx| (dx, dy)))
+            .filter(move |&(dx, dy)| {
+                let (x, y) = (x0 + dx, y0 + dy);
+                x >= 0 && y >= 0 && x < w && y < h
+            })
+            .map(move |(dx, dy)| (dx, dy, ((y0 + dy) * w + x0 + dx) as usize))
+    }
+
+    /// Squared distance, in sites, from the centre of `site` to the point `(cx, cy)` (in
+    /// site units, from the lattice's corner).
+    pub fn distance2(&self, site: usize, cx: f64, cy: f64) -> f64 {
+        let (x, y) = self.xy(site);
+        (x as f64 + 0.5 - cx).powi(2) + (y as f64 + 0.5 - cy).powi(2)
+    }
+
+    /// The sites that `accept` allows, nearest `(cx, cy)` first (ties in site order).
+    pub fn nearest_first(&self, cx: f64, cy: f64, accept: impl Fn(usize) -> bool) -> Vec<usize> {
+        let mut sites: Vec<(f64, usize)> =
+            (0..self.len()).filter(|&s| accept(s)).map(|s| (self.distance2(s, cx, cy), s)).collect();
+        sites.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        sites.into_iter().map(|(_, s)| s).collect()
+    }
+
     /// Whether a site is closed to cells: bone or osteoid. A resorption cavity stays open
     /// until osteoblasts have filled it completely, so that another can finish what one
     /// left half done.
@@ -190,6 +220,8 @@ mod tests {
         assert_eq!(l.neighbours8(0).count(), 3);
         assert_eq!(l.neighbours8(l.site(2, 2)).count(), 8);
         assert_eq!(l.neighbours8(l.site(4, 3)).count(), 3);
+        assert_eq!(l.window(0, 1).map(|(_, _, s)| s).collect::<Vec<_>>(), vec![0, 1, 5, 6]);
+        assert_eq!(l.window(l.site(2, 2), 2).count(), 20);
     }
 
     #[test]

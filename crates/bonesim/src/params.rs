@@ -325,15 +325,21 @@ impl ModelParams {
 
 /// The known name closest to `name` by edit distance, if it is close enough to be a typo.
 fn closest_name(name: &str) -> Option<String> {
-    ModelParams::catalogue()
-        .iter()
-        .map(|p| p.dotted())
+    closest(name, ModelParams::catalogue().iter().map(|p| p.dotted()), 3.max(name.len() / 4))
+}
+
+/// The candidate nearest `name` by edit distance, if within `max_distance` (ties go to the
+/// first in sort order).
+pub fn closest(name: &str, candidates: impl IntoIterator<Item = String>, max_distance: usize) -> Option<String> {
+    candidates
+        .into_iter()
         .map(|candidate| (edit_distance(name, &candidate), candidate))
-        .filter(|(d, _)| *d <= 3.max(name.len() / 4))
+        .filter(|(d, _)| *d <= max_distance)
         .min()
         .map(|(_, c)| c)
 }
 
+/// Levenshtein distance between `a` and `b`, in characters.
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();

@@ -281,7 +281,7 @@ impl Readouts {
 
     /// The lesion this state shows: `none`, `osteolytic`, `osteoblastic` or `mixed`.
     pub fn lesion(&self) -> &'static str {
-        crate::readout::classify_lesion(self.lytic_area_mm2, self.blastic_area_mm2)
+        classify_lesion(self.lytic_area_mm2, self.blastic_area_mm2)
     }
 }
 

@@ -132,7 +132,6 @@ impl Sim {
         scenario.validate()?;
         let params = ModelParams::with_overrides(&scenario.parameters)?;
         let phenotype = params.phenotype(scenario.tumor.kind);
-        let body_il6_fold = signalling::body_il6_fold(&Host::default(), &params, scenario.patient.il6_knockout);
         if let Some(problem) = params.osteoclast.inconsistency() {
             return Err(EngineError::Inconsistent(problem));
         }
@@ -167,7 +166,7 @@ impl Sim {
                 testosterone: scenario.patient.testosterone,
                 exposure: Exposure::default(),
             },
-            serum: Serum { body_il6_fold, ..Serum::default() },
+            serum: Serum::default(),
             phenotype,
             sources: Vec::new(),
             mineralising: Vec::new(),
@@ -183,6 +182,9 @@ impl Sim {
             lattice,
             timings: PhaseTimings::default(),
         };
+        // The tissue settles before any challenge: a challenge on day 0 arrives with the
+        // first tick.
+        sim.set_exposure(Exposure::default());
         sim.place_initial_cells();
         sim.find_outlets(true);
         let exchange = sim.params.serum.vessel_exchange_per_h / 3600.0;
@@ -292,25 +294,27 @@ impl Sim {
             * p.osteoclast.precursor_lifespan_days
             * self.vessels.len() as f64
             / marrow_sites as f64;
+        let marrow = [
+            (CellKind::Stroma, p.stroma.density),
+            (CellKind::Precursor, precursor_density),
+            (CellKind::Macrophage, p.immune.macrophage_density),
+            (CellKind::TCell, p.immune.t_cell_density),
+        ];
         for site in 0..self.lattice.len() {
             let mut rng = stream(seed, 0, site as u64, Purpose::Placement);
             let draw: f64 = rng.random();
             let kind = if self.lattice.is_solid(site) {
                 (draw < p.osteocyte.density).then_some(CellKind::Osteocyte)
             } else if self.lattice.is_open(site) {
-                if draw < p.stroma.density {
-                    Some(CellKind::Stroma)
-                } else if draw < p.stroma.density + precursor_density {
-                    Some(CellKind::Precursor)
-                } else if draw < p.stroma.density + precursor_density + p.immune.macrophage_density {
-                    Some(CellKind::Macrophage)
-                } else if draw
-                    < p.stroma.density + precursor_density + p.immune.macrophage_density + p.immune.t_cell_density
-                {
-                    Some(CellKind::TCell)
-                } else {
-                    None
-                }
+                // Each marrow kind takes the next slice of [0, 1) as wide as its density.
+                let mut upper = 0.0;
+                marrow
+                    .iter()
+                    .find(|&&(_, density)| {
+                        upper += density;
+                        draw < upper
+                    })
+                    .map(|&(kind, _)| kind)
             } else {
                 None
             };
@@ -340,43 +344,41 @@ impl Sim {
         for i in 0..self.vessels.len() {
             let vessel = self.vessels[i] as usize;
             let mut rng = stream(seed, self.tick, vessel as u64, Purpose::Arrival);
-            if rng.random::<f64>() < chance {
-                let free: Vec<usize> = self
-                    .lattice
-                    .neighbours(vessel)
-                    .filter(|&s| self.lattice.is_open(s) && self.cells.is_free(s))
-                    .collect();
-                if !free.is_empty() {
-                    let site = free[rng.random_range(0..free.len())];
-                    self.cells.add(NewCell::new(CellKind::Precursor, site, self.tick));
-                }
+            if rng.random::<f64>() < chance
+                && let Some(site) = self.free_site_beside(vessel, &mut rng)
+            {
+                self.cells.add(NewCell::new(CellKind::Precursor, site, self.tick));
             }
         }
-        let bursts: Vec<_> = self
-            .scenario
-            .precursor_burst
-            .iter()
-            .filter(|b| (b.day * self.ticks_per_day()).round() as u64 == self.tick)
-            .cloned()
-            .collect();
+        let bursts: Vec<_> = self.scenario.precursor_burst.iter().filter(|b| self.is_due(b.day)).cloned().collect();
         for burst in bursts {
             self.place_burst(&burst);
         }
-        let damage: Vec<_> = self
-            .scenario
-            .microdamage
-            .iter()
-            .filter(|m| (m.day * self.ticks_per_day()).round() as u64 == self.tick)
-            .cloned()
-            .collect();
+        let damage: Vec<_> = self.scenario.microdamage.iter().filter(|m| self.is_due(m.day)).cloned().collect();
         for m in damage {
             self.damage(&m);
         }
-        let t = &self.scenario.tumor;
-        if self.phenotype.is_some() && (t.seed_day * self.ticks_per_day()).round() as u64 == self.tick {
+        if self.phenotype.is_some() && self.is_due(self.scenario.tumor.seed_day) {
             self.seed_tumor();
         }
-        self.host.exposure = self.exposure_now();
+        self.set_exposure(self.exposure_now());
+    }
+
+    /// Whether an event scheduled on `day` happens this tick.
+    fn is_due(&self, day: f64) -> bool {
+        (day * self.ticks_per_day()).round() as u64 == self.tick
+    }
+
+    /// A free open site beside `vessel`, picked at random, where a cell from the blood enters.
+    fn free_site_beside(&self, vessel: usize, rng: &mut crate::rng::Stream) -> Option<usize> {
+        let free: Vec<usize> =
+            self.lattice.neighbours(vessel).filter(|&s| self.lattice.is_open(s) && self.cells.is_free(s)).collect();
+        (!free.is_empty()).then(|| free[rng.random_range(0..free.len())])
+    }
+
+    /// Sets the systemic exposures, and the rest of the body's IL-6 answer to them.
+    fn set_exposure(&mut self, exposure: Exposure) {
+        self.host.exposure = exposure;
         self.serum.body_il6_fold =
             signalling::body_il6_fold(&self.host, &self.params, self.scenario.patient.il6_knockout);
     }
@@ -390,14 +392,7 @@ impl Sim {
             TumorPlacement::Injection => {
                 let (cx, cy) = (self.lattice.width as f64 / 2.0, self.lattice.height as f64 / 2.0);
                 let l = &self.lattice;
-                let mut free: Vec<(f64, usize)> = (0..l.len())
-                    .filter(|&s| l.is_open(s) && self.cells.is_free(s))
-                    .map(|s| {
-                        let (x, y) = l.xy(s);
-                        ((x as f64 + 0.5 - cx).powi(2) + (y as f64 + 0.5 - cy).powi(2), s)
-                    })
-                    .collect();
-                free.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                let mut free = l.nearest_first(cx, cy, |s| l.is_open(s) && self.cells.is_free(s));
                 // The bolus spreads the cells through the marrow around the needle: they
                 // take a random share of the free sites nearest the centre.
                 let n = t.seed_cells as usize;
@@ -407,7 +402,7 @@ impl Sim {
                 for i in 0..n.min(bolus) {
                     let j = rng.random_range(i..bolus);
                     free.swap(i, j);
-                    self.cells.add(NewCell::new(CellKind::Tumor, free[i].1, self.tick));
+                    self.cells.add(NewCell::new(CellKind::Tumor, free[i], self.tick));
                 }
             }
             TumorPlacement::Vessels => {
@@ -417,13 +412,7 @@ impl Sim {
                         break;
                     }
                     let vessel = self.vessels[rng.random_range(0..self.vessels.len())] as usize;
-                    let free: Vec<usize> = self
-                        .lattice
-                        .neighbours(vessel)
-                        .filter(|&s| self.lattice.is_open(s) && self.cells.is_free(s))
-                        .collect();
-                    if !free.is_empty() {
-                        let site = free[rng.random_range(0..free.len())];
+                    if let Some(site) = self.free_site_beside(vessel, &mut rng) {
                         self.cells.add(NewCell::new(CellKind::Tumor, site, self.tick));
                     }
                 }
@@ -466,22 +455,15 @@ impl Sim {
     fn damage(&mut self, m: &crate::scenario::Microdamage) {
         let (cx, cy) = self.event_centre(m.x_um, m.y_um);
         let l = &self.lattice;
-        let nearest_bone = (0..l.len()).filter(|&s| l.is_solid(s)).min_by(|&a, &b| {
-            let d = |s: usize| {
-                let (x, y) = l.xy(s);
-                (x as f64 + 0.5 - cx).powi(2) + (y as f64 + 0.5 - cy).powi(2)
-            };
-            d(a).total_cmp(&d(b)).then(a.cmp(&b))
-        });
+        let nearest_bone = (0..l.len())
+            .filter(|&s| l.is_solid(s))
+            .min_by(|&a, &b| l.distance2(a, cx, cy).total_cmp(&l.distance2(b, cx, cy)).then(a.cmp(&b)));
         let Some(centre) = nearest_bone else { return };
         let (cx, cy) = (l.xy(centre).0 as f64 + 0.5, l.xy(centre).1 as f64 + 0.5);
-        let r = m.radius_um / self.lattice.site_um;
+        let r = m.radius_um / l.site_um;
         let victims: Vec<usize> = (0..self.cells.len())
             .filter(|&slot| self.cells.kind[slot] == CellKind::Osteocyte)
-            .filter(|&slot| {
-                let (x, y) = self.lattice.xy(self.cells.site[slot] as usize);
-                (x as f64 + 0.5 - cx).powi(2) + (y as f64 + 0.5 - cy).powi(2) <= r * r
-            })
+            .filter(|&slot| l.distance2(self.cells.site[slot] as usize, cx, cy) <= r * r)
             .collect();
         self.dead.clear();
         self.dead.resize(self.cells.len(), false);
@@ -499,15 +481,8 @@ impl Sim {
     fn place_burst(&mut self, burst: &crate::scenario::PrecursorBurst) {
         let (cx, cy) = self.event_centre(burst.x_um, burst.y_um);
         let l = &self.lattice;
-        let mut candidates: Vec<(f64, usize)> = (0..l.len())
-            .filter(|&s| l.is_surface(s) && self.cells.is_free(s))
-            .map(|s| {
-                let (x, y) = l.xy(s);
-                ((x as f64 + 0.5 - cx).powi(2) + (y as f64 + 0.5 - cy).powi(2), s)
-            })
-            .collect();
-        candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        for &(_, site) in candidates.iter().take(burst.count as usize) {
+        let candidates = l.nearest_first(cx, cy, |s| l.is_surface(s) && self.cells.is_free(s));
+        for &site in candidates.iter().take(burst.count as usize) {
             self.cells.add(NewCell::new(CellKind::PreOsteoclast, site, self.tick));
         }
     }
@@ -719,21 +694,15 @@ impl Sim {
         let p = &self.params.osteocyte;
         let radius = (p.alarm_radius_um / self.lattice.site_um).round() as i64;
         let until = self.tick + (p.alarm_days * self.ticks_per_day()).round() as u64;
-        let (x0, y0) = self.lattice.xy(site);
-        let (w, h) = (self.lattice.width as i64, self.lattice.height as i64);
-        for dy in -radius..=radius {
-            for dx in -radius..=radius {
-                let (x, y) = (x0 as i64 + dx, y0 as i64 + dy);
-                if dx * dx + dy * dy > radius * radius || x < 0 || y < 0 || x >= w || y >= h {
-                    continue;
-                }
-                let s = (y * w + x) as usize;
-                if let Some(other) = self.cells.occupant(s)
-                    && self.cells.kind[other] == CellKind::Osteocyte
-                    && !self.dead[other]
-                {
-                    self.cells.until_tick[other] = self.cells.until_tick[other].max(until);
-                }
+        for (dx, dy, s) in self.lattice.window(site, radius) {
+            if dx * dx + dy * dy > radius * radius {
+                continue;
+            }
+            if let Some(other) = self.cells.occupant(s)
+                && self.cells.kind[other] == CellKind::Osteocyte
+                && !self.dead[other]
+            {
+                self.cells.until_tick[other] = self.cells.until_tick[other].max(until);
             }
         }
     }

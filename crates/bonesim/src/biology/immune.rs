@@ -9,7 +9,7 @@
 //! and inflammation resolves once the challenge is gone, as the seed says it does (Figure 1B
 //! legend: in injury and inflammation the rise of IL-6, RANKL and M-CSF is transient).
 
-use super::{Context, Intent, Signals};
+use super::{Context, Signals};
 use crate::field::FieldId;
 use crate::params::parameter_group;
 
@@ -54,9 +54,4 @@ pub fn secrete_t_cell(slot: usize, s: &Signals, ctx: &Context, emit: &mut super:
     let site = ctx.cells.site[slot] as usize;
     let tgfb = s.tgfb.max(p.t_cell_basal_tgfb);
     emit(FieldId::Il17, site, p.t_cell_il17_molecules_per_h * s.stat3 * tgfb);
-}
-
-/// A resident immune cell stays where it is.
-pub fn decide(_slot: usize, _ctx: &Context) -> Intent {
-    Intent::STAY
 }

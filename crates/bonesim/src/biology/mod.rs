@@ -211,8 +211,7 @@ pub fn sense(slot: usize, ctx: &Context) -> Signals {
 #[inline]
 pub fn molecules_per_h_to_pm_s(molecules_per_h: f64, site_um: f64) -> f64 {
     const AVOGADRO: f64 = 6.022e23;
-    let litres = (site_um * 1e-6).powi(3) * 1e3; // m³ → L
-    molecules_per_h / 3600.0 / AVOGADRO / litres * 1e12
+    molecules_per_h / 3600.0 / AVOGADRO / crate::field::site_litres(site_um) * 1e12
 }
 
 /// Where a secreting cell puts what it makes: `emit(field, site, molecules per hour)`.
@@ -246,7 +245,8 @@ pub fn decide(slot: usize, signals: &Signals, ctx: &Context) -> Intent {
         CellKind::Precursor => osteoclast::decide_precursor(slot, signals, ctx),
         CellKind::PreOsteoclast => osteoclast::decide_pre(slot, signals, ctx),
         CellKind::Osteoclast => osteoclast::decide(slot, signals, ctx),
-        CellKind::Macrophage | CellKind::TCell => immune::decide(slot, ctx),
+        // Resident immune cells stay where they are.
+        CellKind::Macrophage | CellKind::TCell => Intent::STAY,
         CellKind::Tumor => tumor::decide(slot, signals, ctx),
     }
 }

@@ -158,14 +158,11 @@ pub fn decide_pre(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     if settled && ctx.days_in_kind(slot) * pace >= p.maturation_days {
         return Intent::act(Action::Become { kind: CellKind::Osteoblast });
     }
-    if ctx.cells.divisions_left[slot] > 0 && rng.random::<f64>() < ctx.chance(p.division_per_day * s.tgfb) {
-        let mut place = ctx.rng(slot, Purpose::Division);
-        let cavity = |n: usize| is_cavity_surface(n, ctx);
-        let to =
-            ctx.free_neighbour(site, &mut place, cavity).or_else(|| ctx.free_neighbour(site, &mut place, |_| true));
-        if let Some(to) = to {
-            return Intent::act(Action::Divide { to: to as u32, daughter: CellKind::PreOsteoblast });
-        }
+    if ctx.cells.divisions_left[slot] > 0
+        && rng.random::<f64>() < ctx.chance(p.division_per_day * s.tgfb)
+        && let Some(to) = daughter_site(slot, ctx)
+    {
+        return Intent::act(Action::Divide { to: to as u32, daughter: CellKind::PreOsteoblast });
     }
     if settled {
         return Intent::STAY;
@@ -241,6 +238,15 @@ pub fn decide_lining(slot: usize, ctx: &Context) -> Intent {
 
 fn touches_solid(site: usize, ctx: &Context) -> bool {
     ctx.lattice.neighbours(site).any(|n| ctx.lattice.is_solid(n))
+}
+
+/// Where the cell in `slot` puts a pre-osteoblast daughter: a free cavity surface beside
+/// it if there is one, else any free neighbour.
+pub fn daughter_site(slot: usize, ctx: &Context) -> Option<usize> {
+    let site = ctx.cells.site[slot] as usize;
+    let mut place = ctx.rng(slot, Purpose::Division);
+    let cavity = |n: usize| is_cavity_surface(n, ctx);
+    ctx.free_neighbour(site, &mut place, cavity).or_else(|| ctx.free_neighbour(site, &mut place, |_| true))
 }
 
 /// A step for a pre-osteoblast looking for the cavity: onto an eroded surface if one is

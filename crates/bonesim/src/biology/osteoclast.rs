@@ -152,32 +152,24 @@ pub fn decide_pre(slot: usize, _s: &Signals, ctx: &Context) -> Intent {
 fn fusion_partner(slot: usize, site: usize, ctx: &Context) -> Option<usize> {
     const FUSION_REACH: i64 = 2;
     let max = ctx.params.osteoclast.max_nuclei as u16;
-    let (cells, l) = (ctx.cells, ctx.lattice);
-    let (x0, y0) = l.xy(site);
+    let cells = ctx.cells;
     let mut osteoclast: Option<(u16, usize)> = None;
     let mut pre: Option<(i64, usize)> = None;
-    for dy in -FUSION_REACH..=FUSION_REACH {
-        for dx in -FUSION_REACH..=FUSION_REACH {
-            let (x, y) = (x0 as i64 + dx, y0 as i64 + dy);
-            if (dx, dy) == (0, 0) || x < 0 || y < 0 || x >= l.width as i64 || y >= l.height as i64 {
-                continue;
+    for (dx, dy, n) in ctx.lattice.window(site, FUSION_REACH) {
+        let Some(other) = cells.occupant(n).filter(|_| (dx, dy) != (0, 0)) else { continue };
+        match cells.kind[other] {
+            CellKind::Osteoclast
+                if cells.nuclei[other] < max && osteoclast.is_none_or(|(k, _)| cells.nuclei[other] > k) =>
+            {
+                osteoclast = Some((cells.nuclei[other], n));
             }
-            let n = l.site(x as usize, y as usize);
-            let Some(other) = cells.occupant(n) else { continue };
-            match cells.kind[other] {
-                CellKind::Osteoclast
-                    if cells.nuclei[other] < max && osteoclast.is_none_or(|(k, _)| cells.nuclei[other] > k) =>
-                {
-                    osteoclast = Some((cells.nuclei[other], n));
+            CellKind::PreOsteoclast if cells.id[other] > cells.id[slot] => {
+                let d2 = dx * dx + dy * dy;
+                if pre.is_none_or(|(d, _)| d2 < d) {
+                    pre = Some((d2, n));
                 }
-                CellKind::PreOsteoclast if cells.id[other] > cells.id[slot] => {
-                    let d2 = dx * dx + dy * dy;
-                    if pre.is_none_or(|(d, _)| d2 < d) {
-                        pre = Some((d2, n));
-                    }
-                }
-                _ => {}
             }
+            _ => {}
         }
     }
     osteoclast.map(|(_, n)| n).or(pre.map(|(_, n)| n))
@@ -189,8 +181,7 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let p = &ctx.params.osteoclast;
     let site = ctx.cells.site[slot] as usize;
     let mut rng = ctx.rng(slot, Purpose::Decide);
-    let deprivation = (1.0 - ctx.host.estrogen).max(0.0);
-    let life = (1.0 + p.il1b_survival * s.il1b) * (1.0 + p.estrogen_loss_survival * deprivation);
+    let life = (1.0 + p.il1b_survival * s.il1b) * (1.0 + p.estrogen_loss_survival * ctx.host.estrogen_loss());
     if rng.random::<f64>() < ctx.chance(death_per_day(ctx.days_in_kind(slot) / life, s, p) / life) {
         return Intent::act(Action::Die);
     }
@@ -253,25 +244,17 @@ fn resorption_target(site: usize, ctx: &Context) -> Option<usize> {
     let l = ctx.lattice;
     let rankl = ctx.fields.values(FieldId::Rankl);
     let reach = (ctx.params.osteoclast.reach_um / l.site_um).round().max(1.0) as i64;
-    let (x0, y0) = l.xy(site);
     let mut best: Option<((i64, usize, u64), usize)> = None;
-    for dy in -reach..=reach {
-        for dx in -reach..=reach {
-            let d2 = dx * dx + dy * dy;
-            let (x, y) = (x0 as i64 + dx, y0 as i64 + dy);
-            if d2 == 0 || d2 > reach * reach || x < 0 || y < 0 || x >= l.width as i64 || y >= l.height as i64 {
-                continue;
-            }
-            let n = l.site(x as usize, y as usize);
-            if !l.is_solid(n) || l.vessel[n] {
-                continue;
-            }
-            let enclosed = l.neighbours8(n).filter(|&m| l.is_solid(m)).count();
-            // Lower is better: nearest, then most enclosed, then most RANKL.
-            let key = (d2, 8 - enclosed, u64::MAX - rankl[n].max(0.0).to_bits());
-            if best.is_none_or(|(k, _)| key < k) {
-                best = Some((key, n));
-            }
+    for (dx, dy, n) in l.window(site, reach) {
+        let d2 = dx * dx + dy * dy;
+        if d2 == 0 || d2 > reach * reach || !l.is_solid(n) || l.vessel[n] {
+            continue;
+        }
+        let enclosed = l.neighbours8(n).filter(|&m| l.is_solid(m)).count();
+        // Lower is better: nearest, then most enclosed, then most RANKL.
+        let key = (d2, 8 - enclosed, u64::MAX - rankl[n].max(0.0).to_bits());
+        if best.is_none_or(|(k, _)| key < k) {
+            best = Some((key, n));
         }
     }
     best.map(|(_, n)| n)

@@ -49,8 +49,8 @@ parameter_group! {
 /// An osteocyte: it lives for decades, or dies by apoptosis, more often without estrogen.
 pub fn decide(slot: usize, ctx: &Context) -> Intent {
     let p = &ctx.params.osteocyte;
-    let deprivation = (1.0 - ctx.host.estrogen).max(0.0);
-    let per_day = p.apoptosis_per_year * (1.0 + p.estrogen_loss_apoptosis_gain * deprivation) / 365.25;
+    let loss = ctx.host.estrogen_loss();
+    let per_day = p.apoptosis_per_year * (1.0 + p.estrogen_loss_apoptosis_gain * loss) / 365.25;
     let mut rng = ctx.rng(slot, Purpose::Decide);
     if rng.random::<f64>() < ctx.chance(per_day) {
         return Intent::act(Action::Die);
@@ -70,20 +70,12 @@ pub fn secrete(slot: usize, ctx: &Context, emit: &mut crate::biology::Emit) {
 /// The open site nearest `site` within `reach` sites (by squared distance, then site order),
 /// or `site` itself if there is none: where an osteocyte's dendrites present its RANKL.
 pub fn outlet(site: usize, reach: usize, lattice: &crate::lattice::Lattice) -> usize {
-    let (x0, y0) = lattice.xy(site);
     let r = reach as i64;
     let mut best: Option<(i64, usize)> = None;
-    for dy in -r..=r {
-        for dx in -r..=r {
-            let d2 = dx * dx + dy * dy;
-            let (x, y) = (x0 as i64 + dx, y0 as i64 + dy);
-            if d2 > r * r || x < 0 || y < 0 || x >= lattice.width as i64 || y >= lattice.height as i64 {
-                continue;
-            }
-            let s = lattice.site(x as usize, y as usize);
-            if lattice.is_open(s) && best.is_none_or(|(b, bs)| (d2, s) < (b, bs)) {
-                best = Some((d2, s));
-            }
+    for (dx, dy, s) in lattice.window(site, r) {
+        let d2 = dx * dx + dy * dy;
+        if d2 <= r * r && lattice.is_open(s) && best.is_none_or(|(b, bs)| (d2, s) < (b, bs)) {
+            best = Some((d2, s));
         }
     }
     best.map_or(site, |(_, s)| s)

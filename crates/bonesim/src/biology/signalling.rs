@@ -92,6 +92,25 @@ impl Default for Host {
     }
 }
 
+impl Host {
+    /// How far estradiol is below normal: 0 (normal or above) to 1 (fully deprived).
+    pub fn estrogen_loss(&self) -> f64 {
+        (1.0 - self.estrogen).max(0.0)
+    }
+
+    /// The share of a pathway's activity left when `hormone` (0–2, 1 normal) damps it by
+    /// `share` at its normal level.
+    fn damping(share: f64, hormone: f64) -> f64 {
+        (1.0 - share * hormone.clamp(0.0, 2.0)).max(0.0)
+    }
+}
+
+/// NF-κB activity from its inputs (occupancies 0–1: IL-1R1, TLR4 by LPS, EP receptors),
+/// before hormones damp it (seed Figure 2).
+fn nfkb_inputs(il1b: f64, lps: f64, pge2: f64, s: &SignallingParams) -> f64 {
+    either(either(il1b, lps), s.pge2_to_nfkb * pge2)
+}
+
 /// What a cell reads from its site this tick: receptor occupancies (0–1) and pathway
 /// activities (0–1).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -191,14 +210,13 @@ pub fn sense(
     let il6_classic = il6r * occupancy(il6, s.il6_half_pm);
     let complex = il6 * occupancy(at(FieldId::Sil6r), s.sil6r_kd_pm);
     let il6_trans = occupancy(complex, s.complex_half_pm);
-    let estrogen = host.estrogen.clamp(0.0, 2.0);
-    let stat3 = either(il6_classic, il6_trans) * (1.0 - s.estrogen_stat3_damping * estrogen).max(0.0);
+    let stat3 = either(il6_classic, il6_trans) * Host::damping(s.estrogen_stat3_damping, host.estrogen);
     let il1b = either(occupancy(at(FieldId::Il1b), s.il1b_half_pm), host.exposure.il1b);
     let pge2 = either(occupancy(at(FieldId::Pge2), s.pge2_half_pm), host.exposure.pge2);
-    let mut nfkb = either(either(either(il1b, host.exposure.lps), s.pge2_to_nfkb * pge2), contact_nfkb);
-    nfkb *= (1.0 - s.estrogen_nfkb_damping * estrogen).max(0.0);
+    let mut nfkb = either(nfkb_inputs(il1b, host.exposure.lps, pge2, s), contact_nfkb);
+    nfkb *= Host::damping(s.estrogen_nfkb_damping, host.estrogen);
     if testosterone_responsive(kind) {
-        nfkb *= (1.0 - s.testosterone_nfkb_damping * host.testosterone.clamp(0.0, 2.0)).max(0.0);
+        nfkb *= Host::damping(s.testosterone_nfkb_damping, host.testosterone);
     }
     Signals {
         free_rankl_pm: free_rankl,
@@ -227,10 +245,9 @@ pub fn sense(
 pub fn body_il6_fold(host: &Host, params: &ModelParams, il6_knockout: bool) -> f64 {
     let s = &params.signalling;
     let e = &host.exposure;
-    let damping = (1.0 - s.estrogen_nfkb_damping * host.estrogen.clamp(0.0, 2.0)).max(0.0);
-    let nfkb = either(either(e.il1b, e.lps), s.pge2_to_nfkb * e.pge2) * damping;
-    let pge2 = Signals { nfkb, pge2: e.pge2, ..Signals::default() };
-    crate::biology::osteoblast::il6_induction(&pge2, &params.osteoblast, il6_knockout)
+    let nfkb = nfkb_inputs(e.il1b, e.lps, e.pge2, s) * Host::damping(s.estrogen_nfkb_damping, host.estrogen);
+    let systemic = Signals { nfkb, pge2: e.pge2, ..Signals::default() };
+    crate::biology::osteoblast::il6_induction(&systemic, &params.osteoblast, il6_knockout)
 }
 
 #[cfg(test)]

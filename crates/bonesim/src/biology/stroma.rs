@@ -88,14 +88,12 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let signal =
         s.tgfb.max(if near_cavity { p.reversal_signal } else { 0.0 }).max(p.osteoblastic_commitment * s.osteoblastic);
     let rested = ctx.tick >= ctx.cells.until_tick[slot];
-    if rested && signal > 0.0 && rng.random::<f64>() < ctx.chance(p.commitment_per_day * signal) {
-        let mut place = ctx.rng(slot, Purpose::Division);
-        let cavity = |n: usize| is_cavity_surface(n, ctx);
-        let to =
-            ctx.free_neighbour(site, &mut place, cavity).or_else(|| ctx.free_neighbour(site, &mut place, |_| true));
-        if let Some(to) = to {
-            return Intent::act(Action::Divide { to: to as u32, daughter: CellKind::PreOsteoblast });
-        }
+    if rested
+        && signal > 0.0
+        && rng.random::<f64>() < ctx.chance(p.commitment_per_day * signal)
+        && let Some(to) = osteoblast::daughter_site(slot, ctx)
+    {
+        return Intent::act(Action::Divide { to: to as u32, daughter: CellKind::PreOsteoblast });
     }
     if s.tgfb > 0.2 && rng.random::<f64>() < p.chemotaxis {
         let tgfb = ctx.fields.values(FieldId::Tgfb);
