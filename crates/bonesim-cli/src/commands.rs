@@ -2,10 +2,10 @@
 
 use crate::cli::{Cli, Command, ScenariosArgs, ValidateArgs};
 use crate::error::input;
-use crate::scenario_file::{Override, Source, load};
-use crate::{bundled, run};
+use crate::run;
 use anyhow::Result;
 use bonesim::ModelParams;
+use bonesim_scenario::{Override, Source, bundled, load};
 use std::io::Write;
 
 /// Runs the command the user chose.
@@ -24,7 +24,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
 /// `bonesim validate`: every check of `run`, including building the simulation, then "ok".
 fn validate(args: ValidateArgs) -> Result<()> {
     let source = Source::open(&args.scenario)?;
-    let overrides = args.sets.set.iter().map(|(k, v)| Override::from_set(k, v)).collect::<Result<Vec<_>>>()?;
+    let overrides = args.sets.set.iter().map(|(k, v)| Override::from_set(k, v)).collect::<Result<Vec<_>, _>>()?;
     let loaded = load(source, overrides, None)?;
     loaded.build()?;
     writeln!(std::io::stdout().lock(), "ok")?;

@@ -4,23 +4,11 @@
 //! user gave) is an [`InputError`] somewhere in the chain and exits with 2; anything else
 //! (a full disk, a bug) exits with 1.
 
-use std::fmt;
-
-/// Bad input: the message says what is wrong, where, and what is allowed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputError(pub String);
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for InputError {}
+use bonesim_scenario::InputError;
 
 /// An [`anyhow::Error`] holding an [`InputError`] with `message`.
 pub fn input(message: impl Into<String>) -> anyhow::Error {
-    InputError(message.into()).into()
+    bonesim_scenario::input(message).into()
 }
 
 /// 2 for bad input, 1 for anything else.

@@ -3,15 +3,11 @@
 //! `main` only parses the flags, calls [`commands::dispatch`] and turns the outcome into an
 //! exit code: 0 success, 2 bad input (scenario, flags, files, images), 1 anything else.
 
-mod bundled;
 mod cli;
 mod commands;
 mod error;
-mod image;
-mod keypath;
 mod output;
 mod run;
-mod scenario_file;
 mod snapshot;
 
 use clap::Parser;

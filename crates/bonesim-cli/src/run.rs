@@ -6,12 +6,12 @@
 
 use crate::cli::RunArgs;
 use crate::output::{OutputDir, Summary, Timeseries, check_destination, number};
-use crate::scenario_file::{Loaded, Override, Source, load};
 use crate::snapshot::Snapshots;
 use anyhow::{Context, Result};
 use bonesim::Sim;
 use bonesim::scenario::{GeometryKind, Scenario};
 use bonesim::sim::Phase;
+use bonesim_scenario::{Loaded, Override, Source, load};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,7 +36,7 @@ struct Report {
 pub fn run(args: RunArgs) -> Result<()> {
     let started = Instant::now();
     let source = Source::open(&args.scenario)?;
-    let mut overrides = args.sets.set.iter().map(|(k, v)| Override::from_set(k, v)).collect::<Result<Vec<_>>>()?;
+    let mut overrides = args.sets.set.iter().map(|(k, v)| Override::from_set(k, v)).collect::<Result<Vec<_>, _>>()?;
     if let Some(days) = args.days {
         overrides.push(Override::days(days));
     }
