@@ -12,7 +12,9 @@
 //! - [`biology`]: one module per lineage, each rule a small named function;
 //! - [`sim`]: the tick, phase by phase;
 //! - [`readout`]: what a run reports;
-//! - [`params`] and [`scenario`]: what a user can set.
+//! - [`params`] and [`scenario`]: what a user can set;
+//! - [`view`], [`intervention`] and [`palette`]: for live front ends, a frame of what to
+//!   draw, interventions between ticks that keep a run reproducible, and the colours.
 //!
 //! ```
 //! use bonesim::{Scenario, Sim};
@@ -35,13 +37,16 @@ pub mod diffusion;
 pub mod error;
 pub mod field;
 pub mod geometry;
+pub mod intervention;
 pub mod lattice;
+pub mod palette;
 pub mod params;
 pub mod readout;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod systemic;
+pub mod view;
 
 pub use error::EngineError;
 pub use geometry::GreyImage;

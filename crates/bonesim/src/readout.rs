@@ -136,13 +136,27 @@ pub struct Extras<'a> {
 /// reach through the factors it secretes (their decay lengths are a few hundred µm).
 pub const LESION_REACH_UM: f64 = 300.0;
 
-/// Areas of starting bone lost and of woven bone gained within [`LESION_REACH_UM`] of a
-/// tumour cell, mm².
-pub fn lesion_areas(lattice: &Lattice, cells: &CellStore) -> (f64, f64) {
+/// What a site is part of, as the lesion readouts count it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lesion {
+    /// No lesion.
+    #[default]
+    None,
+    /// Starting bone lost within [`LESION_REACH_UM`] of a tumour cell.
+    Lytic,
+    /// Woven bone gained (where there was none) within [`LESION_REACH_UM`] of a tumour cell.
+    Blastic,
+}
+
+/// Classifies every site into `out` (resized to the lattice): lytic, blastic or neither.
+pub fn lesion_sites(lattice: &Lattice, cells: &CellStore, out: &mut Vec<Lesion>) {
+    out.clear();
+    out.resize(lattice.len(), Lesion::None);
     let tumour: Vec<usize> =
         (0..cells.len()).filter(|&s| cells.kind[s] == CellKind::Tumor).map(|s| cells.site[s] as usize).collect();
     if tumour.is_empty() {
-        return (0.0, 0.0);
+        return;
     }
     // Distance in steps from the nearest tumour cell, by breadth-first search up to the reach.
     let reach = (LESION_REACH_UM / lattice.site_um).round() as u32;
@@ -165,19 +179,27 @@ pub fn lesion_areas(lattice: &Lattice, cells: &CellStore) -> (f64, f64) {
         }
         frontier = next;
     }
-    let (mut lytic, mut blastic) = (0usize, 0usize);
     for (s, &d) in distance.iter().enumerate() {
         if d == u32::MAX {
             continue;
         }
         let started_as_bone = lattice.initial_bone[s] >= 0.5;
         if started_as_bone && lattice.bone_mass(s) < 0.5 {
-            lytic += 1;
+            out[s] = Lesion::Lytic;
         }
         if !started_as_bone && lattice.woven[s] && lattice.is_solid(s) {
-            blastic += 1;
+            out[s] = Lesion::Blastic;
         }
     }
+}
+
+/// Areas of starting bone lost and of woven bone gained within [`LESION_REACH_UM`] of a
+/// tumour cell, mm² (the sites of [`lesion_sites`]).
+pub fn lesion_areas(lattice: &Lattice, cells: &CellStore) -> (f64, f64) {
+    let mut sites = Vec::new();
+    lesion_sites(lattice, cells, &mut sites);
+    let lytic = sites.iter().filter(|&&l| l == Lesion::Lytic).count();
+    let blastic = sites.iter().filter(|&&l| l == Lesion::Blastic).count();
     let area = lattice.site_area_mm2();
     (lytic as f64 * area, blastic as f64 * area)
 }

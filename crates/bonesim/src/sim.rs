@@ -20,6 +20,7 @@ use crate::cells::{CellKind, CellStore, NewCell};
 use crate::error::EngineError;
 use crate::field::{FieldId, Fields};
 use crate::geometry::{self, GreyImage};
+use crate::intervention::{self, Intervention};
 use crate::lattice::{Lattice, SOLID_MATRIX};
 use crate::params::ModelParams;
 use crate::readout::{Extras, Readouts, TurnoverLog};
@@ -261,6 +262,19 @@ impl Sim {
         &self.fields
     }
 
+    /// Each cell's receptor signals and pathway activities as it last sensed, by slot.
+    pub fn signals(&self) -> &[Signals] {
+        &self.signals
+    }
+
+    /// Makes `intervention` between ticks: it takes effect from the next tick on and is
+    /// recorded in [`Sim::scenario`] as an event of today, so that running that scenario
+    /// from the start gives this run again, bit for bit (see [`crate::intervention`]).
+    pub fn intervene(&mut self, intervention: &Intervention) -> Result<(), EngineError> {
+        let today = self.day();
+        Ok(intervention.record(&mut self.scenario, today)?)
+    }
+
     /// Wall time spent in each phase.
     pub fn timings(&self) -> &PhaseTimings {
         &self.timings
@@ -336,8 +350,9 @@ impl Sim {
         }
     }
 
-    /// Phase 1: precursors from vessels, and scheduled bursts.
+    /// Phase 1: parameter changes due now; precursors from vessels, and scheduled bursts.
     fn arrive(&mut self) {
+        self.change_parameters();
         let rate = self.params.osteoclast.precursor_arrival_per_vessel_day;
         let chance = 1.0 - (-rate * self.dt_h / 24.0).exp();
         let seed = self.scenario.seed;
@@ -362,6 +377,23 @@ impl Sim {
             self.seed_tumor();
         }
         self.set_exposure(self.exposure_now());
+    }
+
+    /// `[[parameter_change]]` entries due this tick take effect, with what the simulation
+    /// derives from the parameters.
+    fn change_parameters(&mut self) {
+        if self.scenario.parameter_change.is_empty() {
+            return;
+        }
+        let mut params = std::mem::take(&mut self.params);
+        let changed = intervention::apply_due(&self.scenario.parameter_change, |day| self.is_due(day), &mut params);
+        self.params = params;
+        if !changed {
+            return;
+        }
+        self.phenotype = self.params.phenotype(self.scenario.tumor.kind);
+        let exchange = self.params.serum.vessel_exchange_per_h / 3600.0;
+        self.fields.set_vessels(&self.vessels, exchange);
     }
 
     /// Whether an event scheduled on `day` happens this tick.
