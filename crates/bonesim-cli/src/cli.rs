@@ -82,12 +82,9 @@ pub struct ScenariosArgs {
     pub name: Option<String>,
 }
 
-/// Splits `KEY=VALUE` at the first `=`.
+/// Splits `KEY=VALUE` at the first `=` (the same rule as the viewer's).
 fn parse_set(arg: &str) -> Result<(String, String), String> {
-    match arg.split_once('=') {
-        Some((key, value)) if !key.trim().is_empty() => Ok((key.trim().to_string(), value.trim().to_string())),
-        _ => Err(format!("expected KEY=VALUE, e.g. patient.estrogen=0 or osteoclast.lifespan_days=10; got \"{arg}\"")),
-    }
+    bonesim_scenario::split_set_arg(arg)
 }
 
 #[cfg(test)]
