@@ -108,25 +108,27 @@ pub fn spawn_camera(mut commands: Commands) {
     ));
 }
 
-/// Fits the view when new lanes arrive or a fit was asked for.
+/// Fits the view when new lanes arrive or a fit was asked for, and again when the panels
+/// change the view area while the user has not moved the view since the last fit.
 pub fn fit_view(
     layout: Res<Layout>,
     area: Res<ViewArea>,
     mut fit: ResMut<FitRequested>,
     mut view: ResMut<View2d>,
-    mut fitted_generation: Local<u64>,
-    mut fitted_area: Local<Option<Rect>>,
+    mut fitted: Local<Option<(u64, Rect, View2d)>>,
 ) {
     if layout.lanes.is_empty() {
         return;
     }
-    // Refit while the panels settle too (their sizes are known a frame or two after start),
-    // until the user moves the view.
-    let settling = *fitted_generation == layout.generation && *fitted_area != Some(area.0) && fitted_area.is_some();
-    if fit.0 || *fitted_generation != layout.generation || settling {
+    let refit = match *fitted {
+        None => true,
+        Some((generation, fitted_area, fitted_view)) => {
+            fit.0 || generation != layout.generation || (fitted_area != area.0 && fitted_view == *view)
+        }
+    };
+    if refit {
         *view = View2d::fitting(&layout, area.0);
-        *fitted_generation = layout.generation;
-        *fitted_area = Some(area.0);
+        *fitted = Some((layout.generation, area.0, *view));
         fit.0 = false;
     }
 }

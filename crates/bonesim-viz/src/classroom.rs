@@ -54,8 +54,9 @@ pub struct CaptionFile {
 }
 
 /// The caption files built into the binary: the repository's `assets/captions/`.
-const BUILT_IN: [(&str, &str); 6] = [
+const BUILT_IN: [(&str, &str); 7] = [
     ("breast-osteolytic.toml", include_str!("../../../assets/captions/breast-osteolytic.toml")),
+    ("homeostasis.toml", include_str!("../../../assets/captions/homeostasis.toml")),
     ("prostate-osteoblastic.toml", include_str!("../../../assets/captions/prostate-osteoblastic.toml")),
     ("remodeling-event.toml", include_str!("../../../assets/captions/remodeling-event.toml")),
     ("inflammation.toml", include_str!("../../../assets/captions/inflammation.toml")),

@@ -126,7 +126,7 @@ fn the_engine_s_cells_become_entities_that_follow_the_simulation() {
         assert_eq!(sprite.color, Color::srgb_u8(c[0], c[1], c[2]));
         tumour += usize::from(cell.kind == bonesim::cells::CellKind::Tumor);
     }
-    assert_eq!(tumour, frame.readouts.tumor_cells);
+    assert_eq!(tumour, h.current().shown.readouts[0].tumor_cells);
     // The tissue texture holds the frame's colours, in place (one image per layer).
     let layers = h.app.world().resource::<TissueLayers>();
     let handle = layers.lanes[0].tissue.clone();
@@ -204,7 +204,7 @@ fn interventions_from_the_keys_are_recorded_and_exported_for_the_command_line() 
     for _ in 0..48 {
         sim.step();
     }
-    assert_eq!(h.current().frame(0).unwrap().readouts, sim.readouts());
+    assert_eq!(h.current().shown.readouts[0], sim.readouts());
     let last_row = csv.lines().last().unwrap();
     let engine_row: Vec<String> = sim.readouts().columns().iter().map(|(_, v)| format!("{v}")).collect();
     assert_eq!(last_row, engine_row.join(","), "the numbers `bonesim run` writes");
@@ -219,13 +219,13 @@ fn restarts_replay_the_interventions_or_take_a_parameter_checked_like_set() {
     h.press(&[KeyCode::KeyN]);
     h.press(&[KeyCode::KeyI]);
     h.press(&[KeyCode::KeyN]);
-    let before = h.current().frame(0).unwrap().readouts.clone();
+    let before = h.current().shown.readouts[0].clone();
     h.press(&[KeyCode::ShiftLeft, KeyCode::KeyR]);
     assert_eq!(h.current().frame(0).unwrap().tick, 0);
     assert_eq!(h.current().shown.status.scenarios[0].inflammation.len(), 1, "the replay keeps the challenge");
     h.press(&[KeyCode::KeyN]);
     h.press(&[KeyCode::KeyN]);
-    assert_eq!(h.current().frame(0).unwrap().readouts, before, "and gives the same run");
+    assert_eq!(h.current().shown.readouts[0], before, "and gives the same run");
     assert_eq!(h.app.world().resource::<History>().lanes[0].len(), 3, "plots restart with the run");
     h.press(&[KeyCode::KeyR]);
     assert!(h.current().shown.status.scenarios[0].inflammation.is_empty(), "a restart does not");

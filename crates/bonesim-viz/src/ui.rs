@@ -414,7 +414,7 @@ fn plots(ui: &mut egui::Ui, seen: &Seen) {
 }
 
 fn readouts(ui: &mut egui::Ui, seen: &Seen) {
-    let frames = &seen.current.shown.frames;
+    let frames = &seen.current.shown.readouts;
     if frames.is_empty() {
         return;
     }
@@ -442,8 +442,8 @@ fn readouts(ui: &mut egui::Ui, seen: &Seen) {
         ];
         for (name, value) in rows {
             ui.label(RichText::new(name).monospace());
-            for f in frames {
-                ui.label(RichText::new(value(&f.readouts)).monospace());
+            for r in frames {
+                ui.label(RichText::new(value(r)).monospace());
             }
             ui.end_row();
         }

@@ -109,6 +109,9 @@ pub struct Status {
 pub struct Shown {
     /// One frame per lane, all at the same tick.
     pub frames: Vec<Frame>,
+    /// Each lane's readouts, as the command line writes them, refreshed a few times a
+    /// second while playing (their `day` says when) and at every pause.
+    pub readouts: Vec<Readouts>,
     /// The state of the simulation thread when they were made.
     pub status: Status,
     /// Readout rows per lane since the last hand-over (one per output interval of the
@@ -141,6 +144,7 @@ impl Mailbox {
             slot.content.new_rows.clear();
         }
         std::mem::swap(&mut slot.content.frames, &mut made.frames);
+        slot.content.readouts.clone_from(&made.readouts);
         slot.content.status.clone_from(&made.status);
         slot.content.new_rows.resize_with(made.new_rows.len(), Vec::new);
         for (pending, rows) in slot.content.new_rows.iter_mut().zip(&mut made.new_rows) {
@@ -159,6 +163,7 @@ impl Mailbox {
             return false;
         }
         std::mem::swap(&mut slot.content.frames, &mut shown.frames);
+        shown.readouts.clone_from(&slot.content.readouts);
         shown.status.clone_from(&slot.content.status);
         shown.new_rows.resize_with(slot.content.new_rows.len(), Vec::new);
         for (rows, pending) in shown.new_rows.iter_mut().zip(&mut slot.content.new_rows) {
@@ -254,10 +259,15 @@ pub struct Worker {
     /// For the measured speed: a recent instant and tick.
     speed_probe: (Instant, u64),
     last_publish: Instant,
-    /// What the last publication cost: publishing is spaced so it stays a small share of
-    /// the thread's time.
+    /// What the last publication cost: when the simulation cannot keep up, publishing is
+    /// spaced so it stays a small share of the thread's time.
     publish_cost: Duration,
+    /// The tick each lane's readouts were measured at, and when.
+    readouts_measured: (u64, Instant),
 }
+
+/// How often the readouts are measured while playing (they cost more than a frame).
+const READOUTS_EVERY: Duration = Duration::from_millis(250);
 
 impl Worker {
     /// Sets up the lanes (in a pool of `settings.threads`): bad scenarios are reported
@@ -287,6 +297,7 @@ impl Worker {
             speed_probe: (now, 0),
             last_publish: now,
             publish_cost: Duration::ZERO,
+            readouts_measured: (0, now),
         };
         worker.lanes_changed();
         Ok(worker)
@@ -344,7 +355,10 @@ impl Worker {
             }
             if self.time_to_next_tick().is_some_and(|d| d.is_zero()) {
                 self.advance(1);
-                let interval = Duration::from_secs_f64(1.0 / 60.0).max(self.publish_cost * 10);
+                // Behind the asked speed (or flat out): frames may take a fifth of the time.
+                let behind = self.time_to_next_tick().is_some_and(|d| d.is_zero());
+                let frame_rate = Duration::from_secs_f64(1.0 / 60.0);
+                let interval = if behind { frame_rate.max(self.publish_cost * 4) } else { frame_rate };
                 if self.last_publish.elapsed() >= interval || !self.status.playing {
                     self.publish();
                 }
@@ -447,7 +461,9 @@ impl Worker {
         self.status.labels = self.lanes.iter().map(|l| l.spec.label.clone()).collect();
         self.status.scenarios = self.lanes.iter().map(|l| l.sim.scenario().clone()).collect();
         self.status.total_ticks = self.lanes.iter().map(|l| l.sim.total_ticks()).max().unwrap_or(0);
-        self.made.new_rows = self.lanes.iter().map(|l| vec![l.sim.readouts()]).collect();
+        self.made.readouts = self.lanes.iter().map(|l| l.sim.readouts()).collect();
+        self.made.new_rows = self.made.readouts.iter().map(|r| vec![r.clone()]).collect();
+        self.readouts_measured = (0, Instant::now());
         self.anchor = (Instant::now(), 0);
         self.speed_probe = self.anchor;
     }
@@ -459,9 +475,13 @@ impl Worker {
             let lanes = &mut self.lanes;
             self.pool.install(|| lanes.iter_mut().for_each(|l| l.sim.step()));
             self.made.new_rows.resize_with(self.lanes.len(), Vec::new);
-            for (lane, rows) in self.lanes.iter().zip(&mut self.made.new_rows) {
+            self.made.readouts.resize_with(self.lanes.len(), Readouts::default);
+            let made = &mut self.made;
+            for ((lane, rows), now) in self.lanes.iter().zip(&mut made.new_rows).zip(&mut made.readouts) {
                 if lane.sim.tick().is_multiple_of(lane.row_every) {
-                    rows.push(lane.sim.readouts());
+                    *now = lane.sim.readouts();
+                    rows.push(now.clone());
+                    self.readouts_measured = (lane.sim.tick(), Instant::now());
                 }
             }
             let tick = self.tick();
@@ -482,17 +502,30 @@ impl Worker {
         }
     }
 
-    /// Draws every lane's frame and leaves them in the mailbox.
+    /// Draws every lane's frame (and, when due, measures its readouts) and leaves them in
+    /// the mailbox.
     fn publish(&mut self) {
         let start = Instant::now();
         let field = self.field;
+        let tick = self.tick();
+        let (measured_tick, measured_at) = self.readouts_measured;
+        let measure = measured_tick != tick && (!self.status.playing || measured_at.elapsed() >= READOUTS_EVERY);
         self.made.frames.resize_with(self.lanes.len(), Frame::default);
+        self.made.readouts.resize_with(self.lanes.len(), Readouts::default);
         let lanes = &self.lanes;
-        let frames = &mut self.made.frames;
+        let (frames, readouts) = (&mut self.made.frames, &mut self.made.readouts);
         self.pool.install(|| {
             use rayon::prelude::*;
-            lanes.par_iter().zip(frames.par_iter_mut()).for_each(|(l, f)| l.sim.view_into(field, f));
+            lanes.par_iter().zip(frames.par_iter_mut()).zip(readouts.par_iter_mut()).for_each(|((l, f), r)| {
+                l.sim.view_into(field, f);
+                if measure {
+                    *r = l.sim.readouts();
+                }
+            });
         });
+        if measure {
+            self.readouts_measured = (tick, Instant::now());
+        }
         self.made.status.clone_from(&self.status);
         self.mailbox.publish(&mut self.made);
         self.last_publish = Instant::now();
@@ -590,7 +623,7 @@ mod tests {
             sim.step();
         }
         assert_eq!(rows[5], sim.readouts());
-        assert_eq!(shown.frames[0].readouts, sim.readouts());
+        assert_eq!(shown.readouts[0], sim.readouts());
     }
 
     #[test]

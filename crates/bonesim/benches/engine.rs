@@ -79,5 +79,25 @@ fn homeostasis_day(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, field_step, homeostasis_day);
+/// A viewer's frame (tissue, cells, one field) of the default 400 × 400 homeostasis
+/// scenario, written into a reused frame, and the readouts: what the viewer's simulation
+/// thread pays per frame it hands over, and per refresh of its numbers.
+fn view_frame(c: &mut Criterion) {
+    let text = include_str!("../../../scenarios/homeostasis.toml");
+    let scenario: Scenario = toml::from_str(text).expect("bundled scenario");
+    let mut sim = Sim::new(&scenario, None).expect("scenario");
+    for _ in 0..5 * 24 {
+        sim.step();
+    }
+    let mut frame = bonesim::view::Frame::default();
+    let mut group = c.benchmark_group("view");
+    group.sample_size(20);
+    group.bench_function("frame_400x400", |b| {
+        b.iter(|| sim.view_into(Some(bonesim::field::FieldId::Il6), &mut frame))
+    });
+    group.bench_function("readouts_400x400", |b| b.iter(|| sim.readouts()));
+    group.finish();
+}
+
+criterion_group!(benches, field_step, homeostasis_day, view_frame);
 criterion_main!(benches);

@@ -3,9 +3,11 @@
 //! grown to the run's size.
 //!
 //! A frame holds the tissue of every site (with the lesion it belongs to), every cell with
-//! the state an inspector shows (type, age, nuclei, STAT3, AKT, MAPK and NF-κB), one chosen
-//! field in pM, and the readouts. It is a copy: the simulation can step on while a render
-//! thread draws the last frame.
+//! the state an inspector shows (type, age, nuclei, STAT3, AKT, MAPK and NF-κB), and one
+//! chosen field in pM. It is a copy: the simulation can step on while a render thread draws
+//! the last frame. The readouts are not part of it: [`Sim::readouts`] costs more than the
+//! whole frame (it sums every field), and a viewer wants numbers a few times a second, not
+//! sixty.
 //!
 //! ```
 //! use bonesim::field::FieldId;
@@ -26,7 +28,7 @@ use crate::Sim;
 use crate::cells::{CellId, CellKind};
 use crate::field::FieldId;
 use crate::palette::SiteLook;
-use crate::readout::{Lesion, Readouts, lesion_sites};
+use crate::readout::{Lesion, lesion_sites};
 
 /// One site as drawn.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -93,8 +95,6 @@ pub struct Frame {
     pub field_pm: Vec<f32>,
     /// Its largest value, pM.
     pub field_max_pm: f32,
-    /// The readouts of this moment, as the command line writes them.
-    pub readouts: Readouts,
     /// Scratch for the lesion classification.
     lesions: Vec<Lesion>,
 }
@@ -146,7 +146,6 @@ impl Sim {
             frame.field_pm.extend(self.fields().values(f).iter().map(|&v| v as f32));
             frame.field_max_pm = frame.field_pm.iter().copied().filter(|v| v.is_finite()).fold(0.0, f32::max);
         }
-        frame.readouts = self.readouts();
     }
 }
 
@@ -209,7 +208,6 @@ mod tests {
         let rankl = sim.fields().values(FieldId::Rankl);
         assert_eq!(frame.field_pm[123], rankl[123] as f32);
         assert_eq!(frame.field_max_pm, rankl.iter().fold(0.0_f64, |a, &b| a.max(b)) as f32);
-        assert_eq!(frame.readouts, sim.readouts());
     }
 
     #[test]
@@ -237,15 +235,15 @@ mod tests {
             for _ in 0..24 {
                 sim.step();
             }
-            sim.view_into(None, &mut frame);
-            if frame.readouts.lytic_area_mm2 > 0.0 {
+            if sim.readouts().lytic_area_mm2 > 0.0 {
                 break;
             }
         }
+        sim.view_into(None, &mut frame);
         let area = sim.lattice().site_area_mm2();
         let lytic = frame.sites.iter().filter(|s| s.lesion == Lesion::Lytic).count() as f64 * area;
         assert!(lytic > 0.0, "no lytic lesion in 40 days of breast cancer");
-        assert!((lytic - frame.readouts.lytic_area_mm2).abs() < 1e-12);
+        assert!((lytic - sim.readouts().lytic_area_mm2).abs() < 1e-12);
         let lytic_site = frame.sites.iter().find(|s| s.lesion == Lesion::Lytic).unwrap();
         assert_ne!(lytic_site.look.kind, TissueKind::Bone, "a lytic site has lost its bone");
     }
