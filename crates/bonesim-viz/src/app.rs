@@ -57,12 +57,7 @@ pub fn core_app(app: &mut App, config: &Config, link: SimLink) {
             interventions: !config.classroom,
             ..UiState::default()
         })
-        .add_plugins((
-            controls::controls_plugin,
-            tissue::tissue_plugin,
-            cells::cells_plugin,
-            camera::camera_plugin,
-        ))
+        .add_plugins((controls::controls_plugin, tissue::tissue_plugin, cells::cells_plugin, camera::camera_plugin))
         .configure_sets(
             Update,
             (ViewerSystems::Receive, ViewerSystems::Input, ViewerSystems::Act, ViewerSystems::Draw).chain(),
@@ -88,18 +83,17 @@ pub fn viewer_app(config: &Config, link: SimLink) -> App {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     // The simulation's pool takes its threads; bevy's task pools share what is left.
     let bevy_threads = cores.saturating_sub(config.worker.threads).max(1);
-    let present_mode =
-        if config.bench_frames.is_some() { bevy::window::PresentMode::AutoNoVsync } else { bevy::window::PresentMode::AutoVsync };
-    let title = format!("bonesim-viz: {}", config.lanes.iter().map(|l| l.label.as_str()).collect::<Vec<_>>().join(" | "));
+    let present_mode = if config.bench_frames.is_some() {
+        bevy::window::PresentMode::AutoNoVsync
+    } else {
+        bevy::window::PresentMode::AutoVsync
+    };
+    let title =
+        format!("bonesim-viz: {}", config.lanes.iter().map(|l| l.label.as_str()).collect::<Vec<_>>().join(" | "));
     app.add_plugins(
         DefaultPlugins
             .set(WindowPlugin {
-                primary_window: Some(Window {
-                    title,
-                    resolution: config.window.into(),
-                    present_mode,
-                    ..default()
-                }),
+                primary_window: Some(Window { title, resolution: config.window.into(), present_mode, ..default() }),
                 ..default()
             })
             .set(bevy::app::TaskPoolPlugin {
@@ -115,10 +109,8 @@ pub fn viewer_app(config: &Config, link: SimLink) -> App {
             Update,
             (camera::pan_and_zoom_with_keys, camera::pan_zoom_and_pick_with_mouse).in_set(ViewerSystems::Input),
         )
-        .add_systems(
-            Update,
-            (camera::follow_view, capture::take_screenshots, capture::report_screenshots).in_set(ViewerSystems::Draw),
-        )
+        .add_systems(Update, camera::follow_view.in_set(ViewerSystems::Draw))
+        .add_systems(Update, (capture::take_screenshots, capture::report_screenshots).after(ViewerSystems::Draw))
         .add_systems(bevy_egui::EguiPrimaryContextPass, ui::draw_ui);
     if !config.screenshot_days.is_empty() {
         app.insert_resource(Script::new(config.screenshot_days.clone(), config.exit_after_screenshots))

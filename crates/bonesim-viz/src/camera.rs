@@ -3,10 +3,10 @@
 //! The view is one [`View2d`] (a centre in the world and a scale in world units, that is
 //! sites, per logical pixel) over the part of the window the panels leave free
 //! ([`ViewArea`]). Screen and world positions convert with it alone, so the logic runs
-//! headless in tests; the camera only follows it.
+//! headless in tests; the camera only follows it (covering the whole window, under the
+//! panels).
 
 use crate::state::{Current, Layout, Selected};
-use bevy::camera::Viewport;
 use bevy::input::mouse::{AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
@@ -158,7 +158,8 @@ pub fn pan_and_zoom_with_keys(
         }
     }
     // Half the view's width a second.
-    view.centre += d * area.0.width() * view.scale * 0.5 * dt;
+    let step = d * area.0.width() * view.scale * 0.5 * dt;
+    view.centre += step;
     let zoom_in = keys.any_pressed([KeyCode::Equal, KeyCode::NumpadAdd]);
     let zoom_out = keys.any_pressed([KeyCode::Minus, KeyCode::NumpadSubtract]);
     if zoom_in != zoom_out {
@@ -214,7 +215,8 @@ pub fn pan_zoom_and_pick_with_mouse(
         }
         if drag.dragging {
             let d = cursor - drag.last;
-            view.centre -= Vec2::new(d.x, -d.y) * view.scale;
+            let step = Vec2::new(d.x, -d.y) * view.scale;
+            view.centre -= step;
         }
         drag.last = cursor;
     }
@@ -236,25 +238,20 @@ pub fn pick(layout: &Layout, current: &Current, world: Vec2, radius: f32) -> Opt
     frame.cell_near(sites.x as f64, sites.y as f64, radius as f64).map(|c| (lane, c.id))
 }
 
-/// The camera follows the view: its place, its zoom, and the viewport the panels leave.
+/// The camera follows the view. It covers the whole window (the panels are drawn over
+/// it), placed so that the view's centre lies at the centre of the view area.
 pub fn follow_view(
     view: Res<View2d>,
     area: Res<ViewArea>,
     window: Single<&Window, With<PrimaryWindow>>,
-    camera: Single<(&mut Camera, &mut Transform, &mut Projection)>,
+    camera: Single<(&mut Transform, &mut Projection), With<Camera2d>>,
 ) {
-    let (mut camera, mut transform, mut projection) = camera.into_inner();
-    transform.translation = view.centre.extend(transform.translation.z);
+    let (mut transform, mut projection) = camera.into_inner();
+    let window_centre = Vec2::new(window.width(), window.height()) / 2.0;
+    let at = view.to_world(area.0, window_centre);
+    transform.translation = at.extend(transform.translation.z);
     if let Projection::Orthographic(ortho) = &mut *projection {
         ortho.scale = view.scale;
-    }
-    let k = window.scale_factor();
-    let size = UVec2::new(window.physical_width(), window.physical_height());
-    let min = (area.0.min * k).round().as_uvec2().min(size.saturating_sub(UVec2::ONE));
-    let max = (area.0.max * k).round().as_uvec2().min(size).max(min + UVec2::ONE);
-    let viewport = Viewport { physical_position: min, physical_size: max - min, ..default() };
-    if camera.viewport.as_ref().map(|v| (v.physical_position, v.physical_size)) != Some((min, max - min)) {
-        camera.viewport = Some(viewport);
     }
 }
 

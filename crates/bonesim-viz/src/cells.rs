@@ -181,7 +181,12 @@ fn solid_at(frame: &Frame, x: u32, y: u32, dx: i32, dy: i32) -> bool {
 
 /// How `cell` of `frame` is drawn.
 pub fn look_of(cell: &CellView, frame: &Frame, art: &CellArt) -> Look {
-    let one = |image: &Handle<Image>, side: f32, z: f32| Look { image: image.clone(), size: Vec2::splat(side), angle: 0.0, z };
+    let one = |image: &Handle<Image>, side: f32, z: f32| Look {
+        image: image.clone(),
+        size: Vec2::splat(side),
+        angle: 0.0,
+        z,
+    };
     match cell.kind {
         CellKind::Osteoclast => {
             let n = cell.nuclei.clamp(1, MAX_DRAWN_NUCLEI);
@@ -235,6 +240,7 @@ impl CellEntities {
     }
 
     /// Cells on screen.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.lanes.iter().map(HashMap::len).sum()
     }

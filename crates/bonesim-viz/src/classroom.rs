@@ -92,7 +92,10 @@ pub fn load_library(assets: Option<&Path>) -> (Vec<CaptionFile>, Vec<String>) {
             paths.sort();
             for path in paths {
                 let origin = path.display().to_string();
-                match std::fs::read_to_string(&path).map_err(|e| format!("{origin}: {e}")).and_then(|t| parse(&t, &origin)) {
+                match std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{origin}: {e}"))
+                    .and_then(|t| parse(&t, &origin))
+                {
                     Ok(f) => files.push(f),
                     Err(e) => problems.push(e),
                 }
@@ -163,7 +166,8 @@ impl Captions {
 
     /// The file for the scenarios `names` (the first lane, then the second).
     fn choose(&self, names: &[&str]) -> Option<CaptionFile> {
-        let pair = |f: &&CaptionFile| names.len() == 2 && f.scenario == names[0] && f.compare.as_deref() == Some(names[1]);
+        let pair =
+            |f: &&CaptionFile| names.len() == 2 && f.scenario == names[0] && f.compare.as_deref() == Some(names[1]);
         let single = |f: &&CaptionFile| f.scenario == names[0] && f.compare.is_none();
         self.library.iter().find(pair).or_else(|| self.library.iter().find(single)).cloned()
     }
@@ -211,7 +215,7 @@ pub fn follow_captions(current: Res<Current>, link: Res<Link>, mut captions: Res
 }
 
 /// Loads the caption files at start-up and reports any that do not parse.
-pub fn report_caption_problems(problems: Vec<String>) -> impl FnMut(ResMut<Log>) {
+pub fn report_caption_problems(mut problems: Vec<String>) -> impl FnMut(ResMut<Log>) {
     move |mut log: ResMut<Log>| {
         for p in problems.drain(..) {
             log.say(format!("caption file skipped: {p}"));
@@ -249,7 +253,8 @@ mod tests {
         let (on_disk, problems) = load_library(Some(&dir));
         assert!(problems.is_empty(), "{problems:?}");
         let names = |files: &[CaptionFile]| {
-            let mut n: Vec<_> = files.iter().map(|f| (f.scenario.clone(), f.compare.clone(), f.captions.clone())).collect();
+            let mut n: Vec<_> =
+                files.iter().map(|f| (f.scenario.clone(), f.compare.clone(), f.captions.clone())).collect();
             n.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
             n
         };

@@ -68,7 +68,7 @@ pub struct Args {
     pub bench_frames: Option<u32>,
     /// Take a screenshot (into --out) when the simulation reaches each of these days; play
     /// pauses there until it is taken. Comma-separated.
-    #[arg(long, value_name = "DAYS", value_delimiter = ',')]
+    #[arg(long, value_name = "DAYS", value_delimiter = ',', allow_negative_numbers = true)]
     pub screenshot_days: Vec<f64>,
     /// After the last --screenshot-days screenshot, export the readouts and the scenario as
     /// run (into --out) and exit.

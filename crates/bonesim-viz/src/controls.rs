@@ -263,7 +263,10 @@ pub fn apply_actions(
             ViewerAction::Faster => link.send(Command::SetSpeed(next_speed(status.speed_days_per_s, 1))),
             ViewerAction::Slower => link.send(Command::SetSpeed(next_speed(status.speed_days_per_s, -1))),
             ViewerAction::SetSpeed(s) => link.send(Command::SetSpeed(s)),
-            ViewerAction::CycleField(step) => set_field(&link, &mut overlay, overlay.cycled(step)),
+            ViewerAction::CycleField(step) => {
+                let next = overlay.cycled(step);
+                set_field(&link, &mut overlay, next);
+            }
             ViewerAction::SetField(field) => set_field(&link, &mut overlay, field),
             ViewerAction::ToggleOutlines => overlay.outlines = !overlay.outlines,
             ViewerAction::Toggle(panel) => {
@@ -284,7 +287,10 @@ pub fn apply_actions(
             }
             ViewerAction::Export => match export(&outputs.dir, &current, &history) {
                 Ok(files) => {
-                    log.say(format!("exported {}", files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")));
+                    log.say(format!(
+                        "exported {}",
+                        files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+                    ));
                     outputs.written.extend(files);
                 }
                 Err(e) => log.say(format!("export failed: {e}")),

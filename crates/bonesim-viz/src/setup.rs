@@ -21,13 +21,6 @@ pub struct LaneSource {
     pub days: Option<f64>,
 }
 
-impl LaneSource {
-    /// A scenario as it is.
-    pub fn plain(scenario: &str) -> LaneSource {
-        LaneSource { scenario: scenario.into(), sets: Vec::new(), seed: None, days: None }
-    }
-}
-
 /// Loads each source as `bonesim run` would. Lanes get the scenario's name as label, with
 /// the overrides that set them apart from the first lane.
 pub fn lane_specs(sources: &[LaneSource]) -> Result<Vec<LaneSpec>, InputError> {
@@ -40,7 +33,9 @@ pub fn lane_specs(sources: &[LaneSource]) -> Result<Vec<LaneSpec>, InputError> {
         let loaded = load(Source::open(&s.scenario)?, overrides, s.seed)?;
         let mut label = loaded.scenario.name.clone();
         let own: Vec<String> = match sources.first() {
-            Some(first) if i > 0 => s.sets.iter().filter(|kv| !first.sets.contains(kv)).map(|(k, v)| format!("{k}={v}")).collect(),
+            Some(first) if i > 0 => {
+                s.sets.iter().filter(|kv| !first.sets.contains(kv)).map(|(k, v)| format!("{k}={v}")).collect()
+            }
             _ => Vec::new(),
         };
         if !own.is_empty() {
@@ -56,8 +51,6 @@ pub fn lane_specs(sources: &[LaneSource]) -> Result<Vec<LaneSpec>, InputError> {
 pub struct Config {
     /// The lanes, loaded.
     pub lanes: Vec<LaneSpec>,
-    /// What they were loaded from.
-    pub sources: Vec<LaneSource>,
     /// The simulation thread's settings.
     pub worker: WorkerSettings,
     /// Classroom mode.
@@ -121,13 +114,7 @@ impl Config {
         let speed = if args.bench_frames.is_some() { f64::INFINITY } else { args.speed };
         Ok(Config {
             lanes,
-            sources,
-            worker: WorkerSettings {
-                threads,
-                speed_days_per_s: speed,
-                playing: !args.paused && !scripted,
-                field,
-            },
+            worker: WorkerSettings { threads, speed_days_per_s: speed, playing: !args.paused && !scripted, field },
             classroom: args.classroom,
             assets,
             out: args.out.clone(),

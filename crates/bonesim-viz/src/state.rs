@@ -210,14 +210,24 @@ pub const SPEEDS: [f64; 11] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 
 
 /// The next speed up (`step` > 0) or down from `speed`.
 pub fn next_speed(speed: f64, step: i32) -> f64 {
-    let i = SPEEDS.iter().position(|&s| s >= speed).unwrap_or(SPEEDS.len() - 1) as i32;
-    // A speed between two steps goes to the nearer step in the direction asked.
-    let i = if step < 0 && SPEEDS[i as usize] > speed { i } else { i + step.signum() };
-    SPEEDS[i.clamp(0, SPEEDS.len() as i32 - 1) as usize]
+    let last = SPEEDS.len() as i32 - 1;
+    let i = SPEEDS.iter().position(|&s| s >= speed).map_or(last, |i| i as i32);
+    // Up from a speed between two steps is the higher one; down, the lower one.
+    let next = match (step > 0, SPEEDS[i as usize] == speed) {
+        (true, true) => i + 1,
+        (true, false) => i,
+        (false, _) => i - 1,
+    };
+    SPEEDS[next.clamp(0, last) as usize]
 }
 
 /// Takes new frames from the mailbox, never waiting for the simulation.
-pub fn receive_frames(link: Res<Link>, mut current: ResMut<Current>, mut history: ResMut<History>, mut log: ResMut<Log>) {
+pub fn receive_frames(
+    link: Res<Link>,
+    mut current: ResMut<Current>,
+    mut history: ResMut<History>,
+    mut log: ResMut<Log>,
+) {
     let current = &mut *current;
     if !link.0.mailbox.take(&mut current.shown) {
         return;

@@ -34,7 +34,9 @@ fn harness(args: &[&str]) -> Harness {
     let config = Config::from_args(&Args::try_parse_from(all).unwrap()).unwrap();
     let (link, worker) = Worker::new(config.lanes.clone(), &config.worker).unwrap().manual();
     let mut app = App::new();
-    app.add_plugins((MinimalPlugins, AssetPlugin::default())).init_asset::<Image>().init_resource::<ButtonInput<KeyCode>>();
+    app.add_plugins((MinimalPlugins, AssetPlugin::default()))
+        .init_asset::<Image>()
+        .init_resource::<ButtonInput<KeyCode>>();
     core_app(&mut app, &config, link);
     let mut h = Harness { app, worker, _out: out };
     h.frame(0);
@@ -102,7 +104,7 @@ fn ids(h: &mut Harness) -> (Vec<HashSet<CellId>>, Vec<HashSet<CellId>>) {
 fn the_engine_s_cells_become_entities_that_follow_the_simulation() {
     let mut h = harness(&args("breast-osteolytic", &["--set", "tumor.seed_cells=40"]));
     let (on_screen, in_frames) = ids(&mut h);
-    assert!(in_frames[0].len() > 100, "a populated tissue");
+    assert!(in_frames[0].len() > 60, "a populated tissue: {} cells", in_frames[0].len());
     assert_eq!(on_screen, in_frames);
     // Four days on: cells have been born, moved and died; the entities followed.
     for _ in 0..4 {

@@ -103,7 +103,9 @@ pub fn paint_outlines(frame: &Frame, rgba: &mut [u8]) {
             let i = (y * w + x) * 4;
             let px = &mut rgba[i..i + 4];
             match (edge, here) {
-                (true, Lesion::Lytic) => px.copy_from_slice(&[LYTIC_OUTLINE[0], LYTIC_OUTLINE[1], LYTIC_OUTLINE[2], 255]),
+                (true, Lesion::Lytic) => {
+                    px.copy_from_slice(&[LYTIC_OUTLINE[0], LYTIC_OUTLINE[1], LYTIC_OUTLINE[2], 255])
+                }
                 (true, Lesion::Blastic) => {
                     px.copy_from_slice(&[BLASTIC_OUTLINE[0], BLASTIC_OUTLINE[1], BLASTIC_OUTLINE[2], 255])
                 }
@@ -215,7 +217,9 @@ mod tests {
     use bonesim::view::SiteView;
 
     fn frame(w: usize, h: usize) -> Frame {
-        Frame { width: w, height: h, sites: vec![SiteView::default(); w * h], ..Frame::default() }
+        let mut f = Frame::default();
+        (f.width, f.height, f.sites) = (w, h, vec![SiteView::default(); w * h]);
+        f
     }
 
     #[test]

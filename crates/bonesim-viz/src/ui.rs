@@ -189,14 +189,17 @@ fn top_bar(root: &mut egui::Ui, seen: &Seen, ui_state: &UiState, out: &mut Vec<V
             ui.separator();
             let mut field = seen.overlay.field;
             let name = |f: Option<FieldId>| f.map_or("no field".to_string(), |f| f.label().to_string());
-            egui::ComboBox::from_id_salt("field").selected_text(name(field)).width(170.0).show_ui(ui, |ui| {
-                ui.selectable_value(&mut field, None, name(None));
-                for f in Overlay::CYCLE {
-                    ui.selectable_value(&mut field, Some(f), name(Some(f)));
-                }
-            })
-            .response
-            .on_hover_text("field overlay (F, Shift+F)");
+            egui::ComboBox::from_id_salt("field")
+                .selected_text(name(field))
+                .width(170.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut field, None, name(None));
+                    for f in Overlay::CYCLE {
+                        ui.selectable_value(&mut field, Some(f), name(Some(f)));
+                    }
+                })
+                .response
+                .on_hover_text("field overlay (F, Shift+F)");
             if field != seen.overlay.field {
                 out.push(ViewerAction::SetField(field));
             }
@@ -463,7 +466,13 @@ fn parameter_in_force(scenario: &Scenario, name: &str, day: f64) -> Option<f64> 
     Some(value)
 }
 
-fn left_panel(root: &mut egui::Ui, seen: &Seen, ui_state: &mut UiState, forms: &mut Forms, out: &mut Vec<ViewerAction>) {
+fn left_panel(
+    root: &mut egui::Ui,
+    seen: &Seen,
+    ui_state: &mut UiState,
+    forms: &mut Forms,
+    out: &mut Vec<ViewerAction>,
+) {
     let status = &seen.current.shown.status;
     egui::Panel::left("interventions").default_size(310.0).resizable(true).show(root, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -602,7 +611,8 @@ fn parameter_form(ui: &mut egui::Ui, seen: &Seen, forms: &mut Forms, out: &mut V
     }
     let Some(name) = forms.parameter.clone() else { return };
     let Some(info) = catalogue.iter().find(|p| p.dotted() == name) else { return };
-    let now = first_scenario(seen).and_then(|s| parameter_in_force(s, &name, seen.current.day())).unwrap_or(info.default);
+    let now =
+        first_scenario(seen).and_then(|s| parameter_in_force(s, &name, seen.current.day())).unwrap_or(info.default);
     ui.label(RichText::new(format!("{name} = {now} (allowed {} to {})", info.min, info.max)).monospace());
     ui.label(RichText::new(info.doc.trim()).small());
     ui.horizontal(|ui| {
@@ -612,7 +622,8 @@ fn parameter_form(ui: &mut egui::Ui, seen: &Seen, forms: &mut Forms, out: &mut V
     ui.horizontal(|ui| {
         let value = forms.parameter_value.trim().parse::<f64>();
         let live = changes_during_run(&name);
-        let hint = if live { "from the next tick on, recorded as [[parameter_change]]" } else { "sets up the start only" };
+        let hint =
+            if live { "from the next tick on, recorded as [[parameter_change]]" } else { "sets up the start only" };
         if ui.add_enabled(live && value.is_ok(), egui::Button::new("change now")).on_hover_text(hint).clicked()
             && let Ok(value) = value
         {
@@ -656,7 +667,8 @@ fn inspector(ui: &mut egui::Ui, seen: &Seen) {
     if cell.kind == CellKind::Osteoclast {
         ui.label(format!("{} nuclei", cell.nuclei));
     }
-    if let (Some(field), Some(v)) = (frame.field, frame.field_pm.get((cell.y as usize) * frame.width + cell.x as usize)) {
+    if let (Some(field), Some(v)) = (frame.field, frame.field_pm.get((cell.y as usize) * frame.width + cell.x as usize))
+    {
         ui.label(format!("{}: {v:.3} here", field.label()));
     }
     let s = cell.signalling;
@@ -678,7 +690,12 @@ fn lane_labels(ctx: &egui::Context, seen: &Seen, area: Rect, k: f32) {
         let top_left = seen.view.to_screen(area, rect.origin);
         let pos = egui::pos2(top_left.x / k, (top_left.y / k - 22.0).max(area.min.y / k));
         egui::Area::new(egui::Id::new(("lane_label", i))).fixed_pos(pos).interactable(false).show(ctx, |ui| {
-            ui.label(RichText::new(format!("{} {label}", i + 1)).strong().color(Color32::WHITE).background_color(Color32::from_black_alpha(160)));
+            ui.label(
+                RichText::new(format!("{} {label}", i + 1))
+                    .strong()
+                    .color(Color32::WHITE)
+                    .background_color(Color32::from_black_alpha(160)),
+            );
         });
     }
 }
@@ -688,30 +705,37 @@ fn colour_bar(ctx: &egui::Context, seen: &Seen, area: Rect, k: f32) {
     let Some(field) = seen.overlay.field else { return };
     let max = seen.overlay.scale_max_pm(&seen.current.shown.frames);
     let pos = egui::pos2(area.min.x / k + 12.0, area.max.y / k - 12.0);
-    egui::Area::new(egui::Id::new("colour_bar")).fixed_pos(pos).pivot(Align2::LEFT_BOTTOM).interactable(false).show(ctx, |ui| {
-        egui::Frame::new().fill(Color32::from_black_alpha(190)).inner_margin(8).show(ui, |ui| {
-            ui.label(RichText::new(field.label()).color(Color32::WHITE));
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(220.0, 14.0), egui::Sense::hover());
-            let steps = 64;
-            for i in 0..steps {
-                let t0 = i as f32 / steps as f32;
-                let x0 = rect.min.x + rect.width() * t0;
-                let x1 = rect.min.x + rect.width() * (i + 1) as f32 / steps as f32;
-                let c = palette::viridis((i as f64 + 0.5) / steps as f64);
-                ui.painter().rect_filled(egui::Rect::from_x_y_ranges(x0..=x1 + 0.5, rect.y_range()), 0.0, colour(c));
-            }
-            ui.horizontal(|ui| {
-                ui.set_width(220.0);
-                let text = |v: f32| RichText::new(format_pm(v)).small().color(Color32::WHITE);
-                ui.label(text(0.0));
-                ui.add_space(40.0);
-                ui.label(text(max / 2.0));
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| ui.label(text(max)));
+    egui::Area::new(egui::Id::new("colour_bar")).fixed_pos(pos).pivot(Align2::LEFT_BOTTOM).interactable(false).show(
+        ctx,
+        |ui| {
+            egui::Frame::new().fill(Color32::from_black_alpha(190)).inner_margin(8).show(ui, |ui| {
+                ui.label(RichText::new(field.label()).color(Color32::WHITE));
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(220.0, 14.0), egui::Sense::hover());
+                let steps = 64;
+                for i in 0..steps {
+                    let t0 = i as f32 / steps as f32;
+                    let x0 = rect.min.x + rect.width() * t0;
+                    let x1 = rect.min.x + rect.width() * (i + 1) as f32 / steps as f32;
+                    let c = palette::viridis((i as f64 + 0.5) / steps as f64);
+                    ui.painter().rect_filled(
+                        egui::Rect::from_x_y_ranges(x0..=x1 + 0.5, rect.y_range()),
+                        0.0,
+                        colour(c),
+                    );
+                }
+                ui.horizontal(|ui| {
+                    ui.set_width(220.0);
+                    let text = |v: f32| RichText::new(format_pm(v)).small().color(Color32::WHITE);
+                    ui.label(text(0.0));
+                    ui.add_space(40.0);
+                    ui.label(text(max / 2.0));
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| ui.label(text(max)));
+                });
+                let scale = if seen.overlay.fixed_max_pm.is_some() { "fixed" } else { "top: largest value now" };
+                ui.label(RichText::new(format!("linear, pM; {scale}")).small().color(Color32::LIGHT_GRAY));
             });
-            let scale = if seen.overlay.fixed_max_pm.is_some() { "fixed" } else { "top: largest value now" };
-            ui.label(RichText::new(format!("linear, pM; {scale}")).small().color(Color32::LIGHT_GRAY));
-        });
-    });
+        },
+    );
 }
 
 /// A concentration in pM with sensible digits.
@@ -726,15 +750,19 @@ pub fn format_pm(v: f32) -> String {
 }
 
 fn help_window(ctx: &egui::Context, open: &mut bool) {
-    egui::Window::new("Keyboard shortcuts").open(open).collapsible(false).anchor(Align2::CENTER_CENTER, [0.0, 0.0]).show(ctx, |ui| {
-        egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-            for s in &SHORTCUTS {
-                ui.label(RichText::new(s.keys).monospace().strong());
-                ui.label(s.does);
-                ui.end_row();
-            }
+    egui::Window::new("Keyboard shortcuts")
+        .open(open)
+        .collapsible(false)
+        .anchor(Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ctx, |ui| {
+            egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                for s in &SHORTCUTS {
+                    ui.label(RichText::new(s.keys).monospace().strong());
+                    ui.label(s.does);
+                    ui.end_row();
+                }
+            });
         });
-    });
 }
 
 fn open_window(ctx: &egui::Context, open: &mut bool, forms: &mut Forms, out: &mut Vec<ViewerAction>) {
@@ -754,14 +782,22 @@ fn open_window(ctx: &egui::Context, open: &mut bool, forms: &mut Forms, out: &mu
         ui.separator();
         ui.horizontal(|ui| {
             ui.label("file:");
-            ui.add(egui::TextEdit::singleline(&mut forms.open_path).hint_text("path/to/scenario.toml").desired_width(300.0));
+            ui.add(
+                egui::TextEdit::singleline(&mut forms.open_path)
+                    .hint_text("path/to/scenario.toml")
+                    .desired_width(300.0),
+            );
             if ui.button("open").clicked() && !forms.open_path.trim().is_empty() {
                 chosen = Some(forms.open_path.trim().to_string());
             }
         });
         ui.horizontal(|ui| {
             ui.label("--set:");
-            ui.add(egui::TextEdit::singleline(&mut forms.open_sets).hint_text("patient.estrogen=0, tumor.seed_cells=20").desired_width(300.0));
+            ui.add(
+                egui::TextEdit::singleline(&mut forms.open_sets)
+                    .hint_text("patient.estrogen=0, tumor.seed_cells=20")
+                    .desired_width(300.0),
+            );
         });
         ui.checkbox(&mut forms.open_beside, "side by side with the scenario on screen (its first lane, as loaded)");
     });

@@ -319,7 +319,9 @@ impl Worker {
         SimLink { commands, mailbox, thread: Some(thread) }
     }
 
-    /// A link to a worker driven by hand (tests): commands queue up until [`Worker::pump`].
+    /// A link to a worker driven by hand (tests): commands queue up until
+    /// [`ManualWorker::pump`].
+    #[cfg(test)]
     pub fn manual(self) -> (SimLink, ManualWorker) {
         let (commands, receiver) = channel();
         let mailbox = self.mailbox();
@@ -534,11 +536,13 @@ impl Worker {
 }
 
 /// A worker stepped by hand, for tests: no thread, no clock.
+#[cfg(test)]
 pub struct ManualWorker {
     worker: Worker,
     receiver: Receiver<Command>,
 }
 
+#[cfg(test)]
 impl ManualWorker {
     /// Carries out every queued command, then (if playing) steps `ticks` ticks, and
     /// publishes.

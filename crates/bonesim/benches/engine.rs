@@ -92,9 +92,7 @@ fn view_frame(c: &mut Criterion) {
     let mut frame = bonesim::view::Frame::default();
     let mut group = c.benchmark_group("view");
     group.sample_size(20);
-    group.bench_function("frame_400x400", |b| {
-        b.iter(|| sim.view_into(Some(bonesim::field::FieldId::Il6), &mut frame))
-    });
+    group.bench_function("frame_400x400", |b| b.iter(|| sim.view_into(Some(bonesim::field::FieldId::Il6), &mut frame)));
     group.bench_function("readouts_400x400", |b| b.iter(|| sim.readouts()));
     group.finish();
 }

@@ -42,13 +42,13 @@ pub const BLASTIC_OUTLINE: Rgb = [0, 0, 0];
 pub fn cell_colour(kind: CellKind) -> Rgb {
     match kind {
         // Okabe–Ito.
-        CellKind::Osteoclast => [213, 94, 0],     // vermillion
-        CellKind::PreOsteoclast => [230, 159, 0], // orange
-        CellKind::Osteoblast => [0, 114, 178],    // blue
+        CellKind::Osteoclast => [213, 94, 0],      // vermillion
+        CellKind::PreOsteoclast => [230, 159, 0],  // orange
+        CellKind::Osteoblast => [0, 114, 178],     // blue
         CellKind::PreOsteoblast => [86, 180, 233], // sky blue
-        CellKind::Stroma => [0, 158, 115],        // bluish green
-        CellKind::Tumor => [204, 121, 167],       // reddish purple
-        CellKind::Osteocyte => [0, 0, 0],         // black, on bone
+        CellKind::Stroma => [0, 158, 115],         // bluish green
+        CellKind::Tumor => [204, 121, 167],        // reddish purple
+        CellKind::Osteocyte => [0, 0, 0],          // black, on bone
         // Rarer types: tints and greys, told apart by shape in the viewer.
         CellKind::LiningCell => [166, 206, 227],
         CellKind::Precursor => [187, 187, 187],
@@ -160,7 +160,8 @@ mod tests {
 
     #[test]
     fn bone_brightens_with_mineral_and_woven_differs_from_lamellar() {
-        let bone = |bone_mass, woven| tissue_colour(SiteLook { kind: TissueKind::Bone, bone_mass, woven, eroded: false });
+        let bone =
+            |bone_mass, woven| tissue_colour(SiteLook { kind: TissueKind::Bone, bone_mass, woven, eroded: false });
         assert!(bone(1.0, false)[0] > bone(0.5, false)[0]);
         assert_eq!(bone(1.0, false), [BONE_GREY_MAX; 3]);
         assert_ne!(bone(1.0, true), bone(1.0, false));
