@@ -8,7 +8,7 @@
 //! [`core_app`] has everything but the window, the GPU and the panels: tests drive it
 //! headless.
 
-use crate::camera::{self, FitRequested};
+use crate::camera::{self, StartZoom};
 use crate::capture::{self, Bench, Script};
 use crate::cells::{self, CellArt, CellEntities};
 use crate::classroom::{self, Captions};
@@ -119,7 +119,7 @@ pub fn viewer_app(config: &Config, link: SimLink) -> App {
     if let Some(frames) = config.bench_frames {
         app.insert_resource(Bench::new(frames)).add_systems(Update, capture::run_bench.after(ViewerSystems::Receive));
     }
-    app.insert_resource(FitRequested(true));
+    app.insert_resource(StartZoom(config.zoom));
     app
 }
 
@@ -129,11 +129,15 @@ fn spawn_selection_ring(mut commands: Commands, art: Res<CellArt>) {
     commands.spawn((sprite, Transform::from_xyz(0.0, 0.0, 5.0), Visibility::Hidden, SelectionRing));
 }
 
+/// The cells' sprites, apart from the ring's.
+type CellSprites<'w, 's> =
+    Query<'w, 's, (&'static Transform, &'static Sprite), (With<cells::CellSprite>, Without<SelectionRing>)>;
+
 /// Puts the ring around the selected cell, if it is alive and on screen.
 fn place_selection_ring(
     selected: Res<Selected>,
     entities: Res<CellEntities>,
-    cells: Query<(&Transform, &Sprite), (With<cells::CellSprite>, Without<SelectionRing>)>,
+    cells: CellSprites,
     mut ring: Query<(&mut Transform, &mut Sprite, &mut Visibility), With<SelectionRing>>,
 ) {
     let Ok((mut transform, mut sprite, mut visibility)) = ring.single_mut() else { return };

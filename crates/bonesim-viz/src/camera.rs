@@ -53,19 +53,30 @@ impl Default for InputFree {
     }
 }
 
-/// Asks for the view to fit every lane (after a load, or on the Home key).
+/// Asks for the view to fit every lane (the Home key).
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
 pub struct FitRequested(pub bool);
 
+/// How far the view zooms in on the centre when it fits new lanes (`--zoom`; 1: the whole
+/// tissue).
+#[derive(Resource, Clone, Copy, Debug, PartialEq)]
+pub struct StartZoom(pub f32);
+
+impl Default for StartZoom {
+    fn default() -> Self {
+        StartZoom(1.0)
+    }
+}
+
 impl View2d {
     /// The world point under the screen point `screen` of `area`.
-    pub fn to_world(&self, area: Rect, screen: Vec2) -> Vec2 {
+    pub fn to_world(self, area: Rect, screen: Vec2) -> Vec2 {
         let d = screen - area.center();
         self.centre + Vec2::new(d.x, -d.y) * self.scale
     }
 
     /// The screen point of world point `world`.
-    pub fn to_screen(&self, area: Rect, world: Vec2) -> Vec2 {
+    pub fn to_screen(self, area: Rect, world: Vec2) -> Vec2 {
         let d = (world - self.centre) / self.scale;
         area.center() + Vec2::new(d.x, -d.y)
     }
@@ -93,6 +104,7 @@ pub fn camera_plugin(app: &mut App) {
         .init_resource::<ViewArea>()
         .init_resource::<InputFree>()
         .init_resource::<FitRequested>()
+        .init_resource::<StartZoom>()
         .init_resource::<Drag>();
 }
 
@@ -108,11 +120,13 @@ pub fn spawn_camera(mut commands: Commands) {
     ));
 }
 
-/// Fits the view when new lanes arrive or a fit was asked for, and again when the panels
-/// change the view area while the user has not moved the view since the last fit.
+/// Fits the view (zoomed by [`StartZoom`]) when new lanes arrive, and again when the
+/// panels change the view area while the user has not moved the view since; the Home key
+/// fits the whole tissue.
 pub fn fit_view(
     layout: Res<Layout>,
     area: Res<ViewArea>,
+    zoom: Res<StartZoom>,
     mut fit: ResMut<FitRequested>,
     mut view: ResMut<View2d>,
     mut fitted: Local<Option<(u64, Rect, View2d)>>,
@@ -128,6 +142,9 @@ pub fn fit_view(
     };
     if refit {
         *view = View2d::fitting(&layout, area.0);
+        if !fit.0 {
+            view.scale /= zoom.0.max(0.01);
+        }
         *fitted = Some((layout.generation, area.0, *view));
         fit.0 = false;
     }

@@ -148,6 +148,16 @@ struct LayoutRecord {
     caption_text: Option<String>,
 }
 
+/// Where things are on screen, for the layout record.
+#[derive(bevy::ecs::system::SystemParam)]
+pub struct OnScreen<'w> {
+    layout: Res<'w, Layout>,
+    view: Res<'w, View2d>,
+    area: Res<'w, ViewArea>,
+    rects: Res<'w, UiRects>,
+    captions: Res<'w, crate::classroom::Captions>,
+}
+
 /// Drives a scripted run: play to each day, pause there, let the frame settle, take the
 /// screenshot with its layout record, go on; at the end export and exit.
 #[allow(clippy::too_many_arguments, reason = "a system takes what it reads")]
@@ -158,12 +168,12 @@ pub fn run_script(
     history: Res<History>,
     mut outputs: ResMut<Outputs>,
     mut capturing: ResMut<Capturing>,
-    layout_seen: (Res<Layout>, Res<View2d>, Res<ViewArea>, Res<UiRects>, Res<crate::classroom::Captions>),
+    on_screen: OnScreen,
     window: Single<&Window, With<PrimaryWindow>>,
     mut log: ResMut<Log>,
     mut exit: MessageWriter<AppExit>,
 ) {
-    let (layout, view, area, rects, captions) = layout_seen;
+    let OnScreen { layout, view, area, rects, captions } = on_screen;
     if current.shown.frames.is_empty() {
         return;
     }

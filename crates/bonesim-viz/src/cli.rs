@@ -52,6 +52,9 @@ pub struct Args {
     /// on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    /// Zoom in on the centre of the tissue at start (1: the whole tissue in view).
+    #[arg(long, value_name = "FACTOR", default_value = "1", value_parser = parse_zoom)]
+    pub zoom: f32,
     /// Folder for screenshots and exports [default: the current folder].
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub out: PathBuf,
@@ -59,7 +62,7 @@ pub struct Args {
     /// copies built in].
     #[arg(long, value_name = "DIR")]
     pub assets: Option<PathBuf>,
-    /// Window size in logical pixels, WIDTHxHEIGHT.
+    /// Window size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_name = "WxH", default_value = "1280x800", value_parser = parse_size)]
     pub window: (u32, u32),
     /// Play as fast as possible for N rendered frames, then print frames per second and
@@ -84,6 +87,14 @@ fn parse_speed(arg: &str) -> Result<f64, String> {
     match arg.parse::<f64>() {
         Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
         _ => Err(format!("expected simulated days per second (a number above 0) or \"max\"; got \"{arg}\"")),
+    }
+}
+
+/// A zoom factor from 1 to 50.
+fn parse_zoom(arg: &str) -> Result<f32, String> {
+    match arg.parse::<f32>() {
+        Ok(z) if (1.0..=50.0).contains(&z) => Ok(z),
+        _ => Err(format!("expected a zoom factor from 1 to 50; got \"{arg}\"")),
     }
 }
 

@@ -59,8 +59,10 @@ pub struct Config {
     pub assets: Option<PathBuf>,
     /// Screenshots and exports go here.
     pub out: PathBuf,
-    /// Window size, logical pixels.
+    /// Window size, pixels.
     pub window: (u32, u32),
+    /// Zoom on the centre at start.
+    pub zoom: f32,
     /// `--bench-frames`.
     pub bench_frames: Option<u32>,
     /// `--screenshot-days`.
@@ -119,6 +121,7 @@ impl Config {
             assets,
             out: args.out.clone(),
             window: args.window,
+            zoom: args.zoom,
             bench_frames: args.bench_frames,
             screenshot_days: args.screenshot_days.clone(),
             exit_after_screenshots: args.exit_after_screenshots,

@@ -100,22 +100,22 @@ pub struct LaneRect {
 
 impl LaneRect {
     /// World position of the centre of site `(x, y)`.
-    pub fn site_centre(&self, x: f32, y: f32) -> Vec2 {
+    pub fn site_centre(self, x: f32, y: f32) -> Vec2 {
         self.origin + Vec2::new(x + 0.5, -(y + 0.5))
     }
 
     /// The centre of the lane.
-    pub fn centre(&self) -> Vec2 {
+    pub fn centre(self) -> Vec2 {
         self.origin + Vec2::new(self.size.x / 2.0, -self.size.y / 2.0)
     }
 
     /// Fractional site coordinates (column, row) of a world point.
-    pub fn to_sites(&self, world: Vec2) -> Vec2 {
+    pub fn to_sites(self, world: Vec2) -> Vec2 {
         Vec2::new(world.x - self.origin.x, self.origin.y - world.y)
     }
 
     /// Whether a world point lies on the lane.
-    pub fn contains(&self, world: Vec2) -> bool {
+    pub fn contains(self, world: Vec2) -> bool {
         let s = self.to_sites(world);
         s.x >= 0.0 && s.y >= 0.0 && s.x < self.size.x && s.y < self.size.y
     }

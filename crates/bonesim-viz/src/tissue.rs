@@ -180,19 +180,18 @@ pub fn draw_layers(
     }
     let max_pm = overlay.scale_max_pm(&current.shown.frames);
     for (lane, frame) in layers.lanes.iter().zip(&current.shown.frames) {
-        let paint: [(&Handle<Image>, &dyn Fn(&mut [u8])); 3] = [
-            (&lane.tissue, &|px| paint_tissue(frame, px)),
-            (&lane.outline, &|px| paint_outlines(frame, px)),
-            (&lane.overlay, &|px| paint_overlay(frame, max_pm, overlay.opacity, px)),
-        ];
-        for (handle, paint) in paint {
+        // Each layer's bytes, rewritten in place (an image of the frame's size).
+        let mut repaint = |handle: &Handle<Image>, paint: &dyn Fn(&mut [u8])| {
             if let Some(mut image) = images.get_mut(handle)
                 && let Some(data) = image.data.as_mut()
                 && data.len() == frame.sites.len() * 4
             {
                 paint(data);
             }
-        }
+        };
+        repaint(&lane.tissue, &|px| paint_tissue(frame, px));
+        repaint(&lane.outline, &|px| paint_outlines(frame, px));
+        repaint(&lane.overlay, &|px| paint_overlay(frame, max_pm, overlay.opacity, px));
     }
     for (sprite, mut shown, s) in &mut visibility {
         let Some(lane) = layers.lanes.get(sprite.lane) else { continue };

@@ -299,49 +299,87 @@ fn right_panel(root: &mut egui::Ui, seen: &Seen, ui_state: &UiState) -> Option<e
     legend_rect
 }
 
-/// The legend: tissue, cells and outlines with their colours. Returns its rectangle.
+/// How a legend entry is drawn: squares of colour, or a line (an outline) on the tissue it
+/// is drawn over.
+enum Sample {
+    Fill(Vec<Rgb>),
+    Line(Rgb, Rgb),
+}
+
+/// The legend: tissue, outlines and cells with their colours, two entries a row (hover an
+/// entry for more). Returns its rectangle.
 fn legend(ui: &mut egui::Ui) -> egui::Rect {
     let top = ui.cursor().min;
     ui.label(RichText::new("Legend").strong());
     let bone = |mass: f32, woven: bool| {
         palette::tissue_colour(SiteLook { kind: TissueKind::Bone, bone_mass: mass, woven, eroded: false })
     };
-    let tissue: [(&str, Vec<Rgb>); 6] = [
-        ("lamellar bone (brighter: more mineral)", vec![bone(0.5, false), bone(0.75, false), bone(1.0, false)]),
-        ("woven bone (disorganised, fast)", vec![bone(1.0, true)]),
-        ("osteoid (matrix not yet mineralised)", vec![palette::OSTEOID]),
-        ("marrow", vec![palette::MARROW]),
-        ("resorption cavity, not yet refilled", vec![palette::ERODED]),
-        ("blood vessel", vec![palette::VESSEL]),
+    let mut entries: Vec<(Sample, &str, &str)> = vec![
+        (
+            Sample::Fill(vec![bone(0.5, false), bone(0.75, false), bone(1.0, false)]),
+            "lamellar bone",
+            "lamellar bone: brighter with more mineral",
+        ),
+        (Sample::Fill(vec![bone(1.0, true)]), "woven bone", "woven bone: laid down fast and disorganised"),
+        (Sample::Fill(vec![palette::OSTEOID]), "osteoid", "osteoid: matrix not yet mineralised"),
+        (Sample::Fill(vec![palette::MARROW]), "marrow", "marrow"),
+        (Sample::Fill(vec![palette::ERODED]), "cavity", "resorption cavity: marrow where bone was, not yet refilled"),
+        (Sample::Fill(vec![palette::VESSEL]), "vessel", "blood vessel: precursors and tumour cells enter here"),
+        (
+            Sample::Line(palette::LYTIC_OUTLINE, palette::MARROW),
+            "lytic",
+            "outline of an osteolytic region: starting bone lost near the tumour",
+        ),
+        (
+            Sample::Line(palette::BLASTIC_OUTLINE, bone(1.0, true)),
+            "blastic",
+            "outline of an osteoblastic region: new woven bone near the tumour",
+        ),
     ];
-    egui::Grid::new("legend_tissue").num_columns(2).spacing([6.0, 3.0]).show(ui, |ui| {
-        for (name, colours) in tissue {
-            ui.horizontal(|ui| {
-                ui.spacing_mut().item_spacing.x = 0.0;
-                for c in colours {
-                    swatch(ui, colour(c), 14.0);
+    for kind in CellKind::ALL {
+        entries.push((Sample::Fill(vec![palette::cell_colour(kind)]), cell_short_name(kind), cell_description(kind)));
+    }
+    egui::Grid::new("legend").num_columns(4).spacing([5.0, 3.0]).show(ui, |ui| {
+        for row in entries.chunks(2) {
+            for (sample, short, long) in row {
+                match sample {
+                    Sample::Fill(colours) => {
+                        ui.horizontal(|ui| {
+                            ui.spacing_mut().item_spacing.x = 0.0;
+                            for &c in colours {
+                                swatch(ui, colour(c), 14.0);
+                            }
+                        });
+                    }
+                    Sample::Line(c, on) => {
+                        let (rect, _) = ui.allocate_exact_size(egui::vec2(28.0, 14.0), egui::Sense::hover());
+                        ui.painter().rect_filled(rect, 0.0, colour(*on));
+                        ui.painter().rect_filled(rect.shrink2(egui::vec2(0.0, 4.0)), 0.0, colour(*c));
+                    }
                 }
-            });
-            ui.label(name);
-            ui.end_row();
-        }
-        for (c, name) in [
-            (palette::LYTIC_OUTLINE, "outline: osteolytic region (bone lost near tumour)"),
-            (palette::BLASTIC_OUTLINE, "outline: osteoblastic region (new woven bone near tumour)"),
-        ] {
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(28.0, 14.0), egui::Sense::hover());
-            ui.painter().rect_filled(rect, 0.0, colour(palette::tissue_colour(SiteLook::default())));
-            ui.painter().rect_filled(rect.shrink2(egui::vec2(0.0, 4.0)), 0.0, colour(c));
-            ui.label(name);
-            ui.end_row();
-        }
-        for kind in CellKind::ALL {
-            swatch(ui, colour(palette::cell_colour(kind)), 14.0);
-            ui.label(cell_description(kind));
+                ui.label(*short).on_hover_text(*long);
+            }
             ui.end_row();
         }
     });
     egui::Rect::from_min_max(top, ui.cursor().min + egui::vec2(ui.available_width(), 0.0))
+}
+
+/// A cell type in a word or two.
+fn cell_short_name(kind: CellKind) -> &'static str {
+    match kind {
+        CellKind::Stroma => "stroma / MSC",
+        CellKind::PreOsteoblast => "pre-osteoblast",
+        CellKind::Osteoblast => "osteoblast",
+        CellKind::LiningCell => "lining cell",
+        CellKind::Osteocyte => "osteocyte",
+        CellKind::Precursor => "precursor",
+        CellKind::PreOsteoclast => "pre-osteoclast",
+        CellKind::Osteoclast => "osteoclast",
+        CellKind::Macrophage => "macrophage",
+        CellKind::TCell => "T cell",
+        CellKind::Tumor => "tumour cell",
+    }
 }
 
 /// A cell type, as the legend and the inspector name it.
@@ -352,7 +390,7 @@ pub fn cell_description(kind: CellKind) -> &'static str {
         CellKind::Osteoblast => "osteoblast (cuboidal, lays down osteoid)",
         CellKind::LiningCell => "lining cell (flat, on quiet bone)",
         CellKind::Osteocyte => "osteocyte (star, inside bone)",
-        CellKind::Precursor => "osteoclast precursor (monocyte)",
+        CellKind::Precursor => "osteoclast precursor (monocyte, from the blood)",
         CellKind::PreOsteoclast => "pre-osteoclast (mononuclear)",
         CellKind::Osteoclast => "osteoclast (large; a dark dot per nucleus)",
         CellKind::Macrophage => "macrophage",
