@@ -9,6 +9,7 @@ use crate::setup::{LaneSource, lane_specs};
 use crate::state::{Current, History, Link, Log, Overlay, Selected, next_speed};
 use crate::worker::{Command, LaneSpec};
 use bevy::app::AppExit;
+use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
 use bonesim::field::FieldId;
 use bonesim::intervention::Intervention;
@@ -196,10 +197,21 @@ pub fn controls_plugin(app: &mut App) {
     app.add_message::<ViewerAction>().init_resource::<UiState>().init_resource::<Specs>().init_resource::<Outputs>();
 }
 
-/// Turns key presses into actions (unless a text field has the keyboard).
-pub fn read_keys(keys: Res<ButtonInput<KeyCode>>, free: Res<InputFree>, mut actions: MessageWriter<ViewerAction>) {
+/// Turns key presses into actions (unless a text field has the keyboard). Keys are read
+/// by position (`KeyCode`), except `?`, read by the character it types on any layout.
+pub fn read_keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    mut typed: MessageReader<KeyboardInput>,
+    free: Res<InputFree>,
+    mut actions: MessageWriter<ViewerAction>,
+) {
+    let question =
+        typed.read().any(|k| k.state.is_pressed() && matches!(&k.logical_key, Key::Character(c) if c.as_str() == "?"));
     if !free.keyboard {
         return;
+    }
+    if question {
+        actions.write(ViewerAction::Toggle(Panel::Help));
     }
     let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
     let ctrl = keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]);
@@ -228,7 +240,8 @@ pub fn read_keys(keys: Res<ButtonInput<KeyCode>>, free: Res<InputFree>, mut acti
             KeyCode::F12 => ViewerAction::Screenshot,
             KeyCode::KeyE => ViewerAction::Export,
             KeyCode::Escape => ViewerAction::Escape,
-            KeyCode::Slash if shift => ViewerAction::Toggle(Panel::Help),
+            // Shift+/ types `?` on a US layout (handled above when it does).
+            KeyCode::Slash if shift && !question => ViewerAction::Toggle(Panel::Help),
             KeyCode::KeyH | KeyCode::F1 => ViewerAction::Toggle(Panel::Help),
             _ => continue,
         };

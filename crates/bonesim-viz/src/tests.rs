@@ -36,7 +36,8 @@ fn harness(args: &[&str]) -> Harness {
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, AssetPlugin::default()))
         .init_asset::<Image>()
-        .init_resource::<ButtonInput<KeyCode>>();
+        .init_resource::<ButtonInput<KeyCode>>()
+        .add_message::<bevy::input::keyboard::KeyboardInput>();
     core_app(&mut app, &config, link);
     let mut h = Harness { app, worker, _out: out };
     h.frame(0);
@@ -284,6 +285,28 @@ fn two_lanes_step_in_lockstep_with_one_set_of_controls() {
     assert!(scenarios[0].therapy.is_empty());
     assert_eq!(scenarios[1].therapy.len(), 1);
     assert_eq!(h.current().shown.status.labels[1], "estrogen-deprivation (patient.estrogen=1)");
+}
+
+#[test]
+fn other_scenarios_open_alone_or_beside_the_first_with_errors_in_the_log() {
+    let mut h = harness(&args("homeostasis", &[]));
+    let source = |name: &str, sets: &[(&str, &str)]| crate::setup::LaneSource {
+        scenario: name.into(),
+        sets: sets.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        seed: None,
+        days: None,
+    };
+    h.act(ViewerAction::Open(vec![source("myeloma", &[("domain.width", "40"), ("domain.height", "40")])]));
+    assert_eq!(h.current().shown.status.labels, vec!["myeloma"]);
+    assert_eq!(h.current().frame(0).unwrap().width, 40);
+    assert_eq!(h.app.world().resource::<History>().lanes[0].len(), 1, "the plots start again");
+    let with = [("domain.width", "40"), ("domain.height", "40"), ("patient.il6_knockout", "true")];
+    h.act(ViewerAction::OpenBeside(source("myeloma", &with)));
+    assert_eq!(h.current().shown.frames.len(), 2);
+    assert!(h.current().shown.status.scenarios[1].patient.il6_knockout);
+    h.act(ViewerAction::Open(vec![source("no-such-scenario", &[])]));
+    assert!(h.log().iter().any(|l| l.contains("cannot open") && l.contains("no bundled scenario")), "{:?}", h.log());
+    assert_eq!(h.current().shown.frames.len(), 2, "what runs goes on");
 }
 
 #[test]

@@ -701,7 +701,8 @@ fn inspector(ui: &mut egui::Ui, seen: &Seen) {
         (cell.y as f64 + 0.5) * um,
         if seen.current.shown.frames.len() > 1 { format!(" · lane {}", lane + 1) } else { String::new() }
     ));
-    ui.label(format!("age: {:.1} days as a {}", cell.age_days, cell.kind.name().trim_end_matches('s')));
+    ui.label(format!("age: {:.1} days as a {}", cell.age_days, cell_short_name(cell.kind)))
+        .on_hover_text("days since it was born, arrived, or became what it is now");
     if cell.kind == CellKind::Osteoclast {
         ui.label(format!("{} nuclei", cell.nuclei));
     }
