@@ -28,8 +28,11 @@ use crate::scenario::{GeometryKind, InflammatoryAgent, Scenario, TumorPlacement}
 use crate::systemic::Serum;
 use rand::Rng;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
+
+mod health;
+pub use health::{MAX_CONCENTRATION_PM, Runaway};
 
 /// The phases of a tick, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -89,7 +92,10 @@ impl PhaseTimings {
 }
 
 /// A running simulation.
-#[derive(Clone, Debug)]
+///
+/// All of it is state and serializable (a checkpoint is the whole `Sim`), except the wall
+/// times of the phases; a resumed run continues to the bit as if never stopped.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Sim {
     scenario: Scenario,
     params: ModelParams,
@@ -123,6 +129,8 @@ pub struct Sim {
     order: Vec<u32>,
     dead: Vec<bool>,
     vessels: Vec<u32>,
+    /// Wall time, not state: a resumed run counts from zero.
+    #[serde(skip)]
     timings: PhaseTimings,
 }
 
