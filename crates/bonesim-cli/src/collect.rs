@@ -128,14 +128,21 @@ pub fn collect(args: CollectArgs) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut head = vec!["run".to_string(), "status".to_string()];
     head.extend(axes.iter().cloned());
-    head.extend(["seed".to_string(), "lesion".to_string()]);
+    // The seed, unless an axis already gives it.
+    let seed_column = !axes.iter().any(|a| a == "seed");
+    if seed_column {
+        head.push("seed".to_string());
+    }
+    head.push("lesion".to_string());
     head.extend(columns.iter().map(|c| format!("final_{c}")));
     head.push("reason".to_string());
     w.write_record(&head)?;
     for (values, s) in &runs {
         let mut row = vec![values[0].clone(), s.status.to_string()];
         row.extend(values.iter().skip(2).cloned());
-        row.push(s.seed.clone());
+        if seed_column {
+            row.push(s.seed.clone());
+        }
         row.push(s.lesion.clone());
         for c in &columns {
             row.push(match (s.status, s.finals.get(c)) {
