@@ -108,7 +108,8 @@ impl RunFolder {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && partial.is_dir() => {}
             Err(e) => {
                 let message = format!("--out {}: cannot create {}: {e}", destination.display(), partial.display());
-                return Err(if is_bad_path(&e) || e.raw_os_error() == Some(36) {
+                // The parent exists (it was just made): a path that cannot hold a folder.
+                return Err(if is_bad_path(&e) || e.kind() == std::io::ErrorKind::NotFound || e.raw_os_error() == Some(36) {
                     input(message)
                 } else {
                     anyhow::anyhow!(message)
@@ -179,7 +180,7 @@ impl RunFolder {
     /// Renames the folder into place (without its checkpoint and lock), replacing an
     /// existing destination if allowed.
     pub fn commit(mut self) -> Result<PathBuf> {
-        for name in [CHECKPOINT, LOCK] {
+        for name in [CHECKPOINT, &format!("{CHECKPOINT}.tmp"), LOCK] {
             let path = self.file(name);
             if path.exists() {
                 fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
