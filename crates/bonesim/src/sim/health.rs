@@ -10,7 +10,6 @@ use super::Sim;
 use crate::error::EngineError;
 use crate::field::FieldId;
 use crate::params::ModelParams;
-use rayon::prelude::*;
 
 /// The most of any one factor the model accepts, pM (1 µM). Cytokines, receptors and growth
 /// factors act at pM to low nM in tissue and serum (SCIENCE §5–6: serum IL-6 is tens of
@@ -79,10 +78,9 @@ impl Sim {
         }
         for field in FieldId::ALL {
             let values = self.fields.values(field);
-            let bad = values
-                .par_iter()
-                .with_min_len(4096)
-                .position_first(|v| !v.is_finite() || *v > MAX_CONCENTRATION_PM);
+            // A branch-free scan (NaN and ±inf fail the comparison); the position only on failure.
+            let healthy = values.iter().fold(true, |ok, v| ok & (v.abs() <= MAX_CONCENTRATION_PM));
+            let bad = (!healthy).then(|| values.iter().position(|v| !(v.abs() <= MAX_CONCENTRATION_PM))).flatten();
             if let Some(site) = bad {
                 let (x, y) = (site % self.lattice.width, site / self.lattice.width);
                 let quantity = format!("the {} field at site ({x}, {y})", field.label());
@@ -90,7 +88,9 @@ impl Sim {
             }
         }
         let l = &self.lattice;
-        let bad_matrix = l.matrix.iter().zip(&l.mineral).position(|(m, n)| !m.is_finite() || !n.is_finite());
+        let finite = l.matrix.iter().chain(&l.mineral).fold(true, |ok, v| ok & v.is_finite());
+        let bad_matrix =
+            (!finite).then(|| l.matrix.iter().zip(&l.mineral).position(|(m, n)| !m.is_finite() || !n.is_finite())).flatten();
         if let Some(site) = bad_matrix {
             let (x, y) = (site % l.width, site / l.width);
             let value = if l.matrix[site].is_finite() { l.mineral[site] } else { l.matrix[site] };
