@@ -24,7 +24,8 @@ pub fn finished(dir: &Path) -> bool {
 fn read_summary(dir: &Path) -> Result<serde_json::Value, String> {
     let path = dir.join("summary.json");
     let text = fs::read_to_string(&path).map_err(|e| format!("no summary.json ({e})"))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("summary.json is not valid JSON ({e})"))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("summary.json is not valid JSON ({e})"))?;
     match value.get("status").and_then(|s| s.as_str()) {
         Some("complete" | "failed") => Ok(value),
         _ => Err("summary.json has no status".into()),
@@ -59,7 +60,11 @@ fn state_of(sweep_dir: &Path, folder: &str) -> RunState {
             RunState {
                 status,
                 seed: summary["seed"].as_u64().map(|s| s.to_string()).unwrap_or_default(),
-                lesion: if status == "complete" { summary["lesion"].as_str().unwrap_or_default().to_string() } else { String::new() },
+                lesion: if status == "complete" {
+                    summary["lesion"].as_str().unwrap_or_default().to_string()
+                } else {
+                    String::new()
+                },
                 finals,
                 reason: summary["error"].as_str().unwrap_or_default().to_string(),
             }
@@ -72,7 +77,10 @@ fn state_of(sweep_dir: &Path, folder: &str) -> RunState {
             if let Ok(text) = fs::read_to_string(&error_file) {
                 blank("error", text.trim().to_string())
             } else if partial.join(CHECKPOINT).is_file() {
-                blank("interrupted", "stopped with a checkpoint: run the sweep (or its shard) again to finish it".into())
+                blank(
+                    "interrupted",
+                    "stopped with a checkpoint: run the sweep (or its shard) again to finish it".into(),
+                )
             } else if partial.is_dir() {
                 blank("running", "being written, or stopped before its first checkpoint".into())
             } else {
@@ -85,9 +93,8 @@ fn state_of(sweep_dir: &Path, folder: &str) -> RunState {
 /// Runs `bonesim collect`.
 pub fn collect(args: CollectArgs) -> Result<()> {
     let list_path = args.dir.join("runs.csv");
-    let mut reader = csv::Reader::from_path(&list_path).map_err(|e| {
-        input(format!("{}: not a sweep folder: cannot read runs.csv ({e})", args.dir.display()))
-    })?;
+    let mut reader = csv::Reader::from_path(&list_path)
+        .map_err(|e| input(format!("{}: not a sweep folder: cannot read runs.csv ({e})", args.dir.display())))?;
     let header = reader.headers().with_context(|| format!("cannot read {}", list_path.display()))?.clone();
     if header.get(0) != Some("run") || header.get(1) != Some("folder") {
         return Err(input(format!("{}: not a run list of bonesim sweep", list_path.display())));

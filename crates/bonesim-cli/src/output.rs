@@ -109,11 +109,13 @@ impl RunFolder {
             Err(e) => {
                 let message = format!("--out {}: cannot create {}: {e}", destination.display(), partial.display());
                 // The parent exists (it was just made): a path that cannot hold a folder.
-                return Err(if is_bad_path(&e) || e.kind() == std::io::ErrorKind::NotFound || e.raw_os_error() == Some(36) {
-                    input(message)
-                } else {
-                    anyhow::anyhow!(message)
-                });
+                return Err(
+                    if is_bad_path(&e) || e.kind() == std::io::ErrorKind::NotFound || e.raw_os_error() == Some(36) {
+                        input(message)
+                    } else {
+                        anyhow::anyhow!(message)
+                    },
+                );
             }
         }
         let lock_path = partial.join(LOCK);
@@ -279,7 +281,8 @@ impl Timeseries {
             anyhow::bail!("{} is {length} bytes, shorter than the {bytes} its checkpoint recorded", path.display());
         }
         file.set_len(bytes).with_context(|| format!("cannot cut {} back to its checkpoint", path.display()))?;
-        let file = File::options().append(true).open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let file =
+            File::options().append(true).open(path).with_context(|| format!("cannot open {}", path.display()))?;
         Ok(Timeseries {
             path: path.to_path_buf(),
             writer: csv::Writer::from_writer(BufWriter::new(file)),
@@ -443,7 +446,8 @@ mod tests {
     }
 
     fn names(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let mut v: Vec<String> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         v.sort();
         v
     }

@@ -307,7 +307,7 @@ pub fn execute(
                 None => None,
             };
             match resumed {
-                Some(state) => (folder, Leg::Resumed(state)),
+                Some(state) => (folder, Leg::Resumed(Box::new(state))),
                 None => {
                     folder.clear()?;
                     (folder, Leg::New(loaded, meta))
@@ -325,7 +325,7 @@ pub fn execute(
                     point.destination.display()
                 )));
             }
-            (folder, Leg::Resumed((progress, sim)))
+            (folder, Leg::Resumed(Box::new((progress, sim))))
         }
     };
     simulate(folder, state, checkpoint_every, stop, listener, started)
@@ -334,7 +334,7 @@ pub fn execute(
 /// A leg of a run: its first, or one after a checkpoint.
 enum Leg {
     New(Box<Loaded>, RunMeta),
-    Resumed((Progress, Sim)),
+    Resumed(Box<(Progress, Sim)>),
 }
 
 fn simulate(
@@ -374,7 +374,8 @@ fn simulate(
             progress.snapshots.take(&sim, folder.path())?;
             (sim, progress, timeseries, None)
         }
-        Leg::Resumed((mut progress, sim)) => {
+        Leg::Resumed(state) => {
+            let (mut progress, sim) = *state;
             let timeseries = Timeseries::resume(
                 &folder.file("timeseries.csv"),
                 progress.timeseries_bytes,
@@ -490,7 +491,9 @@ fn phase_seconds(progress: &Progress, sim: &Sim) -> Vec<f64> {
     Phase::ALL
         .iter()
         .enumerate()
-        .map(|(i, &p)| progress.phase_seconds_before.get(i).copied().unwrap_or(0.0) + sim.timings().get(p).as_secs_f64())
+        .map(|(i, &p)| {
+            progress.phase_seconds_before.get(i).copied().unwrap_or(0.0) + sim.timings().get(p).as_secs_f64()
+        })
         .collect()
 }
 

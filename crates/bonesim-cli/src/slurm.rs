@@ -67,8 +67,10 @@ fn script(job: &Job) -> String {
     for extra in &o.extra {
         sbatch(quote(extra));
     }
-    let checkpoint =
-        job.checkpoint_every.map(|d| format!(" --checkpoint-every-days {}", crate::output::number(d))).unwrap_or_default();
+    let checkpoint = job
+        .checkpoint_every
+        .map(|d| format!(" --checkpoint-every-days {}", crate::output::number(d)))
+        .unwrap_or_default();
     let _ = write!(
         s,
         r#"
@@ -115,7 +117,8 @@ pub fn write_and_submit(
         let gb = (largest_domain_sites as f64 * BYTES_PER_SITE * o.cpus_per_task as f64 / 1e9).ceil().max(1.0);
         format!("{gb}G")
     });
-    let name = if sweep.file.name.is_empty() { "bonesim-sweep".to_string() } else { format!("bonesim-{}", sweep.file.name) };
+    let name =
+        if sweep.file.name.is_empty() { "bonesim-sweep".to_string() } else { format!("bonesim-{}", sweep.file.name) };
     let job = Job {
         name,
         bonesim: bonesim.display().to_string(),
@@ -156,7 +159,12 @@ pub fn write_and_submit(
     }
     let id = String::from_utf8_lossy(&output.stdout).trim().split(';').next().unwrap_or_default().to_string();
     writeln!(stdout, "submitted job {id}")?;
-    writeln!(stdout, "follow it with: squeue -j {id}; collect with: {} collect {}", quote(&job.bonesim), out.display())?;
+    writeln!(
+        stdout,
+        "follow it with: squeue -j {id}; collect with: {} collect {}",
+        quote(&job.bonesim),
+        out.display()
+    )?;
     Ok(())
 }
 

@@ -176,7 +176,8 @@ impl Sweep {
             }
             runs = next;
         }
-        let runs: Vec<RunSpec> = runs.into_iter().enumerate().map(|(index, settings)| RunSpec { index, settings }).collect();
+        let runs: Vec<RunSpec> =
+            runs.into_iter().enumerate().map(|(index, settings)| RunSpec { index, settings }).collect();
         Ok(Sweep { file, path, source, columns, runs })
     }
 
@@ -202,8 +203,7 @@ impl Sweep {
             o.origin = format!("sweep axis {key}={text}");
             overrides.push(o);
         }
-        load(self.source.clone(), overrides, None)
-            .map_err(|e| input(format!("{label}: run {}: {e}", spec.index)))
+        load(self.source.clone(), overrides, None).map_err(|e| input(format!("{label}: run {}: {e}", spec.index)))
     }
 
     /// `runs.csv`: run number, folder, and each axis value.
@@ -256,7 +256,8 @@ fn expand_axis(axis: &AxisSpec) -> Result<(Vec<String>, Vec<Point>), String> {
     if kinds.iter().filter(|&&k| k).count() != 1 {
         return Err("give exactly one of values, range, seeds or latin_hypercube".into());
     }
-    let need_key = || axis.key.clone().ok_or_else(|| "needs a key (the scenario key or parameter it varies)".to_string());
+    let need_key =
+        || axis.key.clone().ok_or_else(|| "needs a key (the scenario key or parameter it varies)".to_string());
     if let Some(values) = &axis.values {
         let key = need_key()?;
         if values.is_empty() {
@@ -341,7 +342,9 @@ fn latin_hypercube(h: &HypercubeSpec) -> Result<(Vec<String>, Vec<Point>), Strin
         let (min, max, integer) = match spec {
             toml::Value::String(s) if s == "declared" => {
                 let info = catalogue.iter().find(|p| p.dotted() == *key).ok_or_else(|| {
-                    format!("{key}: \"declared\" needs a model parameter (`bonesim params` lists them); give [min, max]")
+                    format!(
+                        "{key}: \"declared\" needs a model parameter (`bonesim params` lists them); give [min, max]"
+                    )
                 })?;
                 (info.min, info.max, false)
             }
@@ -375,7 +378,8 @@ fn latin_hypercube(h: &HypercubeSpec) -> Result<(Vec<String>, Vec<Point>), Strin
             .collect();
         columns.push(values);
     }
-    let points = (0..h.samples).map(|i| keys.iter().cloned().zip(columns.iter().map(|c| c[i].clone())).collect()).collect();
+    let points =
+        (0..h.samples).map(|i| keys.iter().cloned().zip(columns.iter().map(|c| c[i].clone())).collect()).collect();
     Ok((keys, points))
 }
 
@@ -408,9 +412,11 @@ fn write_or_match(path: &Path, text: &str, what: &str) -> Result<()> {
 /// Sets up the sweep folder (shared by every shard): the run list, checked against one
 /// already there.
 pub fn prepare_folder(sweep: &Sweep, out: &Path) -> Result<()> {
-    fs::create_dir_all(out.join("runs")).map_err(|e| input(format!("--out {}: cannot create it: {e}", out.display())))?;
+    fs::create_dir_all(out.join("runs"))
+        .map_err(|e| input(format!("--out {}: cannot create it: {e}", out.display())))?;
     write_or_match(&out.join("runs.csv"), &sweep.run_table()?, "the run list")?;
-    let sweep_text = fs::read_to_string(&sweep.path).with_context(|| format!("cannot read {}", sweep.path.display()))?;
+    let sweep_text =
+        fs::read_to_string(&sweep.path).with_context(|| format!("cannot read {}", sweep.path.display()))?;
     write_or_match(&out.join("sweep.toml"), &sweep_text, "the sweep file")
 }
 
@@ -433,7 +439,12 @@ pub fn sweep(args: crate::cli::SweepArgs) -> Result<()> {
     prepare_folder(&sweep, &out)?;
     let mut stdout = std::io::stdout().lock();
     if args.dry_run {
-        writeln!(stdout, "{}: {}", sweep.file.name, sweep.file.description.split_whitespace().collect::<Vec<_>>().join(" "))?;
+        writeln!(
+            stdout,
+            "{}: {}",
+            sweep.file.name,
+            sweep.file.description.split_whitespace().collect::<Vec<_>>().join(" ")
+        )?;
         writeln!(stdout, "{} runs, all valid; run list in {}", sweep.runs.len(), out.join("runs.csv").display())?;
         return Ok(());
     }
@@ -468,13 +479,15 @@ fn run_local(
 ) -> Result<()> {
     let started = Instant::now();
     let stop = StopRequest::install()?;
-    let threads = threads.map(usize::from).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads =
+        threads.map(usize::from).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let workers = threads.min(selected.len()).max(1);
     let per_run = (threads / workers).max(1);
     let total_ticks: u64 = selected.iter().map(|i| loaded[i].scenario.ticks()).sum();
     let bar = ProgressBar::new(total_ticks.max(1));
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {msg} (eta {eta})")?.progress_chars("=> "),
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {msg} (eta {eta})")?
+            .progress_chars("=> "),
     );
     let queue: Mutex<Vec<(usize, Loaded)>> =
         Mutex::new(selected.iter().rev().filter_map(|i| loaded.remove(i).map(|l| (*i, l))).collect());
@@ -516,8 +529,10 @@ fn run_local(
                         continue;
                     }
                     let listener = SweepListener { bar: &bar, last: std::sync::atomic::AtomicU64::new(0) };
-                    let start = Start::Fresh { loaded: Box::new(run), destination: destination.clone(), replace: false };
-                    let outcome = pool.install(|| run::execute(start, checkpoint_every, &stop, &listener, Instant::now()));
+                    let start =
+                        Start::Fresh { loaded: Box::new(run), destination: destination.clone(), replace: false };
+                    let outcome =
+                        pool.install(|| run::execute(start, checkpoint_every, &stop, &listener, Instant::now()));
                     bar.inc(ticks.saturating_sub(listener.last.load(Ordering::Relaxed)));
                     done.fetch_add(1, Ordering::Relaxed);
                     let mut t = lock("tally")?;
@@ -576,7 +591,12 @@ fn run_local(
     }
     if !t.errors.is_empty() {
         let list: Vec<String> = t.errors.iter().map(|(i, _)| i.to_string()).collect();
-        anyhow::bail!("{} runs could not run (runs {}): see {}", t.errors.len(), list.join(", "), out.join("errors").display());
+        anyhow::bail!(
+            "{} runs could not run (runs {}): see {}",
+            t.errors.len(),
+            list.join(", "),
+            out.join("errors").display()
+        );
     }
     Ok(())
 }
@@ -621,7 +641,9 @@ mod tests {
         )
         .unwrap();
         let got: Vec<Vec<(String, String)>> = s.runs.iter().map(|r| r.settings.clone()).collect();
-        let p = |seed: &str, e: &str| vec![("seed".to_string(), seed.to_string()), ("patient.estrogen".to_string(), e.to_string())];
+        let p = |seed: &str, e: &str| {
+            vec![("seed".to_string(), seed.to_string()), ("patient.estrogen".to_string(), e.to_string())]
+        };
         assert_eq!(got, vec![p("1", "0.0"), p("1", "0.5"), p("1", "1.0"), p("2", "0.0"), p("2", "0.5"), p("2", "1.0")]);
         assert_eq!(s.columns, vec!["seed", "patient.estrogen"]);
         assert_eq!(s.folder_name(3), "0003");
@@ -647,15 +669,19 @@ mod tests {
             .runs
             .iter()
             .map(|r| {
-                let v: f64 = r.settings.iter().find(|(k, _)| k == "osteoclast.lifespan_days").unwrap().1.parse().unwrap();
+                let v: f64 =
+                    r.settings.iter().find(|(k, _)| k == "osteoclast.lifespan_days").unwrap().1.parse().unwrap();
                 assert!((info.min..=info.max).contains(&v));
                 ((v - info.min) / (info.max - info.min) * 10.0) as usize
             })
             .collect();
         strata.sort();
         assert_eq!(strata, (0..10).collect::<Vec<_>>(), "one sample per tenth of the declared range");
-        let cells: Vec<i64> =
-            s.runs.iter().map(|r| r.settings.iter().find(|(k, _)| k == "tumor.seed_cells").unwrap().1.parse().unwrap()).collect();
+        let cells: Vec<i64> = s
+            .runs
+            .iter()
+            .map(|r| r.settings.iter().find(|(k, _)| k == "tumor.seed_cells").unwrap().1.parse().unwrap())
+            .collect();
         let mut tenths: Vec<i64> = cells.iter().map(|c| c / 10).collect();
         tenths.sort();
         assert_eq!(tenths, (0..10).collect::<Vec<_>>());

@@ -176,7 +176,10 @@ fn a_later_run_says_what_an_interrupted_run_left_and_cleans_it() {
     wait_for("a checkpoint", || d.join(".e.partial/checkpoint.bin").exists());
     child.kill().unwrap();
     child.wait().unwrap();
-    let o = bonesim(d, &["run", "homeostasis", "--set", "domain.width=32", "--set", "domain.height=32", "--days", "1", "--out", "e"]);
+    let o = bonesim(
+        d,
+        &["run", "homeostasis", "--set", "domain.width=32", "--set", "domain.height=32", "--days", "1", "--out", "e"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("an interrupted run of another scenario"), "{}", stderr(&o));
     assert!(hidden_leftovers(d).is_empty(), "left behind: {:?}", hidden_leftovers(d));
@@ -231,10 +234,13 @@ fn a_runaway_run_stops_with_exit_1_names_the_cause_and_keeps_what_it_wrote_marke
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
-    for needle in ["serum IL-6", "on day", "serum.plasma_volume_ml = 1", "serum.il6_half_life_h = 1000", "marked failed"] {
+    for needle in
+        ["serum IL-6", "on day", "serum.plasma_volume_ml = 1", "serum.il6_half_life_h = 1000", "marked failed"]
+    {
         assert!(err.contains(needle), "lacks {needle:?}: {err}");
     }
-    let summary: serde_json::Value = serde_json::from_str(&fs::read_to_string(d.join("x/summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.join("x/summary.json")).unwrap()).unwrap();
     assert_eq!(summary["status"], "failed");
     assert!(summary["error"].as_str().unwrap().contains("serum IL-6"));
     let csv = fs::read_to_string(d.join("x/timeseries.csv")).unwrap();
@@ -306,7 +312,10 @@ fn a_sweep_runs_each_run_as_bonesim_run_would_and_shards_add_up_to_the_whole() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(fs::read(d.join("single/timeseries.csv")).unwrap(), fs::read(d.join("all/runs/0004/timeseries.csv")).unwrap());
+    assert_eq!(
+        fs::read(d.join("single/timeseries.csv")).unwrap(),
+        fs::read(d.join("all/runs/0004/timeseries.csv")).unwrap()
+    );
     for i in 0..3 {
         let o = bonesim(d, &["sweep", "tiny.toml", "--out", "sharded", "--shard", &format!("{i}/3"), "--threads", "1"]);
         assert!(o.status.success(), "{}", stderr(&o));
@@ -376,7 +385,10 @@ fn collect_lists_failed_and_missing_runs_with_their_reasons() {
     assert!(err.contains("run 1 missing: not run yet"), "{err}");
     let table = fs::read_to_string(d.join("s/results.csv")).unwrap();
     let lines: Vec<&str> = table.lines().collect();
-    assert_eq!(lines[0], "run,status,serum.represented_marrow_ml,seed,lesion,final_bone_rel,final_serum_il6_pg_ml,reason");
+    assert_eq!(
+        lines[0],
+        "run,status,serum.represented_marrow_ml,seed,lesion,final_bone_rel,final_serum_il6_pg_ml,reason"
+    );
     assert!(lines[1].starts_with("0,complete,0,1,none,"), "{table}");
     assert!(lines[2].starts_with("1,missing,0,2,,,,not run yet"), "{table}");
     assert!(lines[3].starts_with("2,failed,100000,1,,,,\"serum IL-6 ran away"), "{table}");
@@ -411,7 +423,23 @@ fn a_slurm_job_array_gives_the_same_table_as_the_sweep_run_locally() {
     tiny_sweep(d, "");
     let o = bonesim(d, &["sweep", "tiny.toml", "--out", "local"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = bonesim(d, &["sweep", "tiny.toml", "--out", "cluster", "--slurm", "--submit", "--tasks", "4", "--mem", "500M", "--time", "5"]);
+    let o = bonesim(
+        d,
+        &[
+            "sweep",
+            "tiny.toml",
+            "--out",
+            "cluster",
+            "--slurm",
+            "--submit",
+            "--tasks",
+            "4",
+            "--mem",
+            "500M",
+            "--time",
+            "5",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
     let id = stdout.lines().find_map(|l| l.strip_prefix("submitted job ")).expect("a job id").trim().to_string();
@@ -424,7 +452,11 @@ fn a_slurm_job_array_gives_the_same_table_as_the_sweep_run_locally() {
         if String::from_utf8_lossy(&q.stdout).trim().is_empty() {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(180), "job {id} still queued: {}", String::from_utf8_lossy(&q.stdout));
+        assert!(
+            start.elapsed() < Duration::from_secs(180),
+            "job {id} still queued: {}",
+            String::from_utf8_lossy(&q.stdout)
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     let show = Command::new("scontrol").args(["show", "job", &id]).output().unwrap();

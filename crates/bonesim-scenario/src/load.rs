@@ -337,7 +337,8 @@ pub fn load(source: Source, overrides: Vec<Override>, seed: Option<u64>) -> Resu
     }
     if let Some(GeometryKind::Image(file)) = loaded.scenario.domain.geometry_kind() {
         let path = loaded.image_path(&file);
-        let image = load_grey_png(&path).map_err(|why| loaded.error_at(&geometry_key(), &why, Show::Key, Point::Value))?;
+        let image =
+            load_grey_png(&path).map_err(|why| loaded.error_at(&geometry_key(), &why, Show::Key, Point::Value))?;
         let d = &loaded.scenario.domain;
         if !same_shape(image.width, image.height, d.width, d.height) {
             let why = format!(
@@ -627,7 +628,10 @@ mod tests {
         let e = error("[[microdamage]]\nx_um = nan\n", &[]);
         assert!(e.starts_with("t.toml:2:8: microdamage[0].x_um: NaN is out of range"), "{e}");
         let e = error("", &[("precursor_burst[0].y_um", "inf")]);
-        assert!(e.starts_with("--set precursor_burst[0].y_um=inf: precursor_burst[0].y_um: inf is out of range"), "{e}");
+        assert!(
+            e.starts_with("--set precursor_burst[0].y_um=inf: precursor_burst[0].y_um: inf is out of range"),
+            "{e}"
+        );
     }
 
     #[test]

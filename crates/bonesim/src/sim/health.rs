@@ -80,7 +80,9 @@ impl Sim {
             let values = self.fields.values(field);
             // A branch-free scan (NaN and ±inf fail the comparison); the position only on failure.
             let healthy = values.iter().fold(true, |ok, v| ok & (v.abs() <= MAX_CONCENTRATION_PM));
-            let bad = (!healthy).then(|| values.iter().position(|v| !(v.abs() <= MAX_CONCENTRATION_PM))).flatten();
+            let bad = (!healthy)
+                .then(|| values.iter().position(|v| !v.is_finite() || v.abs() > MAX_CONCENTRATION_PM))
+                .flatten();
             if let Some(site) = bad {
                 let (x, y) = (site % self.lattice.width, site / self.lattice.width);
                 let quantity = format!("the {} field at site ({x}, {y})", field.label());
@@ -89,8 +91,9 @@ impl Sim {
         }
         let l = &self.lattice;
         let finite = l.matrix.iter().chain(&l.mineral).fold(true, |ok, v| ok & v.is_finite());
-        let bad_matrix =
-            (!finite).then(|| l.matrix.iter().zip(&l.mineral).position(|(m, n)| !m.is_finite() || !n.is_finite())).flatten();
+        let bad_matrix = (!finite)
+            .then(|| l.matrix.iter().zip(&l.mineral).position(|(m, n)| !m.is_finite() || !n.is_finite()))
+            .flatten();
         if let Some(site) = bad_matrix {
             let (x, y) = (site % l.width, site / l.width);
             let value = if l.matrix[site].is_finite() { l.mineral[site] } else { l.matrix[site] };
