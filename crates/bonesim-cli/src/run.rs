@@ -281,7 +281,7 @@ pub fn execute(
                         note(format!(
                             "resuming the interrupted run of this scenario found in {} from its checkpoint on day {}",
                             folder.path().display(),
-                            number(sim.day())
+                            number((sim.day() * 1e4).round() / 1e4)
                         ));
                         Some((progress, sim))
                     }

@@ -85,7 +85,8 @@ impl Sim {
                 .flatten();
             if let Some(site) = bad {
                 let (x, y) = (site % self.lattice.width, site / self.lattice.width);
-                let quantity = format!("the {} field at site ({x}, {y})", field.label());
+                let name = field.label().split(" (").next().unwrap_or_default();
+                let quantity = format!("the {name} field at site ({x}, {y})");
                 return Err(self.runaway(quantity, values[site], "pM", day, Some(field), field.with_blood()));
             }
         }
