@@ -18,8 +18,9 @@ use std::path::Path;
 
 /// Largest array SLURM accepts by default (`MaxArraySize` 1001 allows indices 0–1000).
 const MAX_DEFAULT_TASKS: usize = 1000;
-/// Memory per lattice site of a run, bytes, measured on a 400 × 400 `homeostasis` run (peak
-/// resident 0.31 GB) with room for tumour growth: fields, their sources and solver, cells.
+/// Memory per lattice site of a run, bytes: a 400 × 400 `homeostasis` run peaks at 144 MB
+/// resident (900 B per site: fields, their sources and solver, cells); three times that
+/// leaves room for tumour growth and a checkpoint being encoded (48 MB at 400 × 400).
 const BYTES_PER_SITE: f64 = 3000.0;
 
 /// What the job script is made of.
