@@ -568,9 +568,9 @@ fn run_local(
     let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,
-        "sweep {}{shard_text}: {} runs finished, {} already done, {} failed, {} errors, {} interrupted in {:.1} s; results in {}",
+        "sweep {}{shard_text}: {} finished, {} already done, {} failed, {} errors, {} interrupted in {:.1} s; results in {}",
         sweep.file.name,
-        t.finished,
+        plural(t.finished, "run"),
         t.skipped,
         t.failed.len(),
         t.errors.len(),
@@ -583,9 +583,9 @@ fn run_local(
     }
     if let Some(signal) = t.signal.or(stop.requested()) {
         say(&format!(
-            "stopped by {}: {} runs checkpointed. Run the same command again (or requeue the task) to go on",
+            "stopped by {}: {} checkpointed. Run the same command again (or requeue the task) to go on",
             signal.name(),
-            t.interrupted.len()
+            plural(t.interrupted.len(), "run")
         ));
         std::process::exit(signal.exit_code().into());
     }
@@ -599,6 +599,11 @@ fn run_local(
         );
     }
     Ok(())
+}
+
+/// `n word` or `n words`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 #[allow(clippy::print_stderr, reason = "messages for the user")]
