@@ -718,6 +718,22 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_sweeps_expand_and_every_run_loads() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sweeps");
+        let mut seen = 0;
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let sweep = Sweep::read(&path).unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
+            assert!(sweep.runs.len() >= 10, "{}: {} runs", path.display(), sweep.runs.len());
+            for run in &sweep.runs {
+                sweep.load_run(run).unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
+            }
+            seen += 1;
+        }
+        assert!(seen >= 3, "seed replicates, dose-response and sensitivity sweeps are shipped");
+    }
+
+    #[test]
     fn floats_stay_floats_and_strings_stay_quoted() {
         assert_eq!(float_text(7.0), "7.0");
         assert_eq!(float_text(0.1), "0.1");
