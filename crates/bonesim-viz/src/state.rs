@@ -169,7 +169,7 @@ impl Default for Overlay {
 
 impl Overlay {
     /// The fields in the order `F` cycles through them: the IL-6 axis first.
-    pub const CYCLE: [FieldId; 13] = [
+    pub const CYCLE: [FieldId; 14] = [
         FieldId::Il6,
         FieldId::Sil6r,
         FieldId::Rankl,
@@ -180,6 +180,7 @@ impl Overlay {
         FieldId::Pge2,
         FieldId::Il1b,
         FieldId::Il17,
+        FieldId::Tnf,
         FieldId::Cxcl12,
         FieldId::Dkk1,
         FieldId::Osteoblastic,
