@@ -146,6 +146,7 @@ struct LayoutRecord {
     legend: Option<[f32; 4]>,
     caption: Option<[f32; 4]>,
     caption_text: Option<String>,
+    colour_bar: Option<[f32; 4]>,
 }
 
 /// Where things are on screen, for the layout record.
@@ -248,6 +249,7 @@ pub fn run_script(
         legend: rects.legend.map(phys),
         caption: rects.caption.map(phys),
         caption_text: captions.shown().map(|c| c.text.clone()),
+        colour_bar: rects.colour_bar.map(phys),
     };
     let json = serde_json::to_string_pretty(&record).unwrap_or_default();
     if let Err(e) = write_atomically(&path.with_extension("json"), json.as_bytes()) {

@@ -36,6 +36,8 @@ pub enum ViewerAction {
     CycleField(i32),
     /// This field overlay, or none.
     SetField(Option<FieldId>),
+    /// Hold the colour bar's top where it is now, or let it follow the largest value again.
+    ToggleHoldScale,
     /// Lesion outlines on or off.
     ToggleOutlines,
     /// A window or panel shown or hidden.
@@ -143,6 +145,71 @@ impl UiState {
     }
 }
 
+/// The drugs the therapy form offers.
+pub const DRUGS: [Drug; 11] = [
+    Drug::Tocilizumab,
+    Drug::Siltuximab,
+    Drug::Amg220,
+    Drug::Denosumab,
+    Drug::ZoledronicAcid,
+    Drug::Docetaxel,
+    Drug::Paclitaxel,
+    Drug::Cxcr4Antagonist,
+    Drug::Estradiol,
+    Drug::Testosterone,
+    Drug::NfkbInhibitor,
+];
+
+/// A drug as people name it.
+pub fn drug_name(d: Drug) -> &'static str {
+    match d {
+        Drug::Tocilizumab => "tocilizumab",
+        Drug::Siltuximab => "siltuximab",
+        Drug::Amg220 => "AMG-220",
+        Drug::Denosumab => "denosumab",
+        Drug::ZoledronicAcid => "zoledronic acid",
+        Drug::Docetaxel => "docetaxel",
+        Drug::Paclitaxel => "paclitaxel",
+        Drug::Cxcr4Antagonist => "CXCR4 antagonist",
+        Drug::Estradiol => "estradiol",
+        Drug::Testosterone => "testosterone",
+        Drug::NfkbInhibitor => "NF-κB inhibitor",
+    }
+}
+
+/// The clinical unit of a drug's dose (as the scenario file documents it).
+pub fn drug_unit(d: Drug) -> &'static str {
+    match d {
+        Drug::Tocilizumab | Drug::Siltuximab | Drug::Amg220 => "mg/kg",
+        Drug::Denosumab | Drug::ZoledronicAcid => "mg",
+        Drug::Docetaxel | Drug::Paclitaxel => "mg/m²",
+        Drug::Cxcr4Antagonist | Drug::Estradiol | Drug::Testosterone | Drug::NfkbInhibitor => "(relative)",
+    }
+}
+
+/// An inflammatory agent as people name it.
+pub fn agent_name(a: InflammatoryAgent) -> &'static str {
+    match a {
+        InflammatoryAgent::Lps => "LPS",
+        InflammatoryAgent::Il1b => "IL-1β",
+        InflammatoryAgent::Pge2 => "PGE2",
+    }
+}
+
+/// One line for the log: what an intervention did.
+pub fn describe(intervention: &Intervention) -> String {
+    match intervention {
+        Intervention::Inflammation(e) if e.doses > 1 => {
+            format!("{} challenge, dose {}, × {} every {} d", agent_name(e.agent), e.dose, e.doses, e.every_days)
+        }
+        Intervention::Inflammation(e) => format!("{} challenge, dose {}", agent_name(e.agent), e.dose),
+        Intervention::Therapy(t) => {
+            format!("{} {} {}, × {} every {} d", drug_name(t.drug), t.dose, drug_unit(t.drug), t.doses, t.every_days)
+        }
+        Intervention::Parameter(c) => format!("{} = {} from now on", c.name, c.value),
+    }
+}
+
 /// What the lanes were loaded from (for restarts and parameter changes).
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Specs(pub Vec<LaneSpec>);
@@ -167,16 +234,17 @@ pub struct Shortcut {
 }
 
 /// Every keyboard shortcut, as the help window lists them.
-pub const SHORTCUTS: [Shortcut; 22] = [
+pub const SHORTCUTS: [Shortcut; 23] = [
     Shortcut { keys: "Space", does: "play / pause" },
     Shortcut { keys: "N", does: "step one day (Shift+N: one tick)" },
     Shortcut { keys: "] [", does: "faster / slower (simulated days per second)" },
     Shortcut { keys: "arrows, WASD", does: "pan" },
-    Shortcut { keys: "+ −, wheel", does: "zoom" },
+    Shortcut { keys: "+ -, wheel", does: "zoom" },
     Shortcut { keys: "drag", does: "pan" },
     Shortcut { keys: "click", does: "inspect a cell" },
     Shortcut { keys: "Home, 0", does: "fit the tissue in view" },
     Shortcut { keys: "F", does: "next field overlay (Shift+F: previous; after the last, none)" },
+    Shortcut { keys: "M", does: "hold the colour bar's top (again: follow the largest value)" },
     Shortcut { keys: "B", does: "lytic and blastic outlines on / off" },
     Shortcut { keys: "L", does: "legend" },
     Shortcut { keys: "G", does: "plots" },
@@ -213,8 +281,11 @@ pub fn read_keys(
     if question {
         actions.write(ViewerAction::Toggle(Panel::Help));
     }
-    let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
-    let ctrl = keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]);
+    // A modifier counts if it is held or was let go this frame: at a low frame rate
+    // (software rendering) a quick Shift+N can press and release Shift within one frame.
+    let held = |pair: [KeyCode; 2]| keys.any_pressed(pair) || keys.any_just_released(pair);
+    let shift = held([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
+    let ctrl = held([KeyCode::ControlLeft, KeyCode::ControlRight]);
     let sign = if shift { -1 } else { 1 };
     for &key in keys.get_just_pressed() {
         let action = match key {
@@ -227,6 +298,7 @@ pub fn read_keys(
             KeyCode::BracketLeft => ViewerAction::Slower,
             KeyCode::Home | KeyCode::Digit0 | KeyCode::Numpad0 => ViewerAction::Fit,
             KeyCode::KeyF => ViewerAction::CycleField(sign),
+            KeyCode::KeyM => ViewerAction::ToggleHoldScale,
             KeyCode::KeyB => ViewerAction::ToggleOutlines,
             KeyCode::KeyL => ViewerAction::Toggle(Panel::Legend),
             KeyCode::KeyG => ViewerAction::Toggle(Panel::Plots),
@@ -281,6 +353,12 @@ pub fn apply_actions(
                 set_field(&link, &mut overlay, next);
             }
             ViewerAction::SetField(field) => set_field(&link, &mut overlay, field),
+            ViewerAction::ToggleHoldScale => {
+                overlay.fixed_max_pm = match overlay.fixed_max_pm {
+                    Some(_) => None,
+                    None => Some(overlay.scale_max_pm(&current.shown.frames)),
+                };
+            }
             ViewerAction::ToggleOutlines => overlay.outlines = !overlay.outlines,
             ViewerAction::Toggle(panel) => {
                 let flag = match panel {
@@ -465,4 +543,30 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), Stri
     let tmp = path.with_extension("partial");
     std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_therapy_form_offers_every_drug_a_scenario_may_name() {
+        // serde lists every name `[[therapy]] drug` accepts when it meets an unknown one.
+        let err = toml::from_str::<TherapySchedule>("drug = \"?\"").unwrap_err().to_string();
+        let (_, names) = err.split_once("expected one of").expect(&err);
+        let names: Vec<&str> = names.split('`').skip(1).step_by(2).collect();
+        assert_eq!(names.len(), DRUGS.len(), "{err}");
+        for name in names {
+            let t: TherapySchedule = toml::from_str(&format!("drug = \"{name}\"")).unwrap();
+            assert!(DRUGS.contains(&t.drug), "{name} is missing from the form");
+        }
+    }
+
+    #[test]
+    fn the_log_names_interventions_as_people_do() {
+        let t = TherapySchedule { drug: Drug::ZoledronicAcid, dose: 4.0, every_days: 28.0, doses: 3, start_day: 0.0 };
+        assert_eq!(describe(&Intervention::Therapy(t)), "zoledronic acid 4 mg, × 3 every 28 d");
+        let e = InflammationEvent { agent: InflammatoryAgent::Il1b, dose: 2.0, ..Default::default() };
+        assert_eq!(describe(&Intervention::Inflammation(e)), "IL-1β challenge, dose 2");
+    }
 }

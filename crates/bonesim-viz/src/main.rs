@@ -37,21 +37,54 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(&e.to_string(), 2),
     };
-    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
-        return fail(
-            "no display to open a window on (DISPLAY is not set). On a machine without one, run under a \
-             virtual display: xvfb-run -a bonesim-viz …",
-            1,
-        );
+    if let Err(why) = display_reachable() {
+        return fail(&why, 1);
     }
     let worker = match worker::Worker::new(config.lanes.clone(), &config.worker) {
         Ok(w) => w,
         Err(e) => return fail(&e.to_string(), 2),
     };
-    let mut app = app::viewer_app(&config, worker.spawn());
-    match app.run() {
-        bevy::app::AppExit::Success => ExitCode::SUCCESS,
-        bevy::app::AppExit::Error(code) => ExitCode::from(code.get()),
+    // bevy panics when it finds no GPU adapter (and on other failures of its own): that is
+    // exit code 1 with a hint, not a crash's 101. The panic's own message is already printed.
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut app = app::viewer_app(&config, worker.spawn());
+        app.run()
+    }));
+    match run {
+        Ok(bevy::app::AppExit::Success) => ExitCode::SUCCESS,
+        Ok(bevy::app::AppExit::Error(code)) => ExitCode::from(code.get()),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or_default();
+            let hint = if message.contains("GPU") {
+                "no graphics adapter: install a Vulkan driver (without a GPU, Mesa's software one: Debian \
+                 mesa-vulkan-drivers libvulkan1)"
+            } else {
+                "the viewer stopped on the error above"
+            };
+            fail(hint, 1)
+        }
+    }
+}
+
+/// The viewer draws on an X11 display (it is built without Wayland): `DISPLAY` must name
+/// one that accepts a connection.
+fn display_reachable() -> Result<(), String> {
+    let display = std::env::var("DISPLAY").unwrap_or_default();
+    if display.trim().is_empty() {
+        return Err("no display to open a window on (DISPLAY is not set). On a machine without one, run under a \
+                    virtual display: xvfb-run -a bonesim-viz …"
+            .into());
+    }
+    match x11rb::connect(None) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!(
+            "cannot open the display DISPLAY={display}: {e}. Without a display, run under a virtual one: xvfb-run \
+             -a bonesim-viz …"
+        )),
     }
 }
 

@@ -168,31 +168,21 @@ impl Default for Overlay {
 }
 
 impl Overlay {
-    /// The fields in the order `F` cycles through them: the IL-6 axis first.
-    pub const CYCLE: [FieldId; 14] = [
-        FieldId::Il6,
-        FieldId::Sil6r,
-        FieldId::Rankl,
-        FieldId::Opg,
-        FieldId::Tgfb,
-        FieldId::Mcsf,
-        FieldId::Pthrp,
-        FieldId::Pge2,
-        FieldId::Il1b,
-        FieldId::Il17,
-        FieldId::Tnf,
-        FieldId::Cxcl12,
-        FieldId::Dkk1,
-        FieldId::Osteoblastic,
-    ];
+    /// The fields in the order `F` cycles through them and the overlay menu lists them:
+    /// every field of the engine's fields table ([`FieldId::ALL`]), IL-6 first (the model
+    /// is built around it), then the table's order.
+    pub fn cycle() -> Vec<FieldId> {
+        std::iter::once(FieldId::Il6).chain(FieldId::ALL.into_iter().filter(|&f| f != FieldId::Il6)).collect()
+    }
 
     /// The next field after the current one (`step` +1) or before it (-1), with "none"
     /// between the last and the first.
     pub fn cycled(&self, step: i32) -> Option<FieldId> {
-        let n = Self::CYCLE.len() as i32 + 1;
-        let now = self.field.and_then(|f| Self::CYCLE.iter().position(|&c| c == f)).map_or(0, |i| i as i32 + 1);
+        let cycle = Self::cycle();
+        let n = cycle.len() as i32 + 1;
+        let now = self.field.and_then(|f| cycle.iter().position(|&c| c == f)).map_or(0, |i| i as i32 + 1);
         let next = (now + step).rem_euclid(n);
-        (next > 0).then(|| Self::CYCLE[next as usize - 1])
+        (next > 0).then(|| cycle[next as usize - 1])
     }
 
     /// The colour bar's top over `frames`, pM.
@@ -247,7 +237,7 @@ pub fn receive_frames(
         let line = match report {
             Report::Intervened { lane, day, what } => {
                 let label = status.labels.get(*lane).map_or("", String::as_str);
-                format!("day {day:.2}, {label}: {what}")
+                format!("day {day:.2}, {label}: {}", crate::controls::describe(what))
             }
             Report::Refused(why) => format!("refused: {why}"),
             Report::Loaded => format!("running {}", status.labels.join(" | ")),
@@ -286,13 +276,13 @@ mod tests {
     fn the_overlay_cycles_through_every_field_and_none() {
         let mut o = Overlay::default();
         let mut seen = Vec::new();
-        for _ in 0..Overlay::CYCLE.len() + 1 {
+        for _ in 0..FieldId::ALL.len() + 1 {
             o.field = o.cycled(1);
             seen.push(o.field);
         }
         assert_eq!(seen[0], Some(FieldId::Il6));
         assert_eq!(*seen.last().unwrap(), None);
-        assert_eq!(o.cycled(-1), Some(FieldId::Osteoblastic));
+        assert_eq!(o.cycled(-1), Overlay::cycle().last().copied());
         let mut all: Vec<FieldId> = seen.into_iter().flatten().collect();
         all.sort();
         assert_eq!(all, FieldId::ALL.to_vec());

@@ -65,6 +65,23 @@ impl Harness {
         self.frame(0);
     }
 
+    /// Keys pressed and released within one frame (a quick typist at a low frame rate): the
+    /// modifiers among `held` are let go before the frame runs.
+    fn press_quick(&mut self, held: &[KeyCode], keys: &[KeyCode]) {
+        let mut input = self.app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+        for &k in held.iter().chain(keys) {
+            input.press(k);
+        }
+        for &k in held {
+            input.release(k);
+        }
+        self.app.update();
+        let mut input = self.app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+        input.release_all();
+        input.clear();
+        self.frame(0);
+    }
+
     fn act(&mut self, action: ViewerAction) {
         self.app.world_mut().write_message(action);
         self.app.update();
@@ -159,6 +176,8 @@ fn keys_play_step_speed_up_and_choose_the_overlay() {
     assert_eq!(h.current().frame(0).unwrap().tick, 29, "N steps a day");
     h.press(&[KeyCode::ShiftLeft, KeyCode::KeyN]);
     assert_eq!(h.current().frame(0).unwrap().tick, 30, "Shift+N steps a tick");
+    h.press_quick(&[KeyCode::ShiftLeft], &[KeyCode::KeyN]);
+    assert_eq!(h.current().frame(0).unwrap().tick, 31, "Shift let go within the frame still counts");
     let speed = h.current().shown.status.speed_days_per_s;
     h.press(&[KeyCode::BracketRight]);
     assert!(h.current().shown.status.speed_days_per_s > speed);
@@ -167,6 +186,15 @@ fn keys_play_step_speed_up_and_choose_the_overlay() {
     h.frame(0);
     let frame = h.current().frame(0).unwrap();
     assert_eq!((frame.field, frame.field_pm.len()), (Some(FieldId::Il6), 60 * 48), "the frames carry IL-6 now");
+    // M holds the colour bar's top at the largest value now; it stays while the field grows.
+    h.press(&[KeyCode::KeyM]);
+    let held = h.app.world().resource::<Overlay>().fixed_max_pm;
+    assert_eq!(held, Some(h.current().frame(0).unwrap().field_max_pm));
+    assert!(held.is_some_and(|m| m > 0.0), "IL-6 is somewhere: {held:?}");
+    h.press(&[KeyCode::KeyN]);
+    assert_eq!(h.app.world().resource::<Overlay>().fixed_max_pm, held);
+    h.press(&[KeyCode::KeyM]);
+    assert_eq!(h.app.world().resource::<Overlay>().fixed_max_pm, None, "M again lets it follow");
     h.press(&[KeyCode::ShiftLeft, KeyCode::KeyF]);
     assert_eq!(h.app.world().resource::<Overlay>().field, None, "Shift+F goes back");
     h.press(&[KeyCode::KeyL]);
@@ -187,7 +215,7 @@ fn interventions_from_the_keys_are_recorded_and_exported_for_the_command_line() 
     assert_eq!(scenario.inflammation.len(), 1);
     assert_eq!(scenario.inflammation[0].day, 1.0, "recorded on the day it was given");
     assert_eq!(scenario.therapy[0].start_day, 1.0);
-    assert!(h.log().iter().any(|l| l.contains("Lps challenge")), "{:?}", h.log());
+    assert!(h.log().iter().any(|l| l.contains("LPS challenge")), "{:?}", h.log());
     h.act(ViewerAction::ChangeParameter { name: "osteoclast.lifespan_days".into(), value: 9.0 });
     h.act(ViewerAction::ChangeParameter { name: "stroma.density".into(), value: 0.2 });
     let scenario = h.current().shown.status.scenarios[0].clone();

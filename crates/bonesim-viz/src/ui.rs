@@ -7,7 +7,7 @@
 
 use crate::camera::{InputFree, View2d, ViewArea};
 use crate::classroom::Captions;
-use crate::controls::{Panel, SHORTCUTS, UiState, ViewerAction};
+use crate::controls::{DRUGS, Panel, SHORTCUTS, UiState, ViewerAction, agent_name, drug_name, drug_unit};
 use crate::setup::LaneSource;
 use crate::state::{Current, History, Layout, Log, Overlay, SPEEDS, Selected};
 use bevy::prelude::*;
@@ -20,7 +20,7 @@ use bonesim::intervention::changes_during_run;
 use bonesim::lattice::TissueKind;
 use bonesim::palette::{self, Rgb, SiteLook};
 use bonesim::params::ModelParams;
-use bonesim::scenario::{Drug, InflammatoryAgent, Scenario};
+use bonesim::scenario::{InflammatoryAgent, Scenario};
 use egui::{Align2, Color32, RichText};
 use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints};
 
@@ -32,6 +32,8 @@ pub struct UiRects {
     pub legend: Option<Rect>,
     /// The caption box.
     pub caption: Option<Rect>,
+    /// The colour bar's strip of colours (not its labels).
+    pub colour_bar: Option<Rect>,
 }
 
 /// Text typed into the forms.
@@ -130,7 +132,7 @@ pub fn draw_ui(
         area.0 = free;
     }
     lane_labels(&ctx, &seen, area.0, k);
-    colour_bar(&ctx, &seen, area.0, k);
+    rects.colour_bar = colour_bar(&ctx, &seen, area.0, k).map(|r| scale_rect(r, k));
     if ui_state.help {
         help_window(&ctx, &mut ui_state.help);
     }
@@ -194,7 +196,7 @@ fn top_bar(root: &mut egui::Ui, seen: &Seen, ui_state: &UiState, out: &mut Vec<V
                 .width(170.0)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut field, None, name(None));
-                    for f in Overlay::CYCLE {
+                    for f in Overlay::cycle() {
                         ui.selectable_value(&mut field, Some(f), name(Some(f)));
                     }
                 })
@@ -399,55 +401,85 @@ pub fn cell_description(kind: CellKind) -> &'static str {
     }
 }
 
-/// Line colours of the plotted series (Okabe–Ito).
-const SERIES: [Color32; 4] = [
-    Color32::from_rgb(230, 159, 0),
-    Color32::from_rgb(86, 180, 233),
-    Color32::from_rgb(0, 158, 115),
-    Color32::from_rgb(204, 121, 167),
-];
+/// Line colour of the series that are not cell counts (Okabe–Ito orange).
+const LINE: Color32 = Color32::from_rgb(230, 159, 0);
+
+/// The colour of a cell type, as the tissue and the legend show it.
+fn cell_line(kind: CellKind) -> Color32 {
+    colour(palette::cell_colour(kind))
+}
+
+/// The smallest "nice" step (1, 2 or 5 × 10ⁿ) at least `min` long.
+pub fn nice_step(min: f64) -> f64 {
+    let min = min.abs().max(1e-12);
+    let power = 10f64.powf(min.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|&s| s >= min * (1.0 - 1e-9)).unwrap_or(10.0 * power)
+}
+
+/// Grid lines closer than this are not drawn, points (egui_plot's default).
+const GRID_MIN_PX: f32 = 8.0;
+
+/// Grid steps for an axis whose labels need `label_px` points between them: the labelled
+/// step a nice number at least that far apart on screen, and finer ones for the grid.
+fn spacer(label_px: f64) -> impl Fn(egui_plot::GridInput) -> [f64; 3] {
+    move |input| {
+        // `base_step_size` is the data span of GRID_MIN_PX points.
+        let per_px = input.base_step_size / GRID_MIN_PX as f64;
+        let big = nice_step(per_px * label_px);
+        [big, big / 2.0, big / 10.0]
+    }
+}
+
+/// A plot with labelled axes that stay readable at the panel's size: about one label per
+/// 50 points across and per 20 points up.
+fn small_plot(id: &str) -> Plot<'static> {
+    Plot::new(id)
+        .height(105.0)
+        .legend(Legend::default())
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .include_y(0.0)
+        .grid_spacing(GRID_MIN_PX..=300.0)
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(spacer(50.0)))
+        .y_grid_spacer(egui_plot::uniform_grid_spacer(spacer(20.0)))
+        .custom_x_axes(vec![egui_plot::AxisHints::new_x().label("day").label_spacing(36.0..=48.0)])
+        .custom_y_axes(vec![egui_plot::AxisHints::new_y().label_spacing(14.0..=18.0).min_thickness(34.0)])
+}
 
 fn plots(ui: &mut egui::Ui, seen: &Seen) {
-    type Series = (&'static str, fn(&bonesim::Readouts) -> f64);
+    type Series = (&'static str, Color32, fn(&bonesim::Readouts) -> f64);
     let groups: [(&str, &str, Vec<Series>); 4] = [
-        ("bone", "bone mass, % of start", vec![("bone mass %", |r| r.bone_rel * 100.0)]),
+        ("bone", "bone mass, % of start", vec![("bone mass %", LINE, |r| r.bone_rel * 100.0)]),
         (
             "cells",
             "bone cells",
             vec![
-                ("osteoclasts", |r| r.osteoclasts as f64),
-                ("osteoblasts", |r| r.osteoblasts as f64),
-                ("pre-osteoclasts", |r| r.preosteoclasts as f64),
+                ("osteoclasts", cell_line(CellKind::Osteoclast), |r| r.osteoclasts as f64),
+                ("osteoblasts", cell_line(CellKind::Osteoblast), |r| r.osteoblasts as f64),
+                ("pre-osteoclasts", cell_line(CellKind::PreOsteoclast), |r| r.preosteoclasts as f64),
             ],
         ),
-        ("tumour", "tumour burden, cells", vec![("tumour cells", |r| r.tumor_cells as f64)]),
-        ("serum", "serum IL-6, pg/mL", vec![("serum IL-6", |r| r.serum_il6_pg_ml)]),
+        (
+            "tumour",
+            "tumour burden, cells",
+            vec![("tumour cells", cell_line(CellKind::Tumor), |r| r.tumor_cells as f64)],
+        ),
+        ("serum", "serum IL-6, pg/mL", vec![("serum IL-6", LINE, |r| r.serum_il6_pg_ml)]),
     ];
     let lanes = &seen.history.lanes;
     let styles = [LineStyle::Solid, LineStyle::dashed_loose()];
     for (id, title, series) in groups {
         ui.label(RichText::new(title).small().strong());
-        Plot::new(id)
-            .height(105.0)
-            .legend(Legend::default())
-            .allow_scroll(false)
-            .allow_zoom(false)
-            .allow_drag(false)
-            .include_y(0.0)
-            .x_axis_label("day")
-            .show(ui, |plot| {
-                for (lane, rows) in lanes.iter().enumerate() {
-                    for (i, (name, value)) in series.iter().enumerate() {
-                        let points: Vec<[f64; 2]> = rows.iter().map(|r| [r.day, value(r)]).collect();
-                        let name = if lanes.len() > 1 { format!("{name} ({})", lane + 1) } else { name.to_string() };
-                        plot.line(
-                            Line::new(name, PlotPoints::from(points))
-                                .color(SERIES[i % SERIES.len()])
-                                .style(styles[lane.min(1)]),
-                        );
-                    }
+        small_plot(id).show(ui, |plot| {
+            for (lane, rows) in lanes.iter().enumerate() {
+                for (name, colour, value) in &series {
+                    let points: Vec<[f64; 2]> = rows.iter().map(|r| [r.day, value(r)]).collect();
+                    let name = if lanes.len() > 1 { format!("{name} ({})", lane + 1) } else { name.to_string() };
+                    plot.line(Line::new(name, PlotPoints::from(points)).color(*colour).style(styles[lane.min(1)]));
                 }
-            });
+            }
+        });
     }
     if lanes.len() > 1 {
         ui.label(RichText::new("solid: left lane · dashed: right lane").small());
@@ -553,9 +585,9 @@ fn left_panel(
             ui.label(RichText::new("Therapy").strong());
             ui.horizontal(|ui| {
                 let t = &mut ui_state.therapy;
-                egui::ComboBox::from_id_salt("drug").selected_text(format!("{:?}", t.drug)).show_ui(ui, |ui| {
+                egui::ComboBox::from_id_salt("drug").selected_text(drug_name(t.drug)).show_ui(ui, |ui| {
                     for d in DRUGS {
-                        ui.selectable_value(&mut t.drug, d, format!("{d:?}"));
+                        ui.selectable_value(&mut t.drug, d, drug_name(d));
                     }
                 });
                 ui.add(egui::DragValue::new(&mut t.dose).range(0.0..=10_000.0).speed(0.5));
@@ -598,38 +630,6 @@ fn left_panel(
     });
 }
 
-const DRUGS: [Drug; 11] = [
-    Drug::Tocilizumab,
-    Drug::Siltuximab,
-    Drug::Amg220,
-    Drug::Denosumab,
-    Drug::ZoledronicAcid,
-    Drug::Docetaxel,
-    Drug::Paclitaxel,
-    Drug::Cxcr4Antagonist,
-    Drug::Estradiol,
-    Drug::Testosterone,
-    Drug::NfkbInhibitor,
-];
-
-/// The clinical unit of a drug's dose (as the scenario file documents it).
-fn drug_unit(d: Drug) -> &'static str {
-    match d {
-        Drug::Tocilizumab | Drug::Siltuximab | Drug::Amg220 => "mg/kg",
-        Drug::Denosumab | Drug::ZoledronicAcid => "mg",
-        Drug::Docetaxel | Drug::Paclitaxel => "mg/m²",
-        _ => "(relative)",
-    }
-}
-
-fn agent_name(a: InflammatoryAgent) -> &'static str {
-    match a {
-        InflammatoryAgent::Lps => "LPS",
-        InflammatoryAgent::Il1b => "IL-1β",
-        InflammatoryAgent::Pge2 => "PGE2",
-    }
-}
-
 fn parameter_form(ui: &mut egui::Ui, seen: &Seen, forms: &mut Forms, out: &mut Vec<ViewerAction>) {
     ui.label(RichText::new("Parameter").strong());
     ui.add(egui::TextEdit::singleline(&mut forms.parameter_search).hint_text("search, e.g. lifespan"));
@@ -652,7 +652,7 @@ fn parameter_form(ui: &mut egui::Ui, seen: &Seen, forms: &mut Forms, out: &mut V
     let now =
         first_scenario(seen).and_then(|s| parameter_in_force(s, &name, seen.current.day())).unwrap_or(info.default);
     ui.label(RichText::new(format!("{name} = {now} (allowed {} to {})", info.min, info.max)).monospace());
-    ui.label(RichText::new(info.doc.trim()).small());
+    ui.label(RichText::new(info.doc.split_whitespace().collect::<Vec<_>>().join(" ")).small());
     ui.horizontal(|ui| {
         ui.label("new value");
         ui.add(egui::TextEdit::singleline(&mut forms.parameter_value).desired_width(80.0));
@@ -708,7 +708,8 @@ fn inspector(ui: &mut egui::Ui, seen: &Seen) {
     }
     if let (Some(field), Some(v)) = (frame.field, frame.field_pm.get((cell.y as usize) * frame.width + cell.x as usize))
     {
-        ui.label(format!("{}: {v:.3} here", field.label()));
+        let name = field.label().strip_suffix(" (pM)").unwrap_or(field.label());
+        ui.label(format!("{name} here: {}", format_pm(*v)));
     }
     let s = cell.signalling;
     for (name, v) in [("STAT3", s.stat3), ("AKT", s.akt), ("MAPK", s.mapk), ("NF-κB", s.nfkb)] {
@@ -739,9 +740,11 @@ fn lane_labels(ctx: &egui::Context, seen: &Seen, area: Rect, k: f32) {
     }
 }
 
-/// The overlay's colour bar in pM, at the bottom left of the view.
-fn colour_bar(ctx: &egui::Context, seen: &Seen, area: Rect, k: f32) {
-    let Some(field) = seen.overlay.field else { return };
+/// The overlay's colour bar in pM, at the bottom left of the view. Returns the rectangle of
+/// its strip of colours.
+fn colour_bar(ctx: &egui::Context, seen: &Seen, area: Rect, k: f32) -> Option<egui::Rect> {
+    let field = seen.overlay.field?;
+    let mut strip = None;
     let max = seen.overlay.scale_max_pm(&seen.current.shown.frames);
     let pos = egui::pos2(area.min.x / k + 12.0, area.max.y / k - 12.0);
     egui::Area::new(egui::Id::new("colour_bar")).fixed_pos(pos).pivot(Align2::LEFT_BOTTOM).interactable(false).show(
@@ -750,6 +753,7 @@ fn colour_bar(ctx: &egui::Context, seen: &Seen, area: Rect, k: f32) {
             egui::Frame::new().fill(Color32::from_black_alpha(190)).inner_margin(8).show(ui, |ui| {
                 ui.label(RichText::new(field.label()).color(Color32::WHITE));
                 let (rect, _) = ui.allocate_exact_size(egui::vec2(220.0, 14.0), egui::Sense::hover());
+                strip = Some(rect);
                 let steps = 64;
                 for i in 0..steps {
                     let t0 = i as f32 / steps as f32;
@@ -762,19 +766,24 @@ fn colour_bar(ctx: &egui::Context, seen: &Seen, area: Rect, k: f32) {
                         colour(c),
                     );
                 }
-                ui.horizontal(|ui| {
-                    ui.set_width(220.0);
-                    let text = |v: f32| RichText::new(format_pm(v)).small().color(Color32::WHITE);
-                    ui.label(text(0.0));
-                    ui.add_space(40.0);
-                    ui.label(text(max / 2.0));
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| ui.label(text(max)));
-                });
-                let scale = if seen.overlay.fixed_max_pm.is_some() { "fixed" } else { "top: largest value now" };
+                // The values under the strip, at its ends and its middle.
+                let (labels, _) = ui.allocate_exact_size(egui::vec2(220.0, 14.0), egui::Sense::hover());
+                let font = egui::TextStyle::Small.resolve(ui.style());
+                for (t, align) in [(0.0, Align2::LEFT_TOP), (0.5, Align2::CENTER_TOP), (1.0, Align2::RIGHT_TOP)] {
+                    let x = labels.min.x + labels.width() * t;
+                    let text = if t == 0.0 { "0".to_string() } else { format_pm(max * t) };
+                    ui.painter().text(egui::pos2(x, labels.min.y), align, text, font.clone(), Color32::WHITE);
+                }
+                let scale = if seen.overlay.fixed_max_pm.is_some() {
+                    "top held (M)"
+                } else {
+                    "top: largest value now (M holds it)"
+                };
                 ui.label(RichText::new(format!("linear, pM; {scale}")).small().color(Color32::LIGHT_GRAY));
             });
         },
     );
+    strip
 }
 
 /// A concentration in pM with sensible digits.
@@ -857,4 +866,30 @@ fn open_window(ctx: &egui::Context, open: &mut bool, forms: &mut Forms, out: &mu
     };
     let new = LaneSource { scenario, sets, seed: None, days: None };
     out.push(if forms.open_beside { ViewerAction::OpenBeside(new) } else { ViewerAction::Open(vec![new]) });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plot_steps_are_nice_numbers_no_shorter_than_asked() {
+        assert_eq!(nice_step(1.0), 1.0);
+        assert_eq!(nice_step(1.2), 2.0);
+        assert_eq!(nice_step(2422.0), 5000.0);
+        assert_eq!(nice_step(0.03), 0.05);
+        assert_eq!(nice_step(7.0), 10.0);
+        // 44 days across 250 points, a label every 50 points or more: every 10 days.
+        let steps = spacer(50.0)(egui_plot::GridInput { bounds: (0.0, 44.0), base_step_size: 44.0 / 250.0 * 8.0 });
+        assert_eq!(steps, [10.0, 5.0, 1.0]);
+    }
+
+    #[test]
+    fn concentrations_read_with_sensible_digits() {
+        assert_eq!(format_pm(0.0), "0");
+        assert_eq!(format_pm(2576.576), "2577 pM");
+        assert_eq!(format_pm(3.46), "3.5 pM");
+        assert_eq!(format_pm(0.0123), "0.012 pM");
+        assert_eq!(format_pm(0.000_42), "4.2e-4 pM");
+    }
 }

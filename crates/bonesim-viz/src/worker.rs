@@ -70,7 +70,7 @@ pub enum Report {
         /// Simulated day.
         day: f64,
         /// What was done.
-        what: String,
+        what: Intervention,
     },
     /// Something asked for could not be done.
     Refused(String),
@@ -434,7 +434,7 @@ impl Worker {
         for &i in lanes {
             let Some(lane) = self.lanes.get_mut(i) else { continue };
             let report = match lane.sim.intervene(intervention) {
-                Ok(()) => Report::Intervened { lane: i, day: lane.sim.day(), what: intervention.describe() },
+                Ok(()) => Report::Intervened { lane: i, day: lane.sim.day(), what: intervention.clone() },
                 Err(e) => Report::Refused(format!("{}: {e}", lane.spec.label)),
             };
             self.made.reports.push(report);

@@ -2,8 +2,9 @@
 //! software Vulkan, plays bundled scenarios for a few simulated days, takes screenshots
 //! through bevy's screenshot API, and the test reads their pixels: bone, marrow, cells and
 //! legend in their colours where the viewer says it drew them, the picture changing as the
-//! lesion forms, the classroom caption on screen, two lanes side by side; and the numbers
-//! the viewer exports are the engine's own.
+//! lesion forms, the classroom caption on screen, two lanes side by side, a field overlay
+//! with its colour bar; and the numbers the viewer exports are those `bonesim run` writes
+//! for the same scenario and seed.
 //!
 //! It needs `xvfb-run` and a Vulkan driver (Debian: xvfb xauth mesa-vulkan-drivers
 //! libvulkan1). Without them it says so loudly and passes, so the test suite still runs on a
@@ -214,34 +215,97 @@ fn the_viewer_shows_a_lesion_forming_and_exports_the_engine_s_numbers() {
     );
     assert!(share > 0.005);
     assert!(tumour as f64 > 1.3 * tumour_day0 as f64, "the tumour grows on screen");
-    // The readouts exported are the engine's, run on its own, to the last digit.
+    // The readouts the viewer exports are those `bonesim run` writes for the same scenario
+    // and seed, byte for byte (the viewer ran on one thread, the command line on two).
     let csv: Vec<PathBuf> = std::fs::read_dir(out)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.to_string_lossy().ends_with("-readouts.csv"))
         .collect();
-    let text = std::fs::read_to_string(&csv[0]).unwrap();
-    let overrides: Vec<_> = sets
-        .chunks(2)
-        .map(|kv| kv[1].split_once('=').unwrap())
-        .map(|(k, v)| bonesim_scenario::Override::from_set(k, v).unwrap())
-        .collect();
-    let loaded =
-        bonesim_scenario::load(bonesim_scenario::Source::open("breast-osteolytic").unwrap(), overrides, None).unwrap();
-    let mut sim = loaded.build().unwrap();
-    let mut expected = vec![sim.readouts()];
-    for _ in 0..3 {
-        for _ in 0..24 {
-            sim.step();
-        }
-        expected.push(sim.readouts());
+    let viewer = std::fs::read_to_string(&csv[0]).unwrap();
+    assert_eq!(viewer.lines().count(), 1 + 4, "a header and days 0 to 3: {viewer}");
+    let run = out.join("cli-run");
+    let mut cli = vec!["run", "breast-osteolytic", "--days", "3", "--threads", "2", "--out", run.to_str().unwrap()];
+    cli.extend_from_slice(&sets);
+    let output = Command::new(cli_binary()).args(&cli).output().expect("bonesim runs");
+    assert!(output.status.success(), "bonesim run: {}", String::from_utf8_lossy(&output.stderr));
+    let command_line = std::fs::read_to_string(run.join("timeseries.csv")).unwrap();
+    assert_eq!(viewer, command_line, "the viewer's readouts differ from `bonesim run`'s");
+}
+
+/// The command line's `bonesim`, built from this source into the same target folder (a
+/// no-op when `cargo test --workspace` has built it already), so it is never a stale one.
+fn cli_binary() -> PathBuf {
+    let viewer = Path::new(env!("CARGO_BIN_EXE_bonesim-viz"));
+    let profile_dir = viewer.parent().expect("the viewer lies in a profile folder");
+    let target_dir = profile_dir.parent().expect("the profile folder lies in a target folder");
+    let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+        Some("debug") => "dev",
+        Some(other) => other,
+        None => "release",
+    };
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "-p", "bonesim-cli", "--bin", "bonesim", "--profile", profile])
+        .env("CARGO_TARGET_DIR", target_dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "cannot build the command line to compare with");
+    let exe = profile_dir.join(format!("bonesim{}", std::env::consts::EXE_SUFFIX));
+    assert!(exe.is_file(), "{} was not built", exe.display());
+    exe
+}
+
+#[test]
+fn a_field_overlay_lays_the_field_over_the_tissue_with_its_colour_bar() {
+    if require_display("a_field_overlay_lays_the_field_over_the_tissue").is_none() {
+        return;
     }
-    let rows: Vec<&str> = text.lines().skip(1).collect();
-    assert_eq!(rows.len(), 4, "{text}");
-    for (row, r) in rows.iter().zip(&expected) {
-        let values: Vec<String> = r.columns().iter().map(|(_, v)| format!("{v}")).collect();
-        assert_eq!(*row, values.join(","));
-    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    let args = [
+        "breast-osteolytic",
+        "--field",
+        "il6",
+        "--set",
+        "domain.width=120",
+        "--set",
+        "domain.height=120",
+        "--set",
+        "tumor.seed_cells=60",
+        "--speed",
+        "max",
+        "--screenshot-days",
+        "2",
+        "--exit-after-screenshots",
+    ];
+    run_viewer(out, &args);
+    let shots = screenshots(out);
+    assert_eq!(shots.len(), 1, "{shots:?}");
+    let shot = Shot::open(&shots[0]);
+    let lane = rect(&shot.layout["lanes"][0]);
+    // The strip of the colour bar: viridis from its dark purple end to its yellow end.
+    let bar = shot.rect("colour_bar");
+    let row = (bar[1] + bar[3]) / 2;
+    let at = |x: usize| shot.pixels([x, row, x + 1, row + 1]).next().unwrap();
+    let (low, high) = (at(bar[0] + 2), at(bar[2] - 3));
+    eprintln!("colour bar ends: {low:?} {high:?}");
+    assert!(near(low, palette::viridis(0.0), 12) && near(high, palette::viridis(1.0), 12), "{low:?} {high:?}");
+    // The overlay covers the tissue: hardly a pixel of bare marrow or bone is left.
+    let bare = shot.share(lane, |p| is_marrow(p) || is_bone(p));
+    eprintln!("bare tissue under the IL-6 overlay: {:.1} %", bare * 100.0);
+    assert!(bare < 0.05, "{bare}");
+    // IL-6 is made by the tumour at the centre: the overlay is brighter (towards viridis
+    // yellow) there than at the corners.
+    let green =
+        |r: [usize; 4]| shot.pixels(r).map(|p| p[1] as f64).sum::<f64>() / ((r[2] - r[0]) * (r[3] - r[1])) as f64;
+    let (w, h) = (lane[2] - lane[0], lane[3] - lane[1]);
+    let (cx, cy) = (lane[0] + w / 2, lane[1] + h / 2);
+    let centre = green([cx - w / 10, cy - h / 10, cx + w / 10, cy + h / 10]);
+    let corner = green([lane[0], lane[1], lane[0] + w / 10, lane[1] + h / 10]);
+    eprintln!("mean green under the IL-6 overlay: centre {centre:.0}, corner {corner:.0}");
+    assert!(centre > corner + 40.0, "centre {centre}, corner {corner}");
 }
 
 #[test]

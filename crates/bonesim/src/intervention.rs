@@ -57,20 +57,6 @@ impl Intervention {
         *scenario = next;
         Ok(())
     }
-
-    /// One line for a log: what was done.
-    pub fn describe(&self) -> String {
-        match self {
-            Intervention::Inflammation(e) if e.doses > 1 => {
-                format!("{:?} challenge ×{} every {} d, dose {}", e.agent, e.doses, e.every_days, e.dose)
-            }
-            Intervention::Inflammation(e) => format!("{:?} challenge, dose {}", e.agent, e.dose),
-            Intervention::Therapy(t) => {
-                format!("{:?} {} × {} every {} d", t.drug, t.dose, t.doses, t.every_days)
-            }
-            Intervention::Parameter(c) => format!("{} = {}", c.name, c.value),
-        }
-    }
 }
 
 /// Parameters that only shape the tissue a run starts from: changing them later would do
