@@ -11,6 +11,7 @@
 //! - [`cells`]: the agents and their store;
 //! - [`biology`]: one module per lineage, each rule a small named function;
 //! - [`sim`]: the tick, phase by phase;
+//! - [`pharmacology`]: drugs as plasma concentrations over time, and the hormone therapies;
 //! - [`readout`]: what a run reports;
 //! - [`params`] and [`scenario`]: what a user can set.
 //!
@@ -37,6 +38,7 @@ pub mod field;
 pub mod geometry;
 pub mod lattice;
 pub mod params;
+pub mod pharmacology;
 pub mod readout;
 pub mod rng;
 pub mod scenario;

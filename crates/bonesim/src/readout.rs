@@ -5,6 +5,7 @@
 use crate::cells::{CellKind, CellStore};
 use crate::field::{FieldId, Fields};
 use crate::lattice::{Lattice, TissueKind};
+use crate::pharmacology::{Drug, PlasmaLevel};
 use serde::Serialize;
 
 /// Bone resorbed and formed over the last day, from per-tick records.
@@ -115,6 +116,9 @@ pub struct Readouts {
     pub formed_mm2: f64,
     /// Mean concentration of each field, pM, in [`FieldId::ALL`] order.
     pub field_means_pm: Vec<f64>,
+    /// Plasma level of each drug the scenario gives, over the last tick, in the drug's
+    /// plasma unit ([`crate::pharmacology::DrugInfo::plasma_unit`]), in [`Drug::ALL`] order.
+    pub plasma: Vec<(Drug, f64)>,
 }
 
 /// What the readouts need beyond the tissue, the cells and the fields.
@@ -130,6 +134,8 @@ pub struct Extras<'a> {
     pub serum_il6_pg_ml: f64,
     /// Serum sIL-6R, ng/mL.
     pub serum_sil6r_ng_ml: f64,
+    /// Plasma levels of the drugs given.
+    pub plasma: &'a [PlasmaLevel],
 }
 
 /// How close to a tumour cell bone lost or gained counts as its lesion, µm: a tumour's
@@ -240,6 +246,7 @@ impl Readouts {
             resorbed_mm2: turnover.resorbed_total * area,
             formed_mm2: turnover.formed_total * area,
             field_means_pm: FieldId::ALL.iter().map(|&f| fields.mean(f)).collect(),
+            plasma: extras.plasma.iter().map(|l| (l.drug, l.in_plasma_unit())).collect(),
         }
     }
 
@@ -275,6 +282,9 @@ impl Readouts {
         ];
         for (f, v) in FieldId::ALL.iter().zip(&self.field_means_pm) {
             cols.push((format!("{}_pm", f.name()), *v));
+        }
+        for (drug, v) in &self.plasma {
+            cols.push((format!("plasma_{}", drug.name()), *v));
         }
         cols
     }

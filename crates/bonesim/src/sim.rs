@@ -2,15 +2,17 @@
 //!
 //! [`Sim::step`] is the whole tick, one phase a line:
 //!
-//! 1. `arrive`: precursors enter from vessels; scheduled cells are placed;
-//! 2. `secrete`: cells (and resorbed matrix) put their factors into the fields' sources;
-//! 3. `diffuse`: the fields whose turn it is take one implicit step (every field steps every
+//! 1. `pharmacology`: every scheduled drug's plasma level over the tick; the host's hormones
+//!    under the hormone therapies;
+//! 2. `arrive`: precursors enter from vessels; scheduled cells are placed;
+//! 3. `secrete`: cells (and resorbed matrix) put their factors into the fields' sources;
+//! 4. `diffuse`: the fields whose turn it is take one implicit step (every field steps every
 //!    `solver.field_step_hours`, in turns);
-//! 4. `sense`: each cell reads its receptors' signals (parallel, read-only);
-//! 5. `decide`: each cell chooses an intent (parallel, read-only);
-//! 6. `apply`: intents take effect one cell at a time in id order, so conflicts (two cells
+//! 5. `sense`: each cell reads its receptors' signals (parallel, read-only);
+//! 6. `decide`: each cell chooses an intent (parallel, read-only);
+//! 7. `apply`: intents take effect one cell at a time in id order, so conflicts (two cells
 //!    wanting one site) go to the older cell;
-//! 7. `remodel`: osteoid mineralises; the transport geometry is refreshed on its schedule.
+//! 8. `remodel`: osteoid mineralises; the transport geometry is refreshed on its schedule.
 
 use crate::biology::signalling::{self, Exposure};
 use crate::biology::{
@@ -22,6 +24,7 @@ use crate::field::{FieldId, Fields};
 use crate::geometry::{self, GreyImage};
 use crate::lattice::{Lattice, SOLID_MATRIX};
 use crate::params::ModelParams;
+use crate::pharmacology::{Drug, Pharmacology};
 use crate::readout::{Extras, Readouts, TurnoverLog};
 use crate::rng::{Purpose, stream};
 use crate::scenario::{GeometryKind, InflammatoryAgent, Scenario, TumorPlacement};
@@ -35,6 +38,8 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
+    /// Drug levels and hormones.
+    Pharmacology,
     /// Cells entering the tissue.
     Arrive,
     /// Secretion into the fields.
@@ -53,12 +58,21 @@ pub enum Phase {
 
 impl Phase {
     /// Every phase, in tick order.
-    pub const ALL: [Phase; 7] =
-        [Phase::Arrive, Phase::Secrete, Phase::Diffuse, Phase::Sense, Phase::Decide, Phase::Apply, Phase::Remodel];
+    pub const ALL: [Phase; 8] = [
+        Phase::Pharmacology,
+        Phase::Arrive,
+        Phase::Secrete,
+        Phase::Diffuse,
+        Phase::Sense,
+        Phase::Decide,
+        Phase::Apply,
+        Phase::Remodel,
+    ];
 
     /// Name in outputs.
     pub fn name(self) -> &'static str {
         match self {
+            Phase::Pharmacology => "pharmacology",
             Phase::Arrive => "arrive",
             Phase::Secrete => "secrete",
             Phase::Diffuse => "diffuse",
@@ -103,6 +117,8 @@ pub struct Sim {
     host: Host,
     /// Blood serum.
     serum: Serum,
+    /// Drugs in plasma, and the hormone axis.
+    pharmacology: Pharmacology,
     /// The tumour's phenotype, if the scenario has a tumour.
     phenotype: Option<TumorPhenotype>,
     /// This tick's secretions (kept to reuse the allocation).
@@ -131,6 +147,7 @@ impl Sim {
     pub fn new(scenario: &Scenario, image: Option<&GreyImage>) -> Result<Sim, EngineError> {
         scenario.validate()?;
         let params = ModelParams::with_overrides(&scenario.parameters)?;
+        let pharmacology = Pharmacology::new(scenario)?;
         let phenotype = params.phenotype(scenario.tumor.kind);
         if let Some(problem) = params.osteoclast.inconsistency() {
             return Err(EngineError::Inconsistent(problem));
@@ -167,6 +184,7 @@ impl Sim {
                 exposure: Exposure::default(),
             },
             serum: Serum::default(),
+            pharmacology,
             phenotype,
             sources: Vec::new(),
             mineralising: Vec::new(),
@@ -202,6 +220,9 @@ impl Sim {
 
     /// Advances the simulation by one tick.
     pub fn step(&mut self) {
+        // NOTE: drug levels and hormones come first: every later phase of the tick, the
+        // exposures set on arrival included, sees this tick's.
+        self.timed(Phase::Pharmacology, Sim::pharmacokinetics);
         self.timed(Phase::Arrive, Sim::arrive);
         // NOTE: secretion reads the cells as the last tick left them, and the fields are
         // solved before anyone senses them, so every cell acts on fields that already
@@ -266,6 +287,22 @@ impl Sim {
         &self.timings
     }
 
+    /// The drugs in plasma and the hormone axis.
+    pub fn pharmacology(&self) -> &Pharmacology {
+        &self.pharmacology
+    }
+
+    /// `drug`'s mean plasma concentration over the last tick, mg/L (= µg/mL); 0 if the
+    /// scenario does not give it.
+    pub fn plasma_concentration(&self, drug: Drug) -> f64 {
+        self.pharmacology.concentration_mg_l(drug)
+    }
+
+    /// The host's hormones and systemic exposures this tick.
+    pub fn host(&self) -> &Host {
+        &self.host
+    }
+
     /// The readouts of the current state.
     pub fn readouts(&self) -> Readouts {
         let p = &self.params.serum;
@@ -275,6 +312,7 @@ impl Sim {
             initial_bone_mass: self.initial_bone_mass,
             serum_il6_pg_ml: self.serum.il6_pg_ml(p),
             serum_sil6r_ng_ml: self.serum.sil6r_ng_ml(p),
+            plasma: self.pharmacology.levels(),
         };
         Readouts::measure(&self.lattice, &self.cells, &self.fields, extras)
     }
@@ -336,7 +374,15 @@ impl Sim {
         }
     }
 
-    /// Phase 1: precursors from vessels, and scheduled bursts.
+    /// Phase 1: every scheduled drug's mean plasma level over this tick, and the host's
+    /// estradiol and testosterone under the hormone therapies.
+    fn pharmacokinetics(&mut self) {
+        let t0_h = self.tick as f64 * self.dt_h;
+        self.pharmacology.step(t0_h, t0_h + self.dt_h);
+        (self.host.estrogen, self.host.testosterone) = self.pharmacology.host_hormones(&self.scenario.patient);
+    }
+
+    /// Phase 2: precursors from vessels, and scheduled bursts.
     fn arrive(&mut self) {
         let rate = self.params.osteoclast.precursor_arrival_per_vessel_day;
         let chance = 1.0 - (-rate * self.dt_h / 24.0).exp();
@@ -487,7 +533,7 @@ impl Sim {
         }
     }
 
-    /// Phase 2: what every cell secretes, what resorbed matrix releases, and what serum
+    /// Phase 3: what every cell secretes, what resorbed matrix releases, and what serum
     /// brings in at the vessels.
     fn secrete(&mut self) {
         let um = self.lattice.site_um;
@@ -520,7 +566,7 @@ impl Sim {
         self.fields.add_serum_supply(FieldId::Sil6r, self.serum.sil6r_pm(p));
     }
 
-    /// Phase 3: the fields whose turn it is take one implicit step; serum follows what the
+    /// Phase 4: the fields whose turn it is take one implicit step; serum follows what the
     /// tissue releases into blood.
     fn diffuse(&mut self) {
         let params = &self.params;
@@ -535,7 +581,7 @@ impl Sim {
         self.serum.step(il6, sil6r, tick_s, section_ml, &self.params.serum);
     }
 
-    /// Phase 4: receptor signals and pathway activities of every cell.
+    /// Phase 5: receptor signals and pathway activities of every cell.
     fn sense(&mut self) {
         let mut signals = std::mem::take(&mut self.signals);
         {
@@ -545,7 +591,7 @@ impl Sim {
         self.signals = signals;
     }
 
-    /// Phase 5: every cell's intent.
+    /// Phase 6: every cell's intent.
     fn decide(&mut self) {
         let mut intents = std::mem::take(&mut self.intents);
         {
@@ -559,7 +605,7 @@ impl Sim {
         self.intents = intents;
     }
 
-    /// Phase 6: intents take effect in id order; the dead are removed at the end.
+    /// Phase 7: intents take effect in id order; the dead are removed at the end.
     fn apply(&mut self) {
         let n = self.cells.len();
         self.order.clear();
@@ -801,7 +847,7 @@ impl Sim {
         }
     }
 
-    /// Phase 7: osteoid mineralises; the fields see the new geometry on schedule.
+    /// Phase 8: osteoid mineralises; the fields see the new geometry on schedule.
     fn remodel(&mut self) {
         let step = (self.dt_h / 24.0 / self.params.bone.mineralisation_days) as f32;
         let l = &mut self.lattice;
