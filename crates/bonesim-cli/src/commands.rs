@@ -18,6 +18,11 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             std::io::stdout().lock().write_all(ModelParams::markdown().as_bytes())?;
             Ok(())
         }
+        Command::Experiments(args) => crate::experiments::command(args),
+        Command::Drugs => {
+            std::io::stdout().lock().write_all(bonesim::pharmacology::markdown().as_bytes())?;
+            Ok(())
+        }
     }
 }
 
@@ -27,6 +32,7 @@ fn validate(args: ValidateArgs) -> Result<()> {
     let overrides = args.sets.set.iter().map(|(k, v)| Override::from_set(k, v)).collect::<Result<Vec<_>, _>>()?;
     let loaded = load(source, overrides, None)?;
     loaded.build()?;
+    run::warn(&loaded.scenario);
     writeln!(std::io::stdout().lock(), "ok")?;
     Ok(())
 }

@@ -9,6 +9,7 @@ use crate::output::{OutputDir, Summary, Timeseries, check_destination, number};
 use crate::snapshot::Snapshots;
 use anyhow::{Context, Result};
 use bonesim::Sim;
+use bonesim::pharmacology::Drug;
 use bonesim::scenario::{GeometryKind, Scenario};
 use bonesim::sim::Phase;
 use bonesim_scenario::{Loaded, Override, Source, load};
@@ -41,12 +42,7 @@ pub fn run(args: RunArgs) -> Result<()> {
         overrides.push(Override::days(days));
     }
     let loaded = load(source, overrides, args.seed)?;
-    if !loaded.scenario.therapy.is_empty() {
-        #[allow(clippy::print_stderr, reason = "a warning for the user")]
-        {
-            eprintln!("warning: drugs are not modelled yet; the run ignores [[therapy]]");
-        }
-    }
+    warn(&loaded.scenario);
     let destination = args.out.clone().unwrap_or_else(|| default_destination(&loaded.scenario));
     check_destination(&destination, args.force)?;
     let mut pool = rayon::ThreadPoolBuilder::new();
@@ -56,6 +52,29 @@ pub fn run(args: RunArgs) -> Result<()> {
     let pool = pool.build().context("cannot start the worker threads")?;
     let report = pool.install(|| simulate(&loaded, &destination, args.force, started))?;
     print_report(&report)
+}
+
+/// Tells the user what the scenario asks for that will not happen as they may expect: a
+/// therapy after the end of the run, or a drug whose effect the engine does not model yet
+/// (its plasma level is still computed and written).
+#[allow(clippy::print_stderr, reason = "warnings for the user")]
+pub fn warn(scenario: &Scenario) {
+    for w in scenario.warnings() {
+        eprintln!("warning: {w}");
+    }
+    let mut inert: Vec<&str> = Vec::new();
+    for th in &scenario.therapy {
+        if !th.drug.info().effect_modelled && !inert.contains(&th.drug.name()) {
+            inert.push(th.drug.name());
+        }
+    }
+    if !inert.is_empty() {
+        eprintln!(
+            "warning: the effect of {} is not modelled yet: the run computes plasma levels (plasma_* columns) \
+             but the tissue does not respond",
+            inert.join(", ")
+        );
+    }
 }
 
 /// `runs/<name>-seed<seed>`, with characters that do not belong in a folder name replaced.
@@ -135,7 +154,8 @@ fn simulate(loaded: &Loaded, destination: &Path, replace: bool, started: Instant
     let row_count = timeseries.rows;
     timeseries.finish()?;
 
-    std::fs::write(out.file("legend.txt"), snapshots.legend()).context("cannot write legend.txt")?;
+    let legend = snapshots.legend() + &plasma_legend(scenario);
+    std::fs::write(out.file("legend.txt"), legend).context("cannot write legend.txt")?;
     std::fs::write(out.file("scenario.toml"), resolved_scenario(loaded)?).context("cannot write scenario.toml")?;
     let mut files: Vec<String> =
         ["timeseries.csv", "summary.json", "legend.txt", "scenario.toml"].map(String::from).to_vec();
@@ -155,6 +175,25 @@ fn simulate(loaded: &Loaded, destination: &Path, replace: bool, started: Instant
         wall_seconds,
         days_per_second,
     })
+}
+
+/// The units of the `plasma_<drug>` columns of `timeseries.csv`, for `legend.txt`.
+fn plasma_legend(scenario: &Scenario) -> String {
+    let mut drugs: Vec<Drug> = scenario.therapy.iter().map(|t| t.drug).collect();
+    drugs.sort();
+    drugs.dedup();
+    if drugs.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from(
+        "\ntimeseries.csv plasma_<drug> columns: the drug's mean plasma concentration over the last tick \
+         (linear pharmacokinetics of the patient's species; `bonesim drugs` lists the models and sources):\n",
+    );
+    for drug in drugs {
+        let info = drug.info();
+        text.push_str(&format!("  plasma_{}: {}, {}\n", drug.name(), info.plasma_unit.label(), info.what));
+    }
+    text
 }
 
 fn progress_bar(total: u64) -> Result<ProgressBar> {

@@ -151,7 +151,7 @@ pub fn check_therapy(i: usize, schedule: &TherapySchedule, species: Species) -> 
     let drug = schedule.drug;
     let regimen = drug.info().regimen(species).map_err(|why| ScenarioError {
         key: key("drug"),
-        message: format!("{why} (patient.species = \"{}\")", species.name()),
+        message: format!("not for a {} patient: {why}", species.name()),
     })?;
     let (min, max) = regimen.plausible;
     let unit = regimen.dose_unit.label();
@@ -179,7 +179,7 @@ pub fn check_therapy(i: usize, schedule: &TherapySchedule, species: Species) -> 
     let released = regimen.dose_unit == DoseUnit::MgPerDay;
     let needs_interval = schedule.doses > 1 || released;
     let e = schedule.every_days;
-    if !e.is_finite() || e < 0.0 || e > 3650.0 || (needs_interval && e <= 0.0) {
+    if !(0.0..=3650.0).contains(&e) || (needs_interval && e <= 0.0) {
         let why = if released {
             format!("{} is released over every_days, so it must be above 0", drug.name())
         } else if needs_interval {

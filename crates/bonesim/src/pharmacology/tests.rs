@@ -3,6 +3,7 @@
 //! The closed forms themselves are checked against a Runge–Kutta integration of the
 //! compartment equations in [`super::pk`]; here the drugs' constants are checked against what
 //! labels and population studies report, within the spread those sources give.
+#![allow(clippy::print_stderr, reason = "tests report their measured figures")]
 
 use super::pk::{Administration, PlasmaCurve, Route};
 use super::*;
@@ -349,4 +350,21 @@ fn the_drug_table_lists_every_drug_with_its_sources() {
         assert!(md.contains(&format!("`{}`", drug.name())), "{}", drug.name());
     }
     assert!(md.contains("Frey et al. 2010") && md.contains("allometric") && md.contains("assumed"));
+}
+
+#[test]
+fn generated_drug_table_in_the_therapy_docs_is_up_to_date() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/therapies.md");
+    let text = std::fs::read_to_string(path).expect("docs/therapies.md");
+    let begin = text.find("<!-- drugs:begin").expect("a begin marker");
+    let begin = begin + text[begin..].find("-->\n").expect("end of the begin marker") + 4;
+    let end = text.find("<!-- drugs:end -->").expect("an end marker");
+    let table = markdown();
+    if text[begin..end] != table {
+        if std::env::var_os("BONESIM_BLESS").is_some() {
+            std::fs::write(path, format!("{}{table}{}", &text[..begin], &text[end..])).unwrap();
+        } else {
+            panic!("the drug table of docs/therapies.md is stale: rerun with BONESIM_BLESS=1 to regenerate it");
+        }
+    }
 }
