@@ -224,7 +224,9 @@ const BAD: &[Bad] = &[
     },
     Bad {
         what: "out-of-range value in a list of tables",
-        scenario: Some("[[therapy]]\ndrug = \"denosumab\"\n\n[[therapy]]\ndrug = \"tocilizumab\"\ndoses = 3\nevery_days = 0\n"),
+        scenario: Some(
+            "[[therapy]]\ndrug = \"denosumab\"\n\n[[therapy]]\ndrug = \"tocilizumab\"\ndoses = 3\nevery_days = 0\n",
+        ),
         args: &[],
         expect: &["bad.toml:7:14", "therapy[1].every_days", "allowed"],
     },

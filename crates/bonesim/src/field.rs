@@ -19,125 +19,102 @@ pub fn site_litres(site_um: f64) -> f64 {
     (site_um * 1e-6).powi(3) * 1e3 // m³ → L
 }
 
-/// The diffusing species.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FieldId {
-    /// Soluble RANKL (receptor activator of NF-κB ligand).
-    Rankl,
-    /// Osteoprotegerin, the decoy receptor of RANKL.
-    Opg,
-    /// Macrophage colony-stimulating factor.
-    Mcsf,
-    /// Active TGF-β.
-    Tgfb,
-    /// Interleukin-6.
-    Il6,
-    /// Soluble IL-6 receptor.
-    Sil6r,
-    /// Prostaglandin E2.
-    Pge2,
-    /// Interleukin-1β.
-    Il1b,
-    /// CXCL12 (SDF-1), the chemokine of CXCR4.
-    Cxcl12,
-    /// Parathyroid hormone-related protein.
-    Pthrp,
-    /// Dickkopf-1, a Wnt inhibitor.
-    Dkk1,
-    /// Interleukin-17.
-    Il17,
-    /// Osteoblastic factors of prostate cancer (endothelin-1 and BMPs, lumped).
-    Osteoblastic,
+/// Declares the fields, one entry each: the variant of [`FieldId`], its name (in scenarios,
+/// parameters and output columns), a label with unit, its default transport in marrow and the
+/// source of those numbers, and whether it exchanges with blood at vessel sites (the factors
+/// whose serum level the model reports). Everything else about a field derives from this
+/// table: [`FieldId::ALL`], the `<name>.diffusion_um2_s` and `<name>.half_life_h` parameters
+/// with their sources in `bonesim params`, and the output columns.
+macro_rules! fields {
+    ( $(
+        $(#[doc = $doc:literal])+
+        $id:ident: $name:literal, $label:literal, D $d:literal um2/s, half-life $hl:literal h,
+            blood $blood:literal, source $source:literal;
+    )* ) => {
+        /// The diffusing species.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum FieldId {
+            $( $(#[doc = $doc])+ $id, )*
+        }
+
+        impl FieldId {
+            /// Every field, in index order.
+            pub const ALL: [FieldId; [$(FieldId::$id),*].len()] = [$(FieldId::$id),*];
+        }
+
+        /// The fields' defining data, in [`FieldId::ALL`] order.
+        const SPECS: [FieldSpec; FieldId::ALL.len()] = [$(
+            FieldSpec {
+                name: $name,
+                label: $label,
+                with_blood: $blood,
+                transport: FieldTransport::new($d, $hl),
+                diffusion_doc: concat!("Diffusion coefficient in marrow, µm²/s. ", $source),
+                half_life_doc: concat!("Half-life in marrow, hours. ", $source),
+            },
+        )*];
+    };
 }
 
-/// What defines a field: its name, label, default transport, and whether it exchanges with
-/// blood at vessel sites (the factors whose serum level the model reports).
+/// What defines a field (one row of the `fields!` table).
 struct FieldSpec {
     name: &'static str,
     label: &'static str,
     transport: FieldTransport,
     with_blood: bool,
+    diffusion_doc: &'static str,
+    half_life_doc: &'static str,
 }
 
-/// The fields' defining data, in [`FieldId::ALL`] order. Diffusion coefficients are tissue
-/// values (about 0.4× free solution, from molecular weight: SCIENCE §5).
-const SPECS: [FieldSpec; 13] = [
-    // Lemaire et al. 2004 half-life (SCIENCE §2).
-    FieldSpec {
-        name: "rankl",
-        label: "soluble RANKL (pM)",
-        with_blood: false,
-        transport: FieldTransport::new(37.0, 1.6),
-    },
-    // Lemaire et al. 2004 half-life of 2 days (SCIENCE §2).
-    FieldSpec { name: "opg", label: "OPG (pM)", with_blood: false, transport: FieldTransport::new(30.0, 48.0) },
-    // Half-life "hours" (SCIENCE §5), taken as 3 h.
-    FieldSpec { name: "mcsf", label: "M-CSF (pM)", with_blood: false, transport: FieldTransport::new(35.0, 3.0) },
-    // Active TGF-β lasts minutes (SCIENCE §5), taken as 15 min: a decay length of ~250 µm,
-    // so the signal stays with its remodeling site. (The 17 h of Pivonka et al. 2008 lumps
-    // the latent, matrix-bound pool, which this model keeps in the bone until resorbed.)
-    FieldSpec {
-        name: "tgfb",
-        label: "active TGF-β (pM)",
-        with_blood: false,
-        transport: FieldTransport::new(50.0, 0.25),
-    },
-    // IL-6 lasts minutes to hours (0.38 h in plasma; SCIENCE §5); taken as 1 h in tissue.
-    FieldSpec { name: "il6", label: "IL-6 (pM)", with_blood: true, transport: FieldTransport::new(50.0, 1.0) },
-    // sIL-6R lasts long (SCIENCE §5); taken as 1 day in tissue, where vessels also bring
-    // it from serum (~1 nM).
-    FieldSpec {
-        name: "sil6r",
-        label: "soluble IL-6 receptor (pM)",
-        with_blood: true,
-        transport: FieldTransport::new(40.0, 24.0),
-    },
-    // PGE2: ~1 min (SCIENCE §5).
-    FieldSpec {
-        name: "pge2",
-        label: "PGE2 (pM)",
-        with_blood: false,
-        transport: FieldTransport::new(200.0, 1.0 / 60.0),
-    },
-    // IL-1β: tens of minutes (SCIENCE §5), taken as 30 min.
-    FieldSpec { name: "il1b", label: "IL-1β (pM)", with_blood: false, transport: FieldTransport::new(56.0, 0.5) },
-    // CXCL12 binds matrix: tissue D ~73 (SCIENCE §5); tens of minutes, taken as 30 min.
-    FieldSpec { name: "cxcl12", label: "CXCL12 (pM)", with_blood: false, transport: FieldTransport::new(73.0, 0.5) },
-    // PTHrP: ~12 min (SCIENCE §5).
-    FieldSpec { name: "pthrp", label: "PTHrP (pM)", with_blood: false, transport: FieldTransport::new(58.0, 0.2) },
-    // DKK1: half-life unknown (SCIENCE §5); taken as 2 h.
-    FieldSpec { name: "dkk1", label: "DKK1 (pM)", with_blood: false, transport: FieldTransport::new(45.0, 2.0) },
-    // IL-17A (a ~35 kDa dimer, D estimated like IL-6); half-life taken as 1 h.
-    FieldSpec { name: "il17", label: "IL-17 (pM)", with_blood: false, transport: FieldTransport::new(50.0, 1.0) },
-    // Endothelin-1 (small, fast) with BMPs (bigger, longer-lived), lumped: taken as
-    // D 60 µm²/s and 1 h.
-    FieldSpec {
-        name: "osteoblastic",
-        label: "osteoblastic factors, ET-1 and BMPs (pM)",
-        with_blood: false,
-        transport: FieldTransport::new(60.0, 1.0),
-    },
-];
+// Diffusion coefficients are tissue values, about 0.4× free solution, estimated from molecular
+// weight (Young–Carroad–Bell, anchored by IGF-I; SCIENCE §5).
+fields! {
+    /// Soluble RANKL (receptor activator of NF-κB ligand).
+    Rankl: "rankl", "soluble RANKL (pM)", D 37.0 um2/s, half-life 1.6 h, blood false,
+        source "D from molecular weight (SCIENCE §5); half-life 1.6 h from the degradation rate of Lemaire et al. 2004 (SCIENCE §2).";
+    /// Osteoprotegerin, the decoy receptor of RANKL.
+    Opg: "opg", "OPG (pM)", D 30.0 um2/s, half-life 48.0 h, blood false,
+        source "D from molecular weight (SCIENCE §5); half-life 2 days from Lemaire et al. 2004 (SCIENCE §2).";
+    /// Macrophage colony-stimulating factor.
+    Mcsf: "mcsf", "M-CSF (pM)", D 35.0 um2/s, half-life 3.0 h, blood false,
+        source "D from molecular weight (SCIENCE §5); half-life \"hours\" (SCIENCE §5), taken as 3 h.";
+    /// Active TGF-β.
+    Tgfb: "tgfb", "active TGF-β (pM)", D 50.0 um2/s, half-life 0.25 h, blood false,
+        source "D from molecular weight (SCIENCE §5). Active TGF-β lasts minutes (SCIENCE §5), taken as 15 min: a decay length of ~250 µm, so the signal stays with its remodeling site. (The 17 h of Pivonka et al. 2008 lumps the latent, matrix-bound pool, which this model keeps in the bone until resorbed.)";
+    /// Interleukin-6.
+    Il6: "il6", "IL-6 (pM)", D 50.0 um2/s, half-life 1.0 h, blood true,
+        source "D from molecular weight (SCIENCE §5). Half-life minutes to hours (0.38 h in plasma; SCIENCE §5), taken as 1 h in tissue for the losses other than uptake by IL-6 receptors and exchange with blood, which the model has as their own terms.";
+    /// Soluble IL-6 receptor.
+    Sil6r: "sil6r", "soluble IL-6 receptor (pM)", D 40.0 um2/s, half-life 24.0 h, blood true,
+        source "D from molecular weight (SCIENCE §5). Lasts long (SCIENCE §5), taken as 1 day in tissue, where vessels also bring it from serum (~1 nM).";
+    /// Prostaglandin E2.
+    Pge2: "pge2", "PGE2 (pM)", D 200.0 um2/s, half-life 0.016666666666666666 h, blood false,
+        source "D and half-life of about a minute from SCIENCE §5.";
+    /// Interleukin-1β.
+    Il1b: "il1b", "IL-1β (pM)", D 56.0 um2/s, half-life 0.5 h, blood false,
+        source "D from molecular weight (SCIENCE §5); half-life tens of minutes (SCIENCE §5), taken as 30 min.";
+    /// Tumour necrosis factor α (the soluble trimer).
+    Tnf: "tnf", "TNF-α (pM)", D 38.0 um2/s, half-life 0.5 h, blood false,
+        source "D of the 52 kDa soluble trimer from molecular weight like the others (free ~96 µm²/s, ×0.4 in tissue; SCIENCE §5). Half-life: 15–20 min in human plasma (Oliver et al. 1993, Am J Physiol 264:R49); taken as 30 min in tissue like IL-1β.";
+    /// CXCL12 (SDF-1), the chemokine of CXCR4.
+    Cxcl12: "cxcl12", "CXCL12 (pM)", D 73.0 um2/s, half-life 0.5 h, blood false,
+        source "CXCL12 binds matrix: tissue D ~73 µm²/s (SCIENCE §5); half-life tens of minutes, taken as 30 min.";
+    /// Parathyroid hormone-related protein.
+    Pthrp: "pthrp", "PTHrP (pM)", D 58.0 um2/s, half-life 0.2 h, blood false,
+        source "D from molecular weight and half-life ~12 min (SCIENCE §5).";
+    /// Dickkopf-1, a Wnt inhibitor.
+    Dkk1: "dkk1", "DKK1 (pM)", D 45.0 um2/s, half-life 2.0 h, blood false,
+        source "D from molecular weight (SCIENCE §5); half-life unknown (SCIENCE §5), taken as 2 h.";
+    /// Interleukin-17.
+    Il17: "il17", "IL-17 (pM)", D 50.0 um2/s, half-life 1.0 h, blood false,
+        source "IL-17A, a ~35 kDa dimer: D estimated like IL-6's (SCIENCE §5); half-life taken as 1 h.";
+    /// Osteoblastic factors: endothelin-1 and BMPs, lumped.
+    Osteoblastic: "osteoblastic", "osteoblastic factors, ET-1 and BMPs (pM)", D 60.0 um2/s, half-life 1.0 h, blood false,
+        source "Endothelin-1 (small, fast) with BMPs (bigger, longer-lived, also stored in matrix), lumped: taken as D 60 µm²/s and 1 h.";
+}
 
 impl FieldId {
-    /// Every field, in index order.
-    pub const ALL: [FieldId; 13] = [
-        FieldId::Rankl,
-        FieldId::Opg,
-        FieldId::Mcsf,
-        FieldId::Tgfb,
-        FieldId::Il6,
-        FieldId::Sil6r,
-        FieldId::Pge2,
-        FieldId::Il1b,
-        FieldId::Cxcl12,
-        FieldId::Pthrp,
-        FieldId::Dkk1,
-        FieldId::Il17,
-        FieldId::Osteoblastic,
-    ];
-
     /// Index into per-field arrays.
     pub fn index(self) -> usize {
         self as usize
@@ -204,32 +181,37 @@ impl FieldTransport {
     pub fn decay_length_um(&self) -> f64 {
         (self.diffusion_um2_s / self.decay_per_s()).sqrt()
     }
+}
 
-    /// Calls `f` with both parameters, under the group name `group` (a field name).
-    pub fn visit(&mut self, group: &'static str, f: &mut dyn FnMut(ParamInfo, &mut f64)) {
-        let default = FieldId::from_name(group).map_or(*self, FieldId::default_transport);
-        f(
-            ParamInfo {
-                group,
-                name: "diffusion_um2_s",
-                min: 0.01,
-                max: 2000.0,
-                default: default.diffusion_um2_s,
-                doc: "Diffusion coefficient in marrow, µm²/s (SCIENCE §5: molecular-weight estimate, tissue value).",
-            },
-            &mut self.diffusion_um2_s,
-        );
-        f(
-            ParamInfo {
-                group,
-                name: "half_life_h",
-                min: 0.001,
-                max: 10_000.0,
-                default: default.half_life_h,
-                doc: "Half-life, hours (SCIENCE §2 and §5).",
-            },
-            &mut self.half_life_h,
-        );
+/// The transport of every field, indexed by [`FieldId::index`]: the parameters
+/// `<field>.diffusion_um2_s` and `<field>.half_life_h`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldTransports(pub [FieldTransport; FieldId::ALL.len()]);
+
+impl Default for FieldTransports {
+    fn default() -> Self {
+        FieldTransports(FieldId::ALL.map(FieldId::default_transport))
+    }
+}
+
+impl FieldTransports {
+    /// The transport of `field`.
+    pub fn get(&self, field: FieldId) -> FieldTransport {
+        self.0[field.index()]
+    }
+
+    /// Calls `f` with both parameters of every field, under the field's name as group.
+    pub fn visit(&mut self, _group: &'static str, f: &mut dyn FnMut(ParamInfo, &mut f64)) {
+        for field in FieldId::ALL {
+            let (spec, t) = (&SPECS[field.index()], &mut self.0[field.index()]);
+            let group = spec.name;
+            let info = |name, min, max, default, doc| ParamInfo { group, name, min, max, default, doc };
+            f(
+                info("diffusion_um2_s", 0.01, 2000.0, spec.transport.diffusion_um2_s, spec.diffusion_doc),
+                &mut t.diffusion_um2_s,
+            );
+            f(info("half_life_h", 0.001, 10_000.0, spec.transport.half_life_h, spec.half_life_doc), &mut t.half_life_h);
+        }
     }
 }
 

@@ -154,7 +154,7 @@ use crate::biology::{
     stroma::StromaParams,
     tumor::{CancerParams, TumorPhenotype},
 };
-use crate::field::{FieldId, FieldTransport, SolverParams};
+use crate::field::{FieldId, FieldTransport, FieldTransports, SolverParams};
 use crate::systemic::{InflammationParams, SerumParams};
 
 model_params! {
@@ -189,32 +189,8 @@ model_params! {
     serum: SerumParams = SerumParams::default();
     /// Acute inflammatory challenges.
     inflammation: InflammationParams = InflammationParams::default();
-    /// Soluble RANKL.
-    rankl: FieldTransport = FieldId::Rankl.default_transport();
-    /// Osteoprotegerin, the RANKL decoy.
-    opg: FieldTransport = FieldId::Opg.default_transport();
-    /// Macrophage colony-stimulating factor.
-    mcsf: FieldTransport = FieldId::Mcsf.default_transport();
-    /// Active TGF-β released from resorbed matrix.
-    tgfb: FieldTransport = FieldId::Tgfb.default_transport();
-    /// Interleukin-6.
-    il6: FieldTransport = FieldId::Il6.default_transport();
-    /// Soluble IL-6 receptor.
-    sil6r: FieldTransport = FieldId::Sil6r.default_transport();
-    /// Prostaglandin E2.
-    pge2: FieldTransport = FieldId::Pge2.default_transport();
-    /// Interleukin-1β.
-    il1b: FieldTransport = FieldId::Il1b.default_transport();
-    /// CXCL12.
-    cxcl12: FieldTransport = FieldId::Cxcl12.default_transport();
-    /// PTHrP.
-    pthrp: FieldTransport = FieldId::Pthrp.default_transport();
-    /// DKK1.
-    dkk1: FieldTransport = FieldId::Dkk1.default_transport();
-    /// Interleukin-17.
-    il17: FieldTransport = FieldId::Il17.default_transport();
-    /// Osteoblastic factors (ET-1, BMPs).
-    osteoblastic: FieldTransport = FieldId::Osteoblastic.default_transport();
+    /// Every field's diffusion and half-life, each under the field's name.
+    fields: FieldTransports = FieldTransports::default();
     /// The field solver.
     solver: SolverParams = SolverParams::default();
 }
@@ -222,21 +198,7 @@ model_params! {
 impl ModelParams {
     /// How `field` moves and decays.
     pub fn transport(&self, field: FieldId) -> FieldTransport {
-        match field {
-            FieldId::Rankl => self.rankl,
-            FieldId::Opg => self.opg,
-            FieldId::Mcsf => self.mcsf,
-            FieldId::Tgfb => self.tgfb,
-            FieldId::Il6 => self.il6,
-            FieldId::Sil6r => self.sil6r,
-            FieldId::Pge2 => self.pge2,
-            FieldId::Il1b => self.il1b,
-            FieldId::Cxcl12 => self.cxcl12,
-            FieldId::Pthrp => self.pthrp,
-            FieldId::Dkk1 => self.dkk1,
-            FieldId::Il17 => self.il17,
-            FieldId::Osteoblastic => self.osteoblastic,
-        }
+        self.fields.get(field)
     }
 
     /// The phenotype of `kind`'s tumour cells, with any parameters set.

@@ -1,7 +1,9 @@
 //! The bone matrix: osteoid laid down by osteoblasts mineralises over weeks; matrix stores
 //! latent TGF-β that osteoclasts release and activate as they resorb; and mineralised
-//! matrix hinders diffusion.
+//! matrix hinders diffusion. The rules here change the tissue of one site; the simulation
+//! does the bookkeeping around them (turnover markers, released factors, cells inside).
 
+use crate::lattice::{Lattice, SOLID_MATRIX};
 use crate::params::parameter_group;
 
 parameter_group! {
@@ -22,4 +24,71 @@ parameter_group! {
         /// a few sites a day at a remodeling site, so a daily update is ample.
         transport_refresh_hours: 48.0, range 1.0 => 8760.0;
     }
+}
+
+/// What resorbing a site removed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Resorbed {
+    /// Mineralised bone removed, site units (what frees stored growth factors and counts for
+    /// the resorption marker).
+    pub mineral: f64,
+    /// The site is no longer solid and was cleared into the resorption cavity.
+    pub cleared: bool,
+}
+
+/// Removes `amount` of matrix from the solid site `site`. A site left below the solid
+/// threshold is cleared entirely and becomes part of the eroded cavity that osteoblasts
+/// refill. `None` if the site was not solid.
+pub fn resorb(l: &mut Lattice, site: usize, amount: f32) -> Option<Resorbed> {
+    if !l.is_solid(site) {
+        return None;
+    }
+    let mut removed = amount.min(l.matrix[site]);
+    l.matrix[site] -= removed;
+    let cleared = l.matrix[site] < SOLID_MATRIX;
+    if cleared {
+        removed += l.matrix[site];
+        l.matrix[site] = 0.0;
+        l.eroded[site] = true;
+        l.woven[site] = false;
+    }
+    let mineral = removed as f64 * l.mineral[site] as f64;
+    if l.matrix[site] == 0.0 {
+        l.mineral[site] = 0.0;
+    }
+    Some(Resorbed { mineral, cleared })
+}
+
+/// What depositing osteoid on a site laid down.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Deposited {
+    /// Matrix added, site units.
+    pub matrix: f64,
+    /// The site is now full: it leaves the cavity.
+    pub filled: bool,
+}
+
+/// Lays down `amount` of osteoid on `site`, woven (disorganised) or lamellar. New matrix is
+/// unmineralised, so the site's degree of mineralisation is diluted. `None` if the site was
+/// already full.
+pub fn deposit(l: &mut Lattice, site: usize, amount: f32, woven: bool) -> Option<Deposited> {
+    let before = l.matrix[site];
+    let after = (before + amount).min(1.0);
+    if after <= before {
+        return None;
+    }
+    l.mineral[site] = if after > 0.0 { l.mineral[site] * before / after } else { 0.0 };
+    l.matrix[site] = after;
+    l.woven[site] |= woven;
+    if after >= 1.0 {
+        l.eroded[site] = false;
+    }
+    Some(Deposited { matrix: (after - before) as f64, filled: after >= 1.0 })
+}
+
+/// Mineralises the osteoid of `site` by `step` (a share of full mineral); returns whether the
+/// site is done (fully mineralised and full, or emptied meanwhile).
+pub fn mineralise(l: &mut Lattice, site: usize, step: f32) -> bool {
+    l.mineral[site] = (l.mineral[site] + step).min(1.0);
+    l.mineral[site] >= 1.0 && l.matrix[site] >= 1.0 || l.matrix[site] == 0.0
 }

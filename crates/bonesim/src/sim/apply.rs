@@ -1,0 +1,208 @@
+//! The apply phase: intents take effect one cell at a time in id order, so conflicts (two
+//! cells wanting one site) go to the older cell; the tissue changes they make (resorption,
+//! deposition) go through [`crate::biology::bone`].
+
+use super::Sim;
+use crate::biology::{self, Action, TissueAction};
+use crate::cells::{CellKind, NewCell};
+
+impl Sim {
+    /// Phase 7: intents take effect in id order; the dead are removed at the end.
+    pub(super) fn apply(&mut self) {
+        let n = self.cells.len();
+        self.order.clear();
+        self.order.extend(0..n as u32);
+        let ids = &self.cells.id;
+        self.order.sort_unstable_by_key(|&s| ids[s as usize]);
+        self.dead.clear();
+        self.dead.resize(n, false);
+        for k in 0..n {
+            let slot = self.order[k] as usize;
+            if self.dead[slot] {
+                continue;
+            }
+            let intent = self.intents[slot];
+            self.apply_tissue(slot, intent.tissue);
+            self.apply_action(slot, intent.action);
+        }
+        let gone: Vec<usize> = (0..n).filter(|&s| self.dead[s]).collect();
+        self.remove_cells(gone);
+    }
+
+    /// Cells born or changed this tick sense now, so that every cell's signals are its own
+    /// when it next secretes.
+    pub(super) fn sense_newcomers(&mut self) {
+        let mut signals = std::mem::take(&mut self.signals);
+        {
+            let ctx = self.context();
+            for slot in 0..self.cells.len() {
+                if slot >= signals.len() {
+                    signals.push(biology::sense(slot, &ctx));
+                } else if self.cells.since_tick[slot] == self.tick && self.tick > 0 {
+                    signals[slot] = biology::sense(slot, &ctx);
+                }
+            }
+        }
+        self.signals = signals;
+    }
+
+    /// Removes the cells in `slots`, keeping each cell's signals with it.
+    pub(super) fn remove_cells(&mut self, mut slots: Vec<usize>) {
+        self.sense_newcomers();
+        slots.sort_unstable_by(|a, b| b.cmp(a));
+        for slot in slots {
+            self.cells.remove(slot);
+            if slot < self.signals.len() {
+                self.signals.swap_remove(slot);
+            }
+        }
+    }
+
+    pub(super) fn apply_action(&mut self, slot: usize, action: Action) {
+        let tick = self.tick;
+        match action {
+            Action::Stay => {}
+            Action::Move { to } => {
+                let to = to as usize;
+                if self.lattice.is_open(to) && self.cells.is_free(to) {
+                    self.cells.move_to(slot, to);
+                }
+            }
+            Action::Advance { to } => {
+                let to = to as usize;
+                if self.lattice.is_open(to) && self.cells.is_free(to) {
+                    self.cells.move_to(slot, to);
+                    self.cells.divisions_left[slot] = self.cells.divisions_left[slot].saturating_sub(1);
+                }
+            }
+            Action::Die => {
+                self.dead[slot] = true;
+                if self.cells.kind[slot] == CellKind::Osteocyte {
+                    self.alarm_neighbours(self.cells.site[slot] as usize);
+                }
+            }
+            Action::Divide { to, daughter } => {
+                let to = to as usize;
+                if self.lattice.is_open(to) && self.cells.is_free(to) {
+                    let parent = self.cells.kind[slot];
+                    let divisions_left = match parent {
+                        CellKind::PreOsteoblast => {
+                            self.cells.divisions_left[slot] -= 1;
+                            self.cells.divisions_left[slot]
+                        }
+                        _ => self.params.osteoblast.preosteoblast_divisions as u8,
+                    };
+                    if parent == CellKind::Stroma {
+                        let rest = (self.params.stroma.refractory_hours / self.dt_h).round() as u64;
+                        self.cells.until_tick[slot] = tick + rest;
+                    }
+                    let mut cell = NewCell::new(daughter, to, tick);
+                    cell.divisions_left = divisions_left;
+                    self.cells.add(cell);
+                }
+            }
+            Action::Become { kind: CellKind::Osteocyte } => self.become_osteocyte(slot),
+            Action::Become { kind } => self.cells.change_kind(slot, kind, tick),
+            Action::BecomeAt { kind, to } => {
+                self.cells.change_kind(slot, kind, tick);
+                let to = to as usize;
+                if !kind.takes_site() || self.cells.is_free(to) {
+                    self.cells.move_to(slot, to);
+                }
+            }
+            Action::Fuse { with } => self.fuse(slot, with as usize),
+        }
+    }
+
+    /// The pre-osteoclast in `slot` joins the lineage cell on site `with`, if it is still
+    /// there: an osteoclast gains its nucleus; two pre-osteoclasts make an osteoclast.
+    pub(super) fn fuse(&mut self, slot: usize, with: usize) {
+        let Some(partner) = self.cells.occupant(with) else {
+            return;
+        };
+        if partner == slot || self.dead[partner] {
+            return;
+        }
+        let max = self.params.osteoclast.max_nuclei as u16;
+        let nuclei = self.cells.nuclei[slot];
+        match self.cells.kind[partner] {
+            CellKind::Osteoclast if self.cells.nuclei[partner] + nuclei <= max => {}
+            CellKind::PreOsteoclast => {
+                self.cells.change_kind(partner, CellKind::Osteoclast, self.tick);
+                self.cells.divisions_left[partner] = self.params.osteoclast.pit_advances as u8;
+            }
+            _ => return,
+        }
+        self.cells.nuclei[partner] += nuclei;
+        self.dead[slot] = true;
+    }
+
+    /// A dying osteocyte makes the osteocytes around it raise RANKL for a while.
+    pub(super) fn alarm_neighbours(&mut self, site: usize) {
+        let p = &self.params.osteocyte;
+        let radius = (p.alarm_radius_um / self.lattice.site_um).round() as i64;
+        let until = self.tick + (p.alarm_days * self.ticks_per_day()).round() as u64;
+        for (dx, dy, s) in self.lattice.window(site, radius) {
+            if dx * dx + dy * dy > radius * radius {
+                continue;
+            }
+            if let Some(other) = self.cells.occupant(s)
+                && self.cells.kind[other] == CellKind::Osteocyte
+                && !self.dead[other]
+            {
+                self.cells.until_tick[other] = self.cells.until_tick[other].max(until);
+            }
+        }
+    }
+
+    pub(super) fn apply_tissue(&mut self, slot: usize, action: TissueAction) {
+        match action {
+            TissueAction::None => {}
+            TissueAction::Resorb { site, amount } => self.resorb(slot, site as usize, amount),
+            TissueAction::Deposit { amount, woven } => {
+                let site = self.cells.site[slot] as usize;
+                if self.deposit(site, amount, woven) {
+                    let ctx = self.context();
+                    if biology::osteoblast::embeds(slot, &ctx) {
+                        self.become_osteocyte(slot);
+                    }
+                }
+            }
+        }
+    }
+
+    /// An osteoclast removes matrix from `site`, freeing the TGF-β stored in it at the
+    /// osteoclast; an osteocyte inside a site that is cleared dies with it.
+    pub(super) fn resorb(&mut self, slot: usize, site: usize, amount: f32) {
+        let Some(resorbed) = biology::bone::resorb(&mut self.lattice, site, amount) else { return };
+        if resorbed.cleared
+            && let Some(osteocyte) = self.cells.occupant(site)
+            && self.cells.kind[osteocyte] == CellKind::Osteocyte
+        {
+            self.dead[osteocyte] = true;
+        }
+        self.turnover.record_resorbed(resorbed.mineral);
+        let molecules = resorbed.mineral * self.params.bone.tgfb_molecules_per_site;
+        self.released_tgfb.push((self.cells.site[slot], molecules));
+    }
+
+    /// An osteoblast lays down osteoid on its own site, which starts mineralising. Returns
+    /// whether this deposit filled the site.
+    pub(super) fn deposit(&mut self, site: usize, amount: f32, woven: bool) -> bool {
+        let Some(formed) = biology::bone::deposit(&mut self.lattice, site, amount, woven) else { return false };
+        self.turnover.record_formed(formed.matrix);
+        if !self.is_mineralising[site] {
+            self.is_mineralising[site] = true;
+            self.mineralising.push(site as u32);
+        }
+        formed.filled
+    }
+
+    /// The cell in `slot` becomes an osteocyte where it is, presenting RANKL at its outlet.
+    pub(super) fn become_osteocyte(&mut self, slot: usize) {
+        self.cells.change_kind(slot, CellKind::Osteocyte, self.tick);
+        let reach = (self.params.osteocyte.dendrite_reach_um / self.lattice.site_um).round() as usize;
+        let site = self.cells.site[slot] as usize;
+        self.cells.outlet[slot] = biology::osteocyte::outlet(site, reach, &self.lattice) as u32;
+    }
+}

@@ -1,0 +1,421 @@
+//! The simulation: state, and the tick.
+//!
+//! [`Sim::step`] is the whole tick, one phase a line:
+//!
+//! 1. `pharmacology`: every scheduled drug's plasma level over the tick; the host's hormones
+//!    under the hormone therapies ([`pharmacokinetics`]);
+//! 2. `arrive`: precursors enter from vessels; the scenario's events happen ([`events`]);
+//! 3. `secrete`: cells (and resorbed matrix) put their factors into the fields' sources;
+//! 4. `diffuse`: the fields whose turn it is take one implicit step (every field steps every
+//!    `solver.field_step_hours`, in turns);
+//! 5. `sense`: each cell reads its receptors' signals (parallel, read-only);
+//! 6. `decide`: each cell chooses an intent (parallel, read-only);
+//! 7. `apply`: intents take effect one cell at a time in id order, so conflicts (two cells
+//!    wanting one site) go to the older cell ([`apply`]); the tissue changes go through
+//!    [`crate::biology::bone`];
+//! 8. `remodel`: osteoid mineralises; the transport geometry is refreshed on its schedule.
+//!
+//! The cells present at the start are placed by [`placement`].
+
+use crate::biology::signalling::Exposure;
+use crate::biology::{self, Context, Host, Intent, Signals, TumorPhenotype, molecules_per_h_to_pm_s};
+use crate::cells::CellStore;
+use crate::error::EngineError;
+use crate::field::{FieldId, Fields};
+use crate::geometry::{self, GreyImage};
+use crate::lattice::Lattice;
+use crate::params::ModelParams;
+use crate::pharmacology::Pharmacology;
+use crate::readout::{Extras, Readouts, TurnoverLog};
+use crate::scenario::{GeometryKind, Scenario};
+use crate::systemic::Serum;
+
+mod apply;
+mod events;
+mod pharmacokinetics;
+mod placement;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::time::{Duration, Instant};
+
+/// The phases of a tick, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Drug levels and hormones.
+    Pharmacology,
+    /// Cells entering the tissue.
+    Arrive,
+    /// Secretion into the fields.
+    Secrete,
+    /// The field solve.
+    Diffuse,
+    /// Receptor signals.
+    Sense,
+    /// Cell decisions.
+    Decide,
+    /// Applying decisions.
+    Apply,
+    /// Matrix maturation and geometry refresh.
+    Remodel,
+}
+
+impl Phase {
+    /// Every phase, in tick order.
+    pub const ALL: [Phase; 8] = [
+        Phase::Pharmacology,
+        Phase::Arrive,
+        Phase::Secrete,
+        Phase::Diffuse,
+        Phase::Sense,
+        Phase::Decide,
+        Phase::Apply,
+        Phase::Remodel,
+    ];
+
+    /// Name in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Pharmacology => "pharmacology",
+            Phase::Arrive => "arrive",
+            Phase::Secrete => "secrete",
+            Phase::Diffuse => "diffuse",
+            Phase::Sense => "sense",
+            Phase::Decide => "decide",
+            Phase::Apply => "apply",
+            Phase::Remodel => "remodel",
+        }
+    }
+}
+
+/// Wall time spent in each phase so far.
+#[derive(Clone, Debug, Default)]
+pub struct PhaseTimings {
+    spent: [Duration; Phase::ALL.len()],
+}
+
+impl PhaseTimings {
+    /// Time spent in `phase`.
+    pub fn get(&self, phase: Phase) -> Duration {
+        self.spent[phase as usize]
+    }
+
+    /// Time spent in all phases.
+    pub fn total(&self) -> Duration {
+        self.spent.iter().sum()
+    }
+}
+
+/// A running simulation.
+#[derive(Clone, Debug)]
+pub struct Sim {
+    scenario: Scenario,
+    params: ModelParams,
+    lattice: Lattice,
+    cells: CellStore,
+    fields: Fields,
+    /// Ticks done.
+    tick: u64,
+    dt_h: f64,
+    /// The host's hormones and systemic exposures this tick.
+    host: Host,
+    /// Blood serum.
+    serum: Serum,
+    /// Drugs in plasma, and the hormone axis.
+    pharmacology: Pharmacology,
+    /// The tumour's phenotype, if the scenario has a tumour.
+    phenotype: Option<TumorPhenotype>,
+    /// This tick's secretions (kept to reuse the allocation).
+    sources: Vec<(FieldId, usize, f64)>,
+    /// Relative diffusivity of each site as the fields last saw it, and its version.
+    permeability: Vec<f64>,
+    geometry_version: u64,
+    /// Sites whose osteoid is mineralising, and a flag per site to keep the list unique.
+    mineralising: Vec<u32>,
+    is_mineralising: Vec<bool>,
+    /// TGF-β released by resorption in the last apply, molecules per site, secreted next.
+    released_tgfb: Vec<(u32, f64)>,
+    /// Bone resorbed and formed, for the turnover markers.
+    turnover: TurnoverLog,
+    initial_bone_mass: f64,
+    signals: Vec<Signals>,
+    intents: Vec<Intent>,
+    order: Vec<u32>,
+    dead: Vec<bool>,
+    vessels: Vec<u32>,
+    timings: PhaseTimings,
+}
+
+impl Sim {
+    /// Sets up `scenario`. `image` is the decoded slice when the geometry is an image.
+    pub fn new(scenario: &Scenario, image: Option<&GreyImage>) -> Result<Sim, EngineError> {
+        scenario.validate()?;
+        let params = ModelParams::with_overrides(&scenario.parameters)?;
+        let pharmacology = Pharmacology::new(scenario)?;
+        let phenotype = params.phenotype(scenario.tumor.kind);
+        if let Some(problem) = params.osteoclast.inconsistency() {
+            return Err(EngineError::Inconsistent(problem));
+        }
+        let d = &scenario.domain;
+        let mut lattice = Lattice::new(d.width, d.height, d.site_um);
+        match d.geometry_kind() {
+            Some(GeometryKind::Trabecular) => geometry::trabecular(&mut lattice, d.bone_fraction, scenario.seed),
+            Some(GeometryKind::Cortical) => geometry::cortical(&mut lattice, d.bone_fraction, scenario.seed),
+            Some(GeometryKind::Image(path)) => {
+                let image = image.ok_or_else(|| EngineError::MissingImage(path.clone()))?;
+                geometry::from_image(&mut lattice, image);
+            }
+            None => unreachable!("validated"),
+        }
+        geometry::place_vessels(&mut lattice, scenario.seed);
+        lattice.mark_initial();
+        let n = lattice.len();
+        let mut permeability = Vec::new();
+        lattice.permeability_into(params.bone.permeability, &mut permeability);
+        let dt_h = scenario.time.tick_hours;
+        let mut sim = Sim {
+            scenario: scenario.clone(),
+            fields: Fields::new(d.width, d.height, &params.solver),
+            params,
+            cells: CellStore::new(n),
+            tick: 0,
+            dt_h,
+            permeability,
+            geometry_version: 0,
+            host: Host {
+                estrogen: scenario.patient.estrogen,
+                testosterone: scenario.patient.testosterone,
+                exposure: Exposure::default(),
+            },
+            serum: Serum::default(),
+            pharmacology,
+            phenotype,
+            sources: Vec::new(),
+            mineralising: Vec::new(),
+            is_mineralising: vec![false; n],
+            released_tgfb: Vec::new(),
+            turnover: TurnoverLog::new((24.0 / dt_h).round().max(1.0) as usize),
+            initial_bone_mass: lattice.total_bone_mass(),
+            signals: Vec::new(),
+            intents: Vec::new(),
+            order: Vec::new(),
+            dead: Vec::new(),
+            vessels: (0..n).filter(|&s| lattice.vessel[s]).map(|s| s as u32).collect(),
+            lattice,
+            timings: PhaseTimings::default(),
+        };
+        // The tissue settles before any challenge: a challenge on day 0 arrives with the
+        // first tick.
+        sim.set_exposure(Exposure::default());
+        sim.place_initial_cells();
+        sim.find_outlets(true);
+        let exchange = sim.params.serum.vessel_exchange_per_h / 3600.0;
+        sim.fields.set_vessels(&sim.vessels, exchange);
+        // Start from a settled tissue: signals of the starting cells, their secretion, and
+        // the fields' steady state.
+        sim.sense();
+        sim.secrete();
+        let params = &sim.params;
+        let transport = |f: FieldId| params.transport(f);
+        sim.fields.settle(sim.lattice.site_um, &sim.permeability, &transport);
+        sim.sense();
+        Ok(sim)
+    }
+
+    /// Advances the simulation by one tick.
+    pub fn step(&mut self) {
+        // NOTE: drug levels and hormones come first: every later phase of the tick, the
+        // exposures set on arrival included, sees this tick's.
+        self.timed(Phase::Pharmacology, Sim::pharmacokinetics);
+        self.timed(Phase::Arrive, Sim::arrive);
+        // NOTE: secretion reads the cells as the last tick left them, and the fields are
+        // solved before anyone senses them, so every cell acts on fields that already
+        // include this tick's secretion.
+        self.timed(Phase::Secrete, Sim::secrete);
+        self.timed(Phase::Diffuse, Sim::diffuse);
+        self.timed(Phase::Sense, Sim::sense);
+        self.timed(Phase::Decide, Sim::decide);
+        self.timed(Phase::Apply, Sim::apply);
+        self.timed(Phase::Remodel, Sim::remodel);
+        self.tick += 1;
+    }
+
+    fn timed(&mut self, phase: Phase, f: fn(&mut Sim)) {
+        let start = Instant::now();
+        f(self);
+        self.timings.spent[phase as usize] += start.elapsed();
+    }
+
+    /// Ticks done.
+    pub fn tick(&self) -> u64 {
+        self.tick
+    }
+
+    /// Simulated days done.
+    pub fn day(&self) -> f64 {
+        self.tick as f64 * self.dt_h / 24.0
+    }
+
+    /// Ticks the scenario runs for.
+    pub fn total_ticks(&self) -> u64 {
+        self.scenario.ticks()
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The parameters in force.
+    pub fn params(&self) -> &ModelParams {
+        &self.params
+    }
+
+    /// The tissue.
+    pub fn lattice(&self) -> &Lattice {
+        &self.lattice
+    }
+
+    /// The cells.
+    pub fn cells(&self) -> &CellStore {
+        &self.cells
+    }
+
+    /// The fields.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// Wall time spent in each phase.
+    pub fn timings(&self) -> &PhaseTimings {
+        &self.timings
+    }
+
+    /// The readouts of the current state.
+    pub fn readouts(&self) -> Readouts {
+        let p = &self.params.serum;
+        let extras = Extras {
+            day: self.day(),
+            turnover: &self.turnover,
+            initial_bone_mass: self.initial_bone_mass,
+            serum_il6_pg_ml: self.serum.il6_pg_ml(p),
+            serum_sil6r_ng_ml: self.serum.sil6r_ng_ml(p),
+            plasma: self.pharmacology.levels(),
+        };
+        Readouts::measure(&self.lattice, &self.cells, &self.fields, extras)
+    }
+
+    /// The ticks per day.
+    fn ticks_per_day(&self) -> f64 {
+        24.0 / self.dt_h
+    }
+
+    /// Phase 3: what every cell secretes, what resorbed matrix releases, and what serum
+    /// brings in at the vessels.
+    fn secrete(&mut self) {
+        let um = self.lattice.site_um;
+        let mut sources: Vec<(FieldId, usize, f64)> = std::mem::take(&mut self.sources);
+        sources.clear();
+        {
+            let ctx = self.context();
+            let mut emit = |field: FieldId, site: usize, molecules_per_h: f64| {
+                if molecules_per_h > 0.0 {
+                    sources.push((field, site, molecules_per_h_to_pm_s(molecules_per_h, um)));
+                }
+            };
+            for slot in 0..self.cells.len() {
+                // Cells that arrived this tick have not sensed yet: they do so now.
+                let signals = self.signals.get(slot).copied().unwrap_or_else(|| biology::sense(slot, &ctx));
+                biology::secrete(slot, &signals, &ctx, &mut emit);
+            }
+            // Released TGF-β: the molecules freed during the last tick, spread over this one.
+            for &(site, molecules) in &self.released_tgfb {
+                emit(FieldId::Tgfb, site as usize, molecules / self.dt_h);
+            }
+        }
+        self.released_tgfb.clear();
+        for &(field, site, rate) in &sources {
+            self.fields.add_source(field, site, rate);
+        }
+        self.sources = sources;
+        let p = &self.params.serum;
+        self.fields.add_serum_supply(FieldId::Il6, self.serum.il6_pm(p));
+        self.fields.add_serum_supply(FieldId::Sil6r, self.serum.sil6r_pm(p));
+    }
+
+    /// Phase 4: the fields whose turn it is take one implicit step; serum follows what the
+    /// tissue releases into blood.
+    fn diffuse(&mut self) {
+        let params = &self.params;
+        let transport = |f: FieldId| params.transport(f);
+        let every = (params.solver.field_step_hours / self.dt_h).round().max(1.0) as u64;
+        let tick_s = self.dt_h * 3600.0;
+        let (um, version) = (self.lattice.site_um, self.geometry_version);
+        self.fields.end_tick(self.tick, every, tick_s, um, &self.permeability, version, &transport);
+        let il6 = self.fields.release_into_blood_mol_s(FieldId::Il6, um);
+        let sil6r = self.fields.release_into_blood_mol_s(FieldId::Sil6r, um);
+        let section_ml = self.lattice.len() as f64 * (um * 1e-4).powi(3);
+        self.serum.step(il6, sil6r, tick_s, section_ml, &self.params.serum);
+    }
+
+    /// Phase 5: receptor signals and pathway activities of every cell.
+    fn sense(&mut self) {
+        let mut signals = std::mem::take(&mut self.signals);
+        {
+            let ctx = self.context();
+            (0..self.cells.len()).into_par_iter().map(|slot| biology::sense(slot, &ctx)).collect_into_vec(&mut signals);
+        }
+        self.signals = signals;
+    }
+
+    /// Phase 6: every cell's intent.
+    fn decide(&mut self) {
+        let mut intents = std::mem::take(&mut self.intents);
+        {
+            let ctx = self.context();
+            let signals = &self.signals;
+            (0..self.cells.len())
+                .into_par_iter()
+                .map(|slot| biology::decide(slot, &signals[slot], &ctx))
+                .collect_into_vec(&mut intents);
+        }
+        self.intents = intents;
+    }
+
+    /// The read-only view cells decide in.
+    fn context(&self) -> Context<'_> {
+        Context {
+            lattice: &self.lattice,
+            fields: &self.fields,
+            cells: &self.cells,
+            params: &self.params,
+            host: &self.host,
+            tumor: self.phenotype.as_ref(),
+            il6_knockout: self.scenario.patient.il6_knockout,
+            tick: self.tick,
+            dt_h: self.dt_h,
+            seed: self.scenario.seed,
+        }
+    }
+
+    /// Phase 8: osteoid mineralises; the fields see the new geometry on schedule.
+    fn remodel(&mut self) {
+        let step = (self.dt_h / 24.0 / self.params.bone.mineralisation_days) as f32;
+        let l = &mut self.lattice;
+        let flags = &mut self.is_mineralising;
+        self.mineralising.retain(|&s| {
+            let done = biology::bone::mineralise(l, s as usize, step);
+            if done {
+                flags[s as usize] = false;
+            }
+            !done
+        });
+        self.turnover.end_tick();
+        let every = (self.params.bone.transport_refresh_hours / self.dt_h).round().max(1.0) as u64;
+        if (self.tick + 1).is_multiple_of(every) {
+            self.lattice.permeability_into(self.params.bone.permeability, &mut self.permeability);
+            self.geometry_version += 1;
+            self.find_outlets(false);
+        }
+    }
+}

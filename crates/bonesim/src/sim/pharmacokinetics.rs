@@ -1,0 +1,32 @@
+//! Phase 1 of the tick: the drugs in plasma and the host's hormones
+//! ([`crate::pharmacology`]).
+
+use super::Sim;
+use crate::biology::Host;
+use crate::pharmacology::{Drug, Pharmacology};
+
+impl Sim {
+    /// Phase 1: every scheduled drug's mean plasma level over this tick, and the host's
+    /// estradiol and testosterone under the hormone therapies.
+    pub(super) fn pharmacokinetics(&mut self) {
+        let t0_h = self.tick as f64 * self.dt_h;
+        self.pharmacology.step(t0_h, t0_h + self.dt_h);
+        (self.host.estrogen, self.host.testosterone) = self.pharmacology.host_hormones(&self.scenario.patient);
+    }
+
+    /// The drugs in plasma and the hormone axis.
+    pub fn pharmacology(&self) -> &Pharmacology {
+        &self.pharmacology
+    }
+
+    /// `drug`'s mean plasma concentration over the last tick, mg/L (= µg/mL); 0 if the
+    /// scenario does not give it.
+    pub fn plasma_concentration(&self, drug: Drug) -> f64 {
+        self.pharmacology.concentration_mg_l(drug)
+    }
+
+    /// The host's hormones and systemic exposures this tick.
+    pub fn host(&self) -> &Host {
+        &self.host
+    }
+}
