@@ -88,6 +88,7 @@ pub fn figure(experiment: &Experiment, result: &ExperimentResult, path: &Path) -
             .map_err(e)?;
         chart
             .configure_mesh()
+            .light_line_style(WHITE)
             .x_desc("day")
             .y_desc(label(readout))
             .label_style(("sans-serif", 13))

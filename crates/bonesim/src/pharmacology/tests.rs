@@ -368,3 +368,26 @@ fn generated_drug_table_in_the_therapy_docs_is_up_to_date() {
         }
     }
 }
+
+#[test]
+fn in_a_running_simulation_a_patch_restores_the_host_estrogen_and_nothing_changes_without_it() {
+    let mut s = Scenario::default();
+    (s.domain.width, s.domain.height, s.time.days) = (32, 32, 2.0);
+    s.patient.estrogen = 0.0;
+    let mut treated = s.clone();
+    treated.therapy.push(schedule(Drug::Estradiol, 0.1, 3.5, 1));
+    let run = |scenario: &Scenario| {
+        let mut sim = crate::Sim::new(scenario, None).unwrap();
+        while sim.tick() < sim.total_ticks() {
+            sim.step();
+        }
+        sim
+    };
+    let (with, without) = (run(&treated), run(&s));
+    assert!((0.9..1.1).contains(&with.host().estrogen), "{}", with.host().estrogen);
+    assert!(with.plasma_concentration(Drug::Estradiol) > 0.0);
+    assert_eq!(without.host().estrogen, 0.0);
+    assert_eq!(without.plasma_concentration(Drug::Estradiol), 0.0);
+    assert!(without.readouts().plasma.is_empty());
+    assert_eq!(with.readouts().plasma.len(), 1);
+}
