@@ -102,11 +102,25 @@ pub struct Effect {
     pub ci95: (f64, f64),
 }
 
+/// What kind of test a check is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Two arms compared.
+    Compare,
+    /// An arm against a published value.
+    Reference,
+    /// Runs split by response.
+    ByResponse,
+}
+
 /// The outcome of one check.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CheckResult {
     /// The statement.
     pub statement: String,
+    /// The kind of test.
+    pub kind: Kind,
     /// The readout.
     pub readout: String,
     /// How runs are summarised.
@@ -158,8 +172,14 @@ pub fn judge(
     note: &dyn Fn(&str) -> Option<String>,
 ) -> CheckResult {
     let seed = check_seed(experiment.name, check.statement);
+    let kind = match check.test {
+        Test::Compare { .. } => Kind::Compare,
+        Test::Reference { .. } => Kind::Reference,
+        Test::ByResponse { .. } => Kind::ByResponse,
+    };
     let base = |test: String, arms: Vec<ArmValues>| CheckResult {
         statement: check.statement.to_string(),
+        kind,
         readout: check.readout.to_string(),
         summary: check.summary.describe(days),
         test,

@@ -2,7 +2,7 @@
 //! results table.
 
 use super::SuiteResult;
-use super::analysis::{CheckResult, Verdict, num, pct};
+use super::analysis::{CheckResult, Kind, Verdict, num, pct};
 
 /// The Markdown report of a suite.
 pub fn markdown(r: &SuiteResult) -> String {
@@ -130,22 +130,17 @@ fn measured(c: &CheckResult) -> String {
         })
         .collect();
     let mut s = arms.join("; ");
-    if let (Some(e), Some(p)) = (c.effect, c.p_value) {
-        if c.test.contains(" against the published") {
-            s.push_str(&format!("; 95 % CI {} to {}", num(e.ci95.0), num(e.ci95.1)));
-        } else if c.arms.len() == 2 && c.arms[0].arm == "responders" {
-            s.push_str(&format!("; p = {}", num(p)));
-        } else {
-            s.push_str(&format!(
-                "; change {} (95 % CI {} to {}), p = {}",
-                pct(e.estimate),
-                pct(e.ci95.0),
-                pct(e.ci95.1),
-                num(p)
-            ));
-        }
-    } else if let Some(e) = c.effect {
-        s.push_str(&format!("; 95 % CI {} to {}", num(e.ci95.0), num(e.ci95.1)));
+    match (c.kind, c.effect, c.p_value) {
+        (Kind::Compare, Some(e), Some(p)) => s.push_str(&format!(
+            "; change {} (95 % CI {} to {}), p = {}",
+            pct(e.estimate),
+            pct(e.ci95.0),
+            pct(e.ci95.1),
+            num(p)
+        )),
+        (Kind::Reference, Some(e), _) => s.push_str(&format!("; 95 % CI {} to {}", num(e.ci95.0), num(e.ci95.1))),
+        (Kind::ByResponse, _, Some(p)) => s.push_str(&format!("; p = {}", num(p))),
+        _ => {}
     }
     s
 }
