@@ -13,7 +13,7 @@
 //! IL-6 is 1–5 pg/mL, metastatic disease 5–20 with a tail to 60 (SCIENCE §6).
 
 use crate::params::parameter_group;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 parameter_group! {
     /// Blood serum and the exchange with it.
@@ -58,7 +58,7 @@ pub const SIL6R_G_PER_MOL: f64 = 50_000.0;
 
 /// Blood serum: the bone's contribution to each factor, on top of what the rest of the body
 /// keeps there.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Serum {
     /// The rest of the body's IL-6 relative to its healthy baseline: it answers a systemic
     /// challenge as the marrow's host cells do, and is 0 in an IL-6 knockout host.

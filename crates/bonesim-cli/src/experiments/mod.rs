@@ -15,7 +15,7 @@ pub mod suite;
 
 use crate::cli::ExperimentsArgs;
 use crate::error::input;
-use crate::output::{OutputDir, check_destination};
+use crate::output::{RunFolder, check_destination};
 use analysis::{CheckResult, Rules, Verdict};
 use anyhow::{Context, Result, anyhow};
 use bonesim::field::FieldId;
@@ -235,7 +235,7 @@ pub fn run(plan: &Plan, destination: &Path, replace: bool) -> Result<SuiteResult
     check_readouts(&plan.experiments)?;
     let jobs = jobs(plan)?;
     check_destination(destination, replace)?;
-    let out = OutputDir::create(destination, replace)?;
+    let out = RunFolder::open(destination, replace, &|_| {})?;
     let total: u64 = jobs.iter().map(|j| j.work).sum();
     let bar = ProgressBar::new(total);
     bar.set_style(

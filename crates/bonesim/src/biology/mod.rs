@@ -25,7 +25,7 @@ pub use signalling::{Host, Signals, occupancy};
 pub use tumor::TumorPhenotype;
 
 /// What a cell will do this tick.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Intent {
     /// What happens to the cell.
     pub action: Action,
@@ -44,7 +44,7 @@ impl Intent {
 }
 
 /// Lifecycle and motion.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Action {
     /// Nothing changes.
     #[default]
@@ -89,7 +89,7 @@ pub enum Action {
 }
 
 /// What a cell does to the matrix this tick.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum TissueAction {
     /// Nothing.
     #[default]

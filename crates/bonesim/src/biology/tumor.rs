@@ -19,7 +19,7 @@ use crate::field::FieldId;
 use crate::params::{ParamInfo, parameter_group};
 use crate::rng::Purpose;
 use rand::Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 parameter_group! {
     /// What tumour cells of every type share.
@@ -56,7 +56,7 @@ parameter_group! {
 }
 
 /// One cancer type's tumour-cell phenotype.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TumorPhenotype {
     /// Doubling time of a cell with full growth signals and room, days.
     pub doubling_days: f64,

@@ -14,9 +14,10 @@ use super::drugs::{
 };
 use super::species::Species;
 use crate::scenario::PatientSettings;
+use serde::{Deserialize, Serialize};
 
 /// The pituitary–testis axis: how much of the patient's own testosterone is still made.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TestosteroneAxis {
     production: f64,
 }

@@ -21,9 +21,10 @@ pub use species::{Body, Species};
 
 use crate::scenario::{PatientSettings, Scenario, ScenarioError, TherapySchedule};
 use pk::{Administration, PlasmaCurve, Route};
+use serde::{Deserialize, Serialize};
 
 /// The mean plasma concentration of one drug over the last tick.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlasmaLevel {
     /// The drug.
     pub drug: Drug,
@@ -45,7 +46,7 @@ impl PlasmaLevel {
 
 /// Every scheduled drug's plasma curve, its level over the last tick, and the host hormone
 /// axis the hormone therapies act on.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Pharmacology {
     species: Species,
     curves: Vec<(Drug, PlasmaCurve)>,

@@ -26,8 +26,10 @@
 //! (Gibaldi & Perrier, *Pharmacokinetics*, 2nd ed. 1982, ch. 3 and appendix C). The tests
 //! check every route against a Runge–Kutta integration of the compartment equations.
 
+use serde::{Deserialize, Serialize};
+
 /// One exponential of an impulse response: `coefficient_per_l · e^(−rate_per_h · t)` per mg.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Exponential {
     /// Concentration per mg dosed at time 0, mg/L per mg (1/L).
     pub coefficient_per_l: f64,
@@ -36,7 +38,7 @@ pub struct Exponential {
 }
 
 /// How a drug is distributed and eliminated once in plasma, as its impulse response.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Disposition {
     terms: Vec<Exponential>,
 }
@@ -160,7 +162,7 @@ fn cubic_roots(a2: f64, a1: f64, a0: f64) -> [f64; 3] {
 }
 
 /// How a dose enters plasma.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Route {
     /// All at once (an intravenous push; also used where absorption takes minutes and the
     /// drug stays for days).
@@ -247,7 +249,7 @@ impl Route {
 }
 
 /// One administration: when, how much, and (for infusions and releases) over how long.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Administration {
     /// Time of the dose, hours from the start of the run.
     pub at_h: f64,
@@ -259,7 +261,7 @@ pub struct Administration {
 
 /// A drug's plasma concentration over a schedule: the superposition of every administration's
 /// response through one route and disposition.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlasmaCurve {
     /// How it is given.
     pub route: Route,
