@@ -126,10 +126,25 @@ impl DomainSettings {
     }
 }
 
+/// The host's species.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Species {
+    /// An adult human: low-turnover trabecular bone, 3 L of plasma.
+    #[default]
+    Human,
+    /// A young mouse (the tumour models: a tibial metaphysis): high-turnover bone and a
+    /// millilitre of plasma. Its parameter defaults are [`crate::params::MOUSE_DEFAULTS`].
+    Mouse,
+}
+
 /// `[patient]`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PatientSettings {
+    /// The host's species: sets the host's remodeling state, the serum compartment and the
+    /// pharmacokinetics.
+    pub species: Species,
     /// Estrogen level: 0 fully deprived, 1 normal.
     pub estrogen: f64,
     /// Testosterone level: 0 fully deprived, 1 normal.
@@ -140,7 +155,7 @@ pub struct PatientSettings {
 
 impl Default for PatientSettings {
     fn default() -> Self {
-        PatientSettings { estrogen: 1.0, testosterone: 1.0, il6_knockout: false }
+        PatientSettings { species: Species::Human, estrogen: 1.0, testosterone: 1.0, il6_knockout: false }
     }
 }
 

@@ -21,8 +21,12 @@ use crate::lattice::Lattice;
 use crate::params::ModelParams;
 use crate::rng::{Purpose, Stream, stream};
 use rand::Rng;
+use rand_distr::Distribution;
 pub use signalling::{Host, Signals, occupancy};
 pub use tumor::TumorPhenotype;
+
+/// Most steps a cell takes in one tick.
+pub const MAX_STEPS_PER_TICK: u32 = 16;
 
 /// What a cell will do this tick.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -150,9 +154,40 @@ impl Context<'_> {
         1.0 - (-per_day.max(0.0) * self.dt_h / 24.0).exp()
     }
 
+    /// A uniform draw on [0, 1) fixed for the life of the cell in `slot`: a trait by which
+    /// cells of one kind differ (e.g. how strongly they answer a signal).
+    pub fn trait_draw(&self, slot: usize) -> f64 {
+        stream(self.seed, u64::MAX, self.cells.id[slot].0, Purpose::Trait).random()
+    }
+
     /// Age in days of the cell in `slot` in its current kind.
     pub fn days_in_kind(&self, slot: usize) -> f64 {
         (self.tick - self.cells.since_tick[slot]) as f64 * self.dt_h / 24.0
+    }
+
+    /// How many steps (to a neighbouring site) a cell moving at `per_h` steps an hour takes
+    /// this tick: Poisson with mean `per_h × dt_h`, so that movement does not depend on the
+    /// tick's length (at most [`MAX_STEPS_PER_TICK`]).
+    pub fn steps(&self, per_h: f64, rng: &mut Stream) -> u32 {
+        let mean = per_h * self.dt_h;
+        if mean <= 0.0 {
+            return 0;
+        }
+        let n: f64 = rand_distr::Poisson::new(mean).map_or(0.0, |p| p.sample(rng));
+        (n as u32).min(MAX_STEPS_PER_TICK)
+    }
+
+    /// Walks up to `steps` steps from `site`, each to the site `next` picks from where the
+    /// cell is (sites free as the tick began); returns where the walk ends if it left `site`.
+    pub fn walk(&self, site: usize, steps: u32, mut next: impl FnMut(usize) -> Option<usize>) -> Option<usize> {
+        let mut at = site;
+        for _ in 0..steps {
+            match next(at) {
+                Some(n) => at = n,
+                None => break,
+            }
+        }
+        (at != site).then_some(at)
     }
 
     /// A free open neighbour of `site` picked at random, or `None`.

@@ -5,6 +5,7 @@
 use super::Sim;
 use crate::biology::{self, Action, TissueAction};
 use crate::cells::{CellKind, NewCell};
+use crate::field::FieldId;
 
 impl Sim {
     /// Phase 6: intents take effect in id order; the dead are removed at the end.
@@ -171,8 +172,8 @@ impl Sim {
         }
     }
 
-    /// An osteoclast removes matrix from `site`, freeing the TGF-β stored in it at the
-    /// osteoclast; an osteocyte inside a site that is cleared dies with it.
+    /// An osteoclast removes matrix from `site`, freeing the TGF-β and BMPs stored in it at
+    /// the osteoclast; an osteocyte inside a site that is cleared dies with it.
     pub(super) fn resorb(&mut self, slot: usize, site: usize, amount: f32) {
         let Some(resorbed) = biology::bone::resorb(&mut self.lattice, site, amount) else { return };
         if resorbed.cleared
@@ -182,8 +183,10 @@ impl Sim {
             self.dead[osteocyte] = true;
         }
         self.turnover.record_resorbed(resorbed.mineral);
-        let molecules = resorbed.mineral * self.params.bone.tgfb_molecules_per_site;
-        self.released_tgfb.push((self.cells.site[slot], molecules));
+        let at = self.cells.site[slot];
+        let bone = &self.params.bone;
+        self.released.push((FieldId::Tgfb, at, resorbed.mineral * bone.tgfb_molecules_per_site));
+        self.released.push((FieldId::Osteoblastic, at, resorbed.mineral * bone.bmp_molecules_per_site));
     }
 
     /// An osteoblast lays down osteoid on its own site, which starts mineralising. Returns
