@@ -177,7 +177,7 @@ pub const MOUSE_DEFAULTS: &[(&str, f64, &str)] = &[
     ),
     (
         "osteocyte.apoptosis_per_year",
-        0.3,
+        0.15,
         "Five times the adult human rate: the trabecular bone of young (8-week) rats has five times \
          the osteoclasts and the bone formation of 12-week rats, whose turnover matches adult human \
          iliac crest (Baron et al. 1984, Anat Rec 208:137); targeted remodeling starts five times as \

@@ -39,6 +39,11 @@ parameter_group! {
         /// production, which then rises and falls with what the body's cells feel (SCIENCE §6:
         /// healthy serum IL-6 1–5 pg/mL; many assays report < 5).
         il6_healthy_pg_ml: 1.5, range 0.0 => 1000.0;
+        /// Fold rise of the rest of the body's IL-6 production at full NF-κB activity of its
+        /// monocytes and macrophages. Tuned so that a standard LPS challenge raises serum IL-6
+        /// tens-fold within hours, as endotoxin does in people (plasma IL-6 peaks 2–3 h after
+        /// a low dose; van Deventer et al. 1990, Blood 76:2520).
+        body_il6_nfkb_gain: 100.0, range 0.0 => 1e5;
         /// Plasma half-life of IL-6, hours (SCIENCE §5: 0.38 h).
         il6_half_life_h: 0.38, range 0.01 => 1000.0;
         /// Share of IL-6's plasma clearance that is uptake through IL-6 receptors:

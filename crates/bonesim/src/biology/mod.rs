@@ -17,7 +17,7 @@ pub mod tumor;
 
 use crate::cells::{CellKind, CellStore};
 use crate::field::{FieldId, Fields};
-use crate::lattice::Lattice;
+use crate::lattice::{Lattice, Site};
 use crate::params::ModelParams;
 use crate::rng::{Purpose, Stream, stream};
 use rand::Rng;
@@ -56,20 +56,20 @@ pub enum Action {
     /// Move to a neighbouring site (if it is still free when the move is applied).
     Move {
         /// Target site.
-        to: u32,
+        to: Site,
     },
     /// An osteoclast advances into its own pit (if the site is still free), using up one of
     /// its advances.
     Advance {
         /// Target site.
-        to: u32,
+        to: Site,
     },
     /// Apoptosis (or, for osteoclast lineage cells, loss of support).
     Die,
     /// Divide: a daughter of `daughter` kind goes to site `to` (if still free).
     Divide {
         /// Site of the daughter.
-        to: u32,
+        to: Site,
         /// Kind of the daughter.
         daughter: CellKind,
     },
@@ -83,12 +83,12 @@ pub enum Action {
         /// The new kind.
         kind: CellKind,
         /// The new site (if still free).
-        to: u32,
+        to: Site,
     },
     /// Fuse into the osteoclast lineage cell on site `with`.
     Fuse {
         /// Site of the cell to fuse with.
-        with: u32,
+        with: Site,
     },
 }
 
@@ -101,7 +101,7 @@ pub enum TissueAction {
     /// Remove `amount` of matrix (site units) from site `site` (an osteoclast).
     Resorb {
         /// The site resorbed.
-        site: u32,
+        site: Site,
         /// Matrix removed, 0–1.
         amount: f32,
     },

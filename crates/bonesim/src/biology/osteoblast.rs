@@ -6,6 +6,7 @@
 
 use super::{Action, Context, Intent, Signals, TissueAction};
 use crate::cells::CellKind;
+use crate::lattice::Site;
 use crate::field::FieldId;
 use crate::params::parameter_group;
 use crate::rng::Purpose;
@@ -36,7 +37,7 @@ parameter_group! {
         /// osteoblasts and their progenitors alive (Almeida et al. 2005, J Biol Chem
         /// 280:41342), so DKK1, raised in the marrow of breast cancer bone metastases (seed
         /// ref 74), uncouples formation from resorption. Tuned.
-        dkk1_apoptosis_gain: 20.0, range 0.0 => 1000.0;
+        dkk1_apoptosis_gain: 100.0, range 0.0 => 1000.0;
         /// Fold rise of osteoblast apoptosis at full TNFR1 occupancy: TNF-α induces
         /// osteoblast apoptosis (Jilka et al. 1998, J Bone Miner Res 13:793). Tuned.
         tnf_apoptosis_gain: 10.0, range 0.0 => 1000.0;
@@ -49,7 +50,7 @@ parameter_group! {
         /// stays about constant through life, so new bone replaces the osteocytes lost with
         /// resorbed bone and by apoptosis. Tuned; it makes 5–20 % of osteoblasts osteocytes
         /// over their working life (SCIENCE §4).
-        embed_share: 0.5, range 0.0 => 1.0;
+        embed_share: 0.4, range 0.0 => 1.0;
         /// Share of osteoblasts with no cavity left that become lining cells; the rest die
         /// (SCIENCE §4: 50–70 % die by apoptosis).
         lining_share: 0.35, range 0.0 => 1.0;
@@ -198,7 +199,7 @@ pub fn decide_pre(slot: usize, s: &Signals, ctx: &Context) -> Intent {
         && rng.random::<f64>() < ctx.chance(p.division_per_day * s.tgfb)
         && let Some(to) = daughter_site(slot, ctx)
     {
-        return Intent::act(Action::Divide { to: to as u32, daughter: CellKind::PreOsteoblast });
+        return Intent::act(Action::Divide { to: Site::from(to), daughter: CellKind::PreOsteoblast });
     }
     if settled {
         return Intent::STAY;
@@ -208,7 +209,7 @@ pub fn decide_pre(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let to = ctx.walk(site, steps, |at| {
         if at != site && is_cavity_surface(at, ctx) { None } else { step_towards_cavity(at, &mut rng, ctx) }
     });
-    to.map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
+    to.map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }))
 }
 
 /// An osteoblast: fill the cavity site it sits on; when it is full, embed, move on, or end.
@@ -244,7 +245,7 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
             .or_else(|| if driven { ctx.free_neighbour(at, &mut rng, surface) } else { None })
     });
     if let Some(to) = moved {
-        return Intent::act(Action::Move { to: to as u32 });
+        return Intent::act(Action::Move { to: Site::from(to) });
     }
     if ctx.lattice.neighbours(site).any(cavity) && rng.random::<f64>() >= ctx.chance(p.give_up_per_day) {
         return Intent::STAY;
@@ -283,7 +284,7 @@ fn end_of_formation(site: usize, fate: &mut crate::rng::Stream, ctx: &Context) -
     let open = ctx.lattice.neighbours(site).chain([site]).find(|&n| ctx.lattice.is_open(n));
     match open {
         Some(to) if fate.random::<f64>() < p.lining_share => {
-            Intent::act(Action::BecomeAt { kind: CellKind::LiningCell, to: to as u32 })
+            Intent::act(Action::BecomeAt { kind: CellKind::LiningCell, to: Site::from(to) })
         }
         _ => Intent::act(Action::Die),
     }

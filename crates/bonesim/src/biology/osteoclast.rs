@@ -11,6 +11,7 @@
 
 use super::{Action, Context, Intent, Signals, TissueAction};
 use crate::cells::CellKind;
+use crate::lattice::Site;
 use crate::field::FieldId;
 use crate::params::parameter_group;
 use crate::rng::Purpose;
@@ -120,7 +121,7 @@ pub fn decide_precursor(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     if ctx.lattice.is_surface(site) && rng.random::<f64>() < ctx.chance(commitment_per_day(s, p)) {
         return Intent::act(Action::Become { kind: CellKind::PreOsteoclast });
     }
-    wander(site, &mut rng, ctx, |_| true).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
+    wander(site, &mut rng, ctx, |_| true).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }))
 }
 
 /// The support of the osteoclast lineage, 0–1: RANKL through RANK, and the RANKL-independent
@@ -157,12 +158,12 @@ pub fn decide_pre(slot: usize, _s: &Signals, ctx: &Context) -> Intent {
     }
     if let Some(partner) = fusion_partner(slot, site, ctx) {
         if rng.random::<f64>() < ctx.chance(p.fusion_per_day) {
-            return Intent::act(Action::Fuse { with: partner as u32 });
+            return Intent::act(Action::Fuse { with: Site::from(partner) });
         }
         return Intent::STAY;
     }
     let on_surface = |s: usize| ctx.lattice.is_surface(s);
-    wander(site, &mut rng, ctx, on_surface).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
+    wander(site, &mut rng, ctx, on_surface).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }))
 }
 
 /// The cell a pre-osteoclast can fuse into, within `FUSION_REACH` sites (pre-osteoclasts
@@ -210,7 +211,7 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
         if let Some(target) = resorption_target(site, ctx) {
             let rate = resorption_per_day(nuclei, s, p);
             let amount = (rate * ctx.dt_h / 24.0) as f32;
-            return Intent { action: Action::Stay, tissue: TissueAction::Resorb { site: target as u32, amount } };
+            return Intent { action: Action::Stay, tissue: TissueAction::Resorb { site: Site::from(target), amount } };
         }
         // Its footprint is cleared: advance into the pit, deeper into the bone, as long as it
         // has advances left (erosion stops at a depth).
@@ -221,11 +222,11 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
             && ctx.cells.divisions_left[slot] > 0
             && rng.random::<f64>() < ctx.chance(24.0 * p.pit_advance_per_h)
         {
-            return Intent::act(Action::Advance { to: to as u32 });
+            return Intent::act(Action::Advance { to: Site::from(to) });
         }
     }
     let on_surface = |s: usize| ctx.lattice.is_surface(s);
-    wander(site, &mut rng, ctx, on_surface).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
+    wander(site, &mut rng, ctx, on_surface).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }))
 }
 
 /// Death rate of an osteoclast of `age_days`, per day: the hazard of a Weibull life whose

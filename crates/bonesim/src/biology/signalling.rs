@@ -117,6 +117,11 @@ impl Host {
         (1.0 - self.estrogen).max(0.0)
     }
 
+    /// How far testosterone is below normal: 0 (normal or above) to 1 (fully deprived).
+    pub fn testosterone_loss(&self) -> f64 {
+        (1.0 - self.testosterone).max(0.0)
+    }
+
     /// The share of a pathway's activity left when `hormone` (0–2, 1 normal) damps it by
     /// `share` at its normal level.
     fn damping(share: f64, hormone: f64) -> f64 {
@@ -283,20 +288,22 @@ pub fn sense(
 }
 
 /// IL-6 made by the rest of the body relative to a healthy host's (normal hormones, no
-/// challenge): the body's cells are host cells like the marrow's stroma, feeling the basal
-/// tone and a systemic challenge (NF-κB from LPS and IL-1β; PGE2), damped by estradiol and
-/// testosterone; an IL-6 knockout host makes none.
+/// challenge). The body's IL-6 comes mostly from monocytes and macrophages: their NF-κB
+/// follows the basal tone and a systemic challenge (LPS, IL-1β), damped by estradiol (seed:
+/// 17β-estradiol reduces IL-6 production by monocytes), and raises IL-6
+/// `serum.body_il6_nfkb_gain`-fold at full activity; PGE2 adds through the NF-κB-independent
+/// route. An IL-6 knockout host makes none.
 pub fn body_il6_fold(host: &Host, params: &ModelParams, il6_knockout: bool) -> f64 {
+    if il6_knockout {
+        return 0.0;
+    }
     let production = |host: &Host| {
         let s = &params.signalling;
         let e = &host.exposure;
-        let nfkb = nfkb_inputs(e.il1b, e.lps, 0.0, s)
-            * Host::damping(s.estrogen_nfkb_damping, host.estrogen)
-            * Host::damping(s.testosterone_nfkb_damping, host.testosterone);
-        let systemic = Signals { nfkb, pge2: e.pge2, ..Signals::default() };
-        crate::biology::osteoblast::il6_induction(&systemic, &params.osteoblast, il6_knockout)
+        let nfkb = nfkb_inputs(e.il1b, e.lps, 0.0, s) * Host::damping(s.estrogen_nfkb_damping, host.estrogen);
+        1.0 + params.serum.body_il6_nfkb_gain * nfkb + params.osteoblast.il6_pge2_gain * e.pge2
     };
-    production(host) / production(&Host::default()).max(f64::MIN_POSITIVE)
+    production(host) / production(&Host::default())
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 use super::osteoblast::{self, is_cavity_surface};
 use super::{Action, Context, Intent, Signals};
 use crate::cells::CellKind;
+use crate::lattice::Site;
 use crate::field::FieldId;
 use crate::params::parameter_group;
 use crate::rng::Purpose;
@@ -89,7 +90,7 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
         }
         let steps = ctx.steps(ctx.params.osteoblast.migration_steps_per_h, &mut rng);
         let out = ctx.walk(site, steps.min(1), |at| ctx.free_neighbour(at, &mut rng, off_cavity));
-        return out.map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }));
+        return out.map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }));
     }
     let near_cavity = ctx.lattice.neighbours(site).chain([site]).any(|n| is_cavity_surface(n, ctx));
     let signal = s
@@ -102,7 +103,7 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
         && rng.random::<f64>() < ctx.chance(p.commitment_per_day * signal)
         && let Some(to) = osteoblast::daughter_site(slot, ctx)
     {
-        return Intent::act(Action::Divide { to: to as u32, daughter: CellKind::PreOsteoblast });
+        return Intent::act(Action::Divide { to: Site::from(to), daughter: CellKind::PreOsteoblast });
     }
     let tgfb = ctx.fields.values(FieldId::Tgfb);
     let directed = if s.tgfb > 0.2 { ctx.steps(p.chemotaxis_steps_per_h, &mut rng) } else { 0 };
@@ -116,5 +117,5 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
             ctx.free_neighbour(at, &mut rng, off_cavity)
         }
     });
-    to.map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
+    to.map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }))
 }

@@ -17,6 +17,7 @@
 use super::signalling::Signals;
 use super::{Action, Context, Intent};
 use crate::cells::CellKind;
+use crate::lattice::Site;
 use crate::field::FieldId;
 use crate::params::{ParamInfo, parameter_group};
 use crate::rng::Purpose;
@@ -321,7 +322,7 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     if !extravasating && rng.random::<f64>() < ctx.chance(division_per_day(s, ph, c)) {
         let mut place = ctx.rng(slot, Purpose::Division);
         if let Some(to) = ctx.free_neighbour(site, &mut place, |_| true) {
-            return Intent::act(Action::Divide { to: to as u32, daughter: CellKind::Tumor });
+            return Intent::act(Action::Divide { to: Site::from(to), daughter: CellKind::Tumor });
         }
     }
     let signal = cxcr4_signal(s, ph, c);
@@ -336,7 +337,7 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
         }
         ctx.free_neighbour(at, &mut rng, |_| true)
     });
-    to.map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
+    to.map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }))
 }
 
 /// What a tumour cell secretes.
