@@ -140,7 +140,8 @@ fn prostate_cancer_lays_down_woven_bone_like_osteoblastic_metastases_and_grows_l
     let seeded = bundled("prostate-osteoblastic").tumor.seed_cells as f64;
     let fold =
         |day: usize| -> f64 { mean_sd(&runs.iter().map(|d| d[day].tumor_cells as f64 / seeded).collect::<Vec<_>>()).0 };
-    let mut report: Vec<String> = runs.iter().zip(SEEDS).map(|(d, s)| summary("prostate", s, d.last().unwrap())).collect();
+    let mut report: Vec<String> =
+        runs.iter().zip(SEEDS).map(|(d, s)| summary("prostate", s, d.last().unwrap())).collect();
     report.push(
         C4_2B
             .iter()
@@ -254,7 +255,11 @@ fn lesion_kind_is_a_spectrum_that_a_phenotype_parameter_moves_across() {
             format!(
                 "lung osteoblastic factors {rate} molecules/h: blastic {:.3} mm² (mean), lytic {}, lesions {:?}",
                 blastic(i),
-                ends[i * 3..i * 3 + 3].iter().map(|r| format!("{:.3}", r.lytic_area_mm2)).collect::<Vec<_>>().join(", "),
+                ends[i * 3..i * 3 + 3]
+                    .iter()
+                    .map(|r| format!("{:.3}", r.lytic_area_mm2))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 kinds(i)
             )
         })

@@ -347,7 +347,12 @@ fn figure_2_inflammation_mechanisms_act() {
             },
             Knockout {
                 mechanism: "TNF-α from macrophages drives osteoclasts (Kobayashi et al. 2000)",
-                off: |s| set(s, &[("immune.macrophage_tnf_molecules_per_h", 0.0), ("immune.t_cell_tnf_molecules_per_h", 0.0)]),
+                off: |s| {
+                    set(
+                        s,
+                        &[("immune.macrophage_tnf_molecules_per_h", 0.0), ("immune.t_cell_tnf_molecules_per_h", 0.0)],
+                    )
+                },
                 readout: "osteoclasts",
                 expect: Expect::Lower,
                 min_change: 0.05,
@@ -419,7 +424,12 @@ fn hormone_mechanisms_act_after_estrogen_loss() {
             },
             Knockout {
                 mechanism: "TNF-α from T cells and macrophages is needed for the bone loss (Roggia et al. 2001; Kimble et al. 1997)",
-                off: |s| set(s, &[("immune.macrophage_tnf_molecules_per_h", 0.0), ("immune.t_cell_tnf_molecules_per_h", 0.0)]),
+                off: |s| {
+                    set(
+                        s,
+                        &[("immune.macrophage_tnf_molecules_per_h", 0.0), ("immune.t_cell_tnf_molecules_per_h", 0.0)],
+                    )
+                },
                 readout: "bone resorbed",
                 expect: Expect::Lower,
                 min_change: 0.1,

@@ -21,6 +21,12 @@ pub enum Command {
     Run(RunArgs),
     /// Check a scenario as `run` would, without running it: prints "ok" or the first error.
     Validate(ValidateArgs),
+    /// Run a sweep (seeds, parameter grids, Latin hypercubes): all of it, one shard of it, or
+    /// as a SLURM job array.
+    Sweep(SweepArgs),
+    /// Merge the runs of a sweep folder into one table (results.csv), one row per run, and
+    /// list the runs that are missing or failed.
+    Collect(CollectArgs),
     /// List the bundled scenarios with one-line descriptions, or print one of them.
     Scenarios(ScenariosArgs),
     /// Print the table of model parameters (Markdown): names, defaults, allowed ranges.
@@ -31,10 +37,11 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Scenario file (TOML), or the name of a bundled scenario (`bonesim scenarios`).
-    #[arg(value_name = "SCENARIO")]
-    pub scenario: String,
-    /// Output folder [default: runs/<scenario name>-seed<seed>]. Written under a temporary
-    /// name next to it and renamed when the run has succeeded.
+    #[arg(value_name = "SCENARIO", required_unless_present = "resume")]
+    pub scenario: Option<String>,
+    /// Output folder [default: runs/<scenario name>-seed<seed>]. Written as .NAME.partial
+    /// next to it and renamed when the run has succeeded. An interrupted run of the same
+    /// scenario left there is resumed from its checkpoint; other leftovers are removed.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Replace the output folder if it already exists (after the run has succeeded).
@@ -49,8 +56,97 @@ pub struct RunArgs {
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    /// Write a checkpoint of the whole simulation every N simulated days (atomically:
+    /// temporary file, fsync, rename). SIGTERM, SIGINT and SIGUSR1 write one anyway.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub checkpoint_every_days: Option<f64>,
+    /// Continue the interrupted run whose output folder is DIR from its last checkpoint.
+    /// The files it ends with are byte-identical to those of a run never interrupted.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["scenario", "out", "force", "seed", "days", "set"])]
+    pub resume: Option<PathBuf>,
     #[command(flatten)]
     pub sets: SetArgs,
+}
+
+/// `bonesim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Sweep file (TOML; see scenarios/sweeps/).
+    #[arg(value_name = "SWEEP")]
+    pub sweep: PathBuf,
+    /// Sweep folder: runs.csv (the numbered run list) and runs/NNNN/, one folder per run.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Run only shard I of N (I from 0 to N−1): the runs whose number is I modulo N. A
+    /// SLURM array task runs `--shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT`. Runs
+    /// already finished are skipped; interrupted ones resume from their checkpoints.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// Worker threads [default: all cores]: runs go in parallel, one thread each.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Checkpoint every run every N simulated days [default: the sweep file's
+    /// `checkpoint_every_days`, else only when stopped by a signal].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub checkpoint_every_days: Option<f64>,
+    /// List the runs (runs.csv) and check every one of them, without running anything.
+    #[arg(long, conflicts_with_all = ["slurm", "shard"])]
+    pub dry_run: bool,
+    /// Write a SLURM job-array script (DIR/slurm/sweep.sbatch) instead of running.
+    #[arg(long)]
+    pub slurm: bool,
+    /// With --slurm: submit the script with sbatch and print the job id.
+    #[arg(long, requires = "slurm")]
+    pub submit: bool,
+    #[command(flatten)]
+    pub slurm_options: SlurmArgs,
+}
+
+/// The job array's resources (with `--slurm`).
+#[derive(Debug, Args)]
+pub struct SlurmArgs {
+    /// Partition [default: the cluster's default].
+    #[arg(long, value_name = "NAME", requires = "slurm")]
+    pub partition: Option<String>,
+    /// Time limit of each array task (SLURM's format: MINUTES, HH:MM:SS, D-HH:MM:SS).
+    #[arg(long, value_name = "TIME", default_value = "04:00:00", requires = "slurm")]
+    pub time: String,
+    /// Memory of each array task (SLURM's format: 4G, 500M) [default: estimated from the
+    /// largest domain of the sweep, at least 1G].
+    #[arg(long, value_name = "SIZE", requires = "slurm")]
+    pub mem: Option<String>,
+    /// Array tasks [default: one per run, at most 1000]. Each runs its shard of the runs.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000), requires = "slurm")]
+    pub tasks: Option<u32>,
+    /// Threads of each array task (--cpus-per-task).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..), requires = "slurm")]
+    pub cpus_per_task: u16,
+    /// At most this many array tasks at once (the `%N` of --array) [default: no limit].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), requires = "slurm")]
+    pub max_running: Option<u32>,
+    /// Seconds before the time limit at which a task checkpoints and requeues itself.
+    #[arg(long, value_name = "S", default_value_t = 300, requires = "slurm")]
+    pub warn_seconds: u32,
+    /// Extra `#SBATCH` lines, e.g. --sbatch=--account=lab42 (repeatable).
+    #[arg(long = "sbatch", value_name = "OPTION", allow_hyphen_values = true, requires = "slurm")]
+    pub extra: Vec<String>,
+}
+
+/// `bonesim collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Sweep folder (what `bonesim sweep --out` wrote).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Final readouts to include, comma-separated [default: all of them].
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub columns: Vec<String>,
+    /// Where to write the table [default: DIR/results.csv]; `-` for standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit with 1 when any run is missing, failed or unfinished.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// `bonesim validate`.
@@ -82,6 +178,17 @@ pub struct ScenariosArgs {
     pub name: Option<String>,
 }
 
+/// `I/N` with 0 ≤ I < N.
+fn parse_shard(arg: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("expected I/N with 0 ≤ I < N (shards count from 0), e.g. 0/4; got \"{arg}\"");
+    let (i, n) = arg.split_once('/').ok_or_else(bad)?;
+    let (i, n): (usize, usize) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if n == 0 || i >= n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
 /// Splits `KEY=VALUE` at the first `=`.
 fn parse_set(arg: &str) -> Result<(String, String), String> {
     match arg.split_once('=') {
@@ -110,6 +217,11 @@ mod tests {
     #[test]
     fn threads_must_be_positive() {
         assert!(Cli::try_parse_from(["bonesim", "run", "x.toml", "--threads", "0"]).is_err());
+        assert_eq!(parse_shard("3/4"), Ok((3, 4)));
+        assert!(parse_shard("4/4").is_err() && parse_shard("1/0").is_err() && parse_shard("x").is_err());
+        assert!(Cli::try_parse_from(["bonesim", "run", "--resume", "d", "x.toml"]).is_err());
+        assert!(Cli::try_parse_from(["bonesim", "run", "--resume", "d"]).is_ok());
+        assert!(Cli::try_parse_from(["bonesim", "run"]).is_err());
         let cli = Cli::try_parse_from(["bonesim", "run", "x.toml", "--threads", "2", "--days", "-1"]).unwrap();
         match cli.command {
             Command::Run(r) => {

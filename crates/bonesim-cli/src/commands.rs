@@ -13,6 +13,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate(args),
+        Command::Sweep(args) => crate::sweep::sweep(args),
+        Command::Collect(args) => crate::collect::collect(args),
         Command::Scenarios(args) => scenarios(args),
         Command::Params => {
             std::io::stdout().lock().write_all(ModelParams::markdown().as_bytes())?;
@@ -27,6 +29,10 @@ fn validate(args: ValidateArgs) -> Result<()> {
     let overrides = args.sets.set.iter().map(|(k, v)| Override::from_set(k, v)).collect::<Result<Vec<_>, _>>()?;
     let loaded = load(source, overrides, None)?;
     loaded.build()?;
+    let mut err = std::io::stderr().lock();
+    for note in loaded.notes() {
+        writeln!(err, "note: {note}")?;
+    }
     writeln!(std::io::stdout().lock(), "ok")?;
     Ok(())
 }

@@ -3,12 +3,17 @@
 //! `main` only parses the flags, calls [`commands::dispatch`] and turns the outcome into an
 //! exit code: 0 success, 2 bad input (scenario, flags, files, images), 1 anything else.
 
+mod checkpoint;
 mod cli;
+mod collect;
 mod commands;
 mod error;
 mod output;
 mod run;
+mod signals;
+mod slurm;
 mod snapshot;
+mod sweep;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -1,32 +1,42 @@
 //! The output folder of a run and the tabular files in it.
 //!
-//! A run writes into a temporary folder next to the destination (`.NAME.partial-PID`) and
-//! renames it to the destination only when everything is written, so a folder under the
-//! destination's name is always complete. If the run fails (or panics) the temporary folder
-//! is removed. An interrupted process (SIGKILL, Ctrl-C) can leave the temporary folder, never
-//! a half-written destination.
+//! A run writes into a folder next to its destination, `.NAME.partial`, and renames it to
+//! the destination only when everything is written, so a folder under the destination's
+//! name is always complete (or, for a run that failed, holds what was written up to the
+//! failure and a `summary.json` that says so). The partial folder holds a lock file while
+//! a process writes it, and, when the run checkpoints, `checkpoint.bin`: a run killed at any
+//! moment leaves the partial folder with its last checkpoint, and the next run to the same
+//! destination resumes from it (or, if there is none or it belongs to another scenario,
+//! says so and removes it). Nothing is left behind that a later run does not explain.
 
 use crate::error::input;
 use anyhow::{Context, Result};
 use bonesim::Readouts;
 use serde::Serialize;
 use std::fs::{self, File};
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// A folder being written, renamed into place by [`OutputDir::commit`].
-#[derive(Debug)]
-pub struct OutputDir {
-    destination: PathBuf,
-    temporary: PathBuf,
-    replace: bool,
-    committed: bool,
-}
+/// Name of the checkpoint in a partial folder.
+pub const CHECKPOINT: &str = "checkpoint.bin";
+/// Name of the lock file in a partial folder.
+const LOCK: &str = ".lock";
+/// Longest folder name accepted: the file system's 255 bytes, less `.` and `.partial`.
+const MAX_NAME_BYTES: usize = 255 - ".".len() - ".partial".len();
 
-/// Refuses an existing destination unless it may be replaced.
+/// Refuses a destination that is no folder name, too long a name, or one that exists
+/// (unless it may be replaced).
 pub fn check_destination(destination: &Path, replace: bool) -> Result<()> {
-    if destination.file_name().is_none() {
+    let Some(name) = destination.file_name() else {
         return Err(input(format!("--out {}: not a folder name", destination.display())));
+    };
+    if name.len() > MAX_NAME_BYTES {
+        return Err(input(format!(
+            "--out {}: the folder name is {} bytes long; at most {MAX_NAME_BYTES} are allowed (file systems \
+             take 255, and bonesim writes under .NAME.partial first)",
+            destination.display(),
+            name.len()
+        )));
     }
     if destination.exists() && !replace {
         return Err(input(format!(
@@ -40,38 +50,146 @@ pub fn check_destination(destination: &Path, replace: bool) -> Result<()> {
     Ok(())
 }
 
-impl OutputDir {
-    /// Creates the temporary folder for `destination`.
-    pub fn create(destination: &Path, replace: bool) -> Result<OutputDir> {
+/// The folder a run writes before it is renamed to `destination`.
+pub fn partial_path(destination: &Path) -> PathBuf {
+    let name = destination.file_name().unwrap_or_default().to_string_lossy();
+    parent_of(destination).join(format!(".{name}.partial"))
+}
+
+/// The folder `path` is in (`.` for a bare name).
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Whether an I/O error is the user's to fix (a path that cannot be written), not a fault.
+fn is_bad_path(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        PermissionDenied | ReadOnlyFilesystem | NotADirectory | InvalidFilename | InvalidInput | AlreadyExists
+    )
+}
+
+/// A partial folder, locked by this process, renamed into place by [`RunFolder::commit`].
+#[derive(Debug)]
+pub struct RunFolder {
+    destination: PathBuf,
+    partial: PathBuf,
+    replace: bool,
+    committed: bool,
+    /// Held for the folder's life: another process cannot take the same folder.
+    _lock: File,
+}
+
+impl RunFolder {
+    /// Creates (or takes over) the partial folder of `destination` and locks it. A folder
+    /// another live process holds is refused; one left by a process that is gone is taken
+    /// over as it is (see [`RunFolder::checkpoint`]); `.NAME.partial-PID` folders of older
+    /// versions whose process is gone are removed. `notify` hears what was found.
+    pub fn open(destination: &Path, replace: bool, notify: &dyn Fn(String)) -> Result<RunFolder> {
         check_destination(destination, replace)?;
-        let name = destination.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let parent = match destination.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        let temporary = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        if temporary.exists() {
-            fs::remove_dir_all(&temporary).with_context(|| format!("cannot remove {}", temporary.display()))?;
+        let parent = parent_of(destination);
+        let made = fs::create_dir_all(&parent);
+        if let Err(e) = made {
+            let err = anyhow::Error::new(e).context(format!("cannot create the folder {}", parent.display()));
+            return Err(if err.downcast_ref::<std::io::Error>().is_some_and(is_bad_path) {
+                input(format!("--out {}: {err:#}", destination.display()))
+            } else {
+                err
+            });
         }
-        fs::create_dir(&temporary).with_context(|| format!("cannot create {}", temporary.display()))?;
-        Ok(OutputDir { destination: destination.to_path_buf(), temporary, replace, committed: false })
+        remove_legacy_partials(destination, notify);
+        let partial = partial_path(destination);
+        match fs::create_dir(&partial) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && partial.is_dir() => {}
+            Err(e) => {
+                let message = format!("--out {}: cannot create {}: {e}", destination.display(), partial.display());
+                // The parent exists (it was just made): a path that cannot hold a folder.
+                return Err(
+                    if is_bad_path(&e) || e.kind() == std::io::ErrorKind::NotFound || e.raw_os_error() == Some(36) {
+                        input(message)
+                    } else {
+                        anyhow::anyhow!(message)
+                    },
+                );
+            }
+        }
+        let lock_path = partial.join(LOCK);
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("cannot create {}", lock_path.display()))?;
+        if let Err(e) = lock.try_lock() {
+            return Err(match e {
+                fs::TryLockError::WouldBlock => input(format!(
+                    "another bonesim process is writing {} (the run to {}): wait for it, or stop it first",
+                    partial.display(),
+                    destination.display()
+                )),
+                fs::TryLockError::Error(e) => {
+                    anyhow::Error::new(e).context(format!("cannot lock {}", lock_path.display()))
+                }
+            });
+        }
+        Ok(RunFolder { destination: destination.to_path_buf(), partial, replace, committed: false, _lock: lock })
     }
 
     /// Where files are written until the commit.
     pub fn path(&self) -> &Path {
-        &self.temporary
+        &self.partial
+    }
+
+    /// The destination.
+    pub fn destination(&self) -> &Path {
+        &self.destination
     }
 
     /// A file in the folder.
     pub fn file(&self, name: &str) -> PathBuf {
-        self.temporary.join(name)
+        self.partial.join(name)
     }
 
-    /// Renames the folder into place, replacing an existing destination if allowed.
+    /// The checkpoint an interrupted run left here, if any.
+    pub fn checkpoint(&self) -> Option<PathBuf> {
+        Some(self.file(CHECKPOINT)).filter(|p| p.is_file())
+    }
+
+    /// Whether the folder holds anything but its lock.
+    pub fn has_leftovers(&self) -> bool {
+        fs::read_dir(&self.partial).map(|d| d.flatten().any(|e| e.file_name() != LOCK)).unwrap_or(false)
+    }
+
+    /// Removes everything but the lock: a fresh start.
+    pub fn clear(&self) -> Result<()> {
+        for entry in fs::read_dir(&self.partial).with_context(|| format!("cannot list {}", self.partial.display()))? {
+            let entry = entry?;
+            if entry.file_name() == LOCK {
+                continue;
+            }
+            let path = entry.path();
+            let removed = if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
+            removed.with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Renames the folder into place (without its checkpoint and lock), replacing an
+    /// existing destination if allowed.
     pub fn commit(mut self) -> Result<PathBuf> {
+        for name in [CHECKPOINT, &format!("{CHECKPOINT}.tmp"), LOCK] {
+            let path = self.file(name);
+            if path.exists() {
+                fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+            }
+        }
         let old = self.destination.exists().then(|| {
-            let mut old = self.temporary.clone().into_os_string();
+            let mut old = self.partial.clone().into_os_string();
             old.push(".old");
             PathBuf::from(old)
         });
@@ -82,7 +200,7 @@ impl OutputDir {
             fs::rename(&self.destination, old)
                 .with_context(|| format!("cannot move the old {} aside", self.destination.display()))?;
         }
-        if let Err(e) = fs::rename(&self.temporary, &self.destination) {
+        if let Err(e) = fs::rename(&self.partial, &self.destination) {
             if let Some(old) = &old {
                 // Put the old folder back: better the old results than none.
                 let _ = fs::rename(old, &self.destination);
@@ -90,6 +208,7 @@ impl OutputDir {
             return Err(e).with_context(|| format!("cannot rename the results to {}", self.destination.display()));
         }
         self.committed = true;
+        crate::checkpoint::sync_folder(&parent_of(&self.destination))?;
         if let Some(old) = old {
             fs::remove_dir_all(&old).with_context(|| format!("cannot remove the old results in {}", old.display()))?;
         }
@@ -97,10 +216,31 @@ impl OutputDir {
     }
 }
 
-impl Drop for OutputDir {
+impl Drop for RunFolder {
+    /// A run that stops without committing removes its folder, unless it has a checkpoint
+    /// to resume from (then the next run to the same destination resumes it).
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.temporary);
+        if !self.committed && self.checkpoint().is_none() {
+            let _ = fs::remove_dir_all(&self.partial);
+        }
+    }
+}
+
+/// Removes `.NAME.partial-PID` folders (written by bonesim before checkpoints) whose process
+/// is gone.
+fn remove_legacy_partials(destination: &Path, notify: &dyn Fn(String)) {
+    let name = destination.file_name().unwrap_or_default().to_string_lossy();
+    let prefix = format!(".{name}.partial-");
+    let Ok(entries) = fs::read_dir(parent_of(destination)) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file_name.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else { continue };
+        let alive = Path::new("/proc").join(pid.to_string()).exists() || !Path::new("/proc/self").exists();
+        if !alive && fs::remove_dir_all(entry.path()).is_ok() {
+            notify(format!(
+                "removed {}: the remains of a run to the same folder whose process ({pid}) is gone",
+                entry.path().display()
+            ));
         }
     }
 }
@@ -113,6 +253,7 @@ pub fn number(value: f64) -> String {
 
 /// `timeseries.csv`: a header from [`Readouts::columns`], then one row per call.
 pub struct Timeseries {
+    path: PathBuf,
     writer: csv::Writer<BufWriter<File>>,
     header: Option<Vec<String>>,
     /// Rows written.
@@ -123,16 +264,41 @@ impl Timeseries {
     /// Creates the file.
     pub fn create(path: &Path) -> Result<Timeseries> {
         let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-        Ok(Timeseries { writer: csv::Writer::from_writer(BufWriter::new(file)), header: None, rows: 0 })
+        Ok(Timeseries {
+            path: path.to_path_buf(),
+            writer: csv::Writer::from_writer(BufWriter::new(file)),
+            header: None,
+            rows: 0,
+        })
+    }
+
+    /// Reopens a file a checkpoint recorded at `bytes` long with `rows` rows: anything
+    /// written after the checkpoint is cut off, and rows go on from there.
+    pub fn resume(path: &Path, bytes: u64, rows: usize, header: Vec<String>) -> Result<Timeseries> {
+        let file = File::options().write(true).open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let length = file.metadata().with_context(|| format!("cannot read {}", path.display()))?.len();
+        if length < bytes {
+            anyhow::bail!("{} is {length} bytes, shorter than the {bytes} its checkpoint recorded", path.display());
+        }
+        file.set_len(bytes).with_context(|| format!("cannot cut {} back to its checkpoint", path.display()))?;
+        let file =
+            File::options().append(true).open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        Ok(Timeseries {
+            path: path.to_path_buf(),
+            writer: csv::Writer::from_writer(BufWriter::new(file)),
+            header: (rows > 0).then_some(header),
+            rows,
+        })
     }
 
     /// Writes one row (and the header before the first).
     pub fn write(&mut self, readouts: &Readouts) -> Result<()> {
         let columns = readouts.columns();
         let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
+        let context = || format!("cannot write {}", self.path.display());
         match &self.header {
             None => {
-                self.writer.write_record(&names)?;
+                self.writer.write_record(&names).with_context(context)?;
                 self.header = Some(names);
             }
             Some(header) if *header != names => {
@@ -140,15 +306,23 @@ impl Timeseries {
             }
             Some(_) => {}
         }
-        self.writer.write_record(columns.iter().map(|(_, v)| number(*v)))?;
+        self.writer.write_record(columns.iter().map(|(_, v)| number(*v))).with_context(context)?;
         self.rows += 1;
         Ok(())
     }
 
+    /// Flushes what is written to disk; returns the file's length.
+    pub fn sync(&mut self) -> Result<u64> {
+        let context = || format!("cannot write {}", self.path.display());
+        self.writer.flush().with_context(context)?;
+        let file = self.writer.get_ref().get_ref();
+        file.sync_data().with_context(context)?;
+        Ok(file.metadata().with_context(context)?.len())
+    }
+
     /// Flushes the file.
     pub fn finish(mut self) -> Result<()> {
-        self.writer.flush()?;
-        Ok(())
+        self.sync().map(|_| ())
     }
 }
 
@@ -169,6 +343,12 @@ impl Serialize for Ordered {
 /// `summary.json`.
 #[derive(Serialize)]
 pub struct Summary {
+    /// `complete`, or `failed` (then `error` says why, and the readouts are the last ones
+    /// written before the failure).
+    pub status: &'static str,
+    /// Why the run failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     /// The scenario's name.
     pub scenario: String,
     /// The scenario's description.
@@ -195,6 +375,8 @@ pub struct Summary {
     pub threads: usize,
     /// none, osteolytic, osteoblastic or mixed.
     pub lesion: &'static str,
+    /// Days at which the run was resumed from a checkpoint.
+    pub resumed_on_days: Vec<f64>,
     /// The readouts at the end, by column name.
     #[serde(rename = "final")]
     pub final_readouts: Ordered,
@@ -215,7 +397,12 @@ impl Summary {
     pub fn write(&self, path: &Path) -> Result<()> {
         let mut text = serde_json::to_string_pretty(self)?;
         text.push('\n');
-        fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+        let write = || -> std::io::Result<()> {
+            let mut file = File::create(path)?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()
+        };
+        write().with_context(|| format!("cannot write {}", path.display()))
     }
 }
 
@@ -236,23 +423,93 @@ mod tests {
     fn a_folder_appears_only_on_commit_and_a_dropped_one_vanishes() {
         let root = tempfile::tempdir().unwrap();
         let dest = root.path().join("sub/run");
-        let out = OutputDir::create(&dest, false).unwrap();
+        let quiet = |_: String| {};
+        let out = RunFolder::open(&dest, false, &quiet).unwrap();
         fs::write(out.file("a.txt"), "a").unwrap();
         assert!(!dest.exists());
         let tmp = out.path().to_path_buf();
         drop(out);
         assert!(!tmp.exists() && !dest.exists());
 
-        let out = OutputDir::create(&dest, false).unwrap();
+        let out = RunFolder::open(&dest, false, &quiet).unwrap();
         fs::write(out.file("a.txt"), "a").unwrap();
         out.commit().unwrap();
         assert!(dest.join("a.txt").exists());
-        assert!(OutputDir::create(&dest, false).is_err());
+        assert_eq!(names(&dest), vec!["a.txt"], "no lock or checkpoint in the results");
+        assert!(RunFolder::open(&dest, false, &quiet).is_err());
 
-        let out = OutputDir::create(&dest, true).unwrap();
+        let out = RunFolder::open(&dest, true, &quiet).unwrap();
         fs::write(out.file("b.txt"), "b").unwrap();
         out.commit().unwrap();
         assert!(dest.join("b.txt").exists() && !dest.join("a.txt").exists());
         assert_eq!(fs::read_dir(root.path().join("sub")).unwrap().count(), 1, "no leftovers");
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_folder_with_a_checkpoint_survives_and_a_held_one_is_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let dest = root.path().join("run");
+        let quiet = |_: String| {};
+        let out = RunFolder::open(&dest, false, &quiet).unwrap();
+        let err = RunFolder::open(&dest, false, &quiet).unwrap_err();
+        assert!(format!("{err}").contains("another bonesim process is writing"), "{err}");
+        assert_eq!(crate::error::exit_code(&err), 2);
+        fs::write(out.file(CHECKPOINT), "x").unwrap();
+        drop(out);
+        let again = RunFolder::open(&dest, false, &quiet).unwrap();
+        assert!(again.checkpoint().is_some() && again.has_leftovers());
+        again.clear().unwrap();
+        assert!(!again.has_leftovers());
+    }
+
+    #[test]
+    fn legacy_partial_folders_of_dead_processes_are_removed_with_a_note() {
+        let root = tempfile::tempdir().unwrap();
+        let dest = root.path().join("run");
+        // No process has pid u32::MAX - 1; this process is alive.
+        let dead = root.path().join(format!(".run.partial-{}", u32::MAX - 1));
+        let alive = root.path().join(format!(".run.partial-{}", std::process::id()));
+        fs::create_dir(&dead).unwrap();
+        fs::create_dir(&alive).unwrap();
+        let heard = std::cell::RefCell::new(Vec::new());
+        let out = RunFolder::open(&dest, false, &|m| heard.borrow_mut().push(m)).unwrap();
+        assert!(!dead.exists() && alive.exists());
+        assert!(heard.borrow()[0].contains("whose process (4294967294) is gone"), "{:?}", heard.borrow());
+        drop(out);
+    }
+
+    #[test]
+    fn over_long_and_unwritable_destinations_are_bad_input() {
+        let root = tempfile::tempdir().unwrap();
+        let quiet = |_: String| {};
+        let long = root.path().join("x".repeat(300));
+        let err = RunFolder::open(&long, false, &quiet).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2, "{err:#}");
+        assert!(format!("{err}").contains("300 bytes long"), "{err}");
+        let file = root.path().join("file");
+        fs::write(&file, "").unwrap();
+        let err = RunFolder::open(&file.join("run"), false, &quiet).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2, "{err:#}");
+    }
+
+    #[test]
+    fn a_write_error_names_the_file() {
+        // /dev/full fails every write with "no space left on device".
+        let path = Path::new("/dev/full");
+        if !path.exists() {
+            return;
+        }
+        let mut ts = Timeseries::create(path).unwrap();
+        let readouts = Readouts::default();
+        let err = ts.write(&readouts).and_then(|_| ts.sync()).unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("cannot write /dev/full") && text.contains("No space left"), "{text}");
     }
 }

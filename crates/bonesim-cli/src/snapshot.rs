@@ -133,14 +133,15 @@ impl Canvas {
         let mut encoder = png::Encoder::new(BufWriter::new(file), self.width as u32, self.height as u32);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
-        let mut writer = encoder.write_header()?;
-        writer.write_image_data(&self.pixels)?;
+        let mut writer = encoder.write_header().with_context(|| format!("cannot write {}", path.display()))?;
+        writer.write_image_data(&self.pixels).with_context(|| format!("cannot write {}", path.display()))?;
         writer.finish().with_context(|| format!("cannot write {}", path.display()))?;
         Ok(())
     }
 }
 
-/// Writes the snapshots of a run and remembers what it wrote.
+/// Writes the snapshots of a run and remembers what it wrote (kept in checkpoints).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Snapshots {
     scale: usize,
     fields: Vec<FieldId>,

@@ -296,6 +296,30 @@ const BAD: &[Bad] = &[
         expect: &["bad.toml:2:12", "domain.geometry", "fake.png is not a PNG image"],
     },
     Bad {
+        what: "NaN event coordinate",
+        scenario: Some("[[microdamage]]\nday = 1.0\nx_um = nan\n"),
+        args: &[],
+        expect: &["bad.toml:3:8", "microdamage[0].x_um", "NaN is out of range"],
+    },
+    Bad {
+        what: "infinite event coordinate from --set",
+        scenario: Some("name = \"x\"\n"),
+        args: &["--set", "precursor_burst[0].y_um=-inf"],
+        expect: &["--set precursor_burst[0].y_um=-inf", "-inf is out of range"],
+    },
+    Bad {
+        what: "seed beyond what a scenario file can hold",
+        scenario: Some("name = \"x\"\n"),
+        args: &["--set", "seed=9223372036854775808"],
+        expect: &["seed", "9223372036854775808"],
+    },
+    Bad {
+        what: "seed flag beyond what a scenario file can hold",
+        scenario: Some("name = \"x\"\n"),
+        args: &["--days", "1", "--seed", "18446744073709551615"],
+        expect: &["--seed 18446744073709551615", "out of range", "2^63"],
+    },
+    Bad {
         what: "TOML syntax error",
         scenario: Some("name = \"x\"\n[time\ndays = 3\n"),
         args: &[],

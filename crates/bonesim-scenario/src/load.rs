@@ -118,7 +118,16 @@ fn classify_key(key: &str) -> Result<KeyPath, String> {
         _ if ModelParams::has(key) => return Ok(KeyPath::parameter(key)),
         _ => {}
     }
-    parsed?;
+    let parsed = parsed?;
+    if let (true, Some(Lookup::Mismatch)) = (is_top, &found) {
+        // Past a value or into a list: a misspelt parameter of a group named like that
+        // section (`inflammation.half_life`), or a scenario key applying will explain.
+        let parameters = ModelParams::catalogue().into_iter().map(|p| p.dotted());
+        return match nearest(key, parameters) {
+            Some(s) => Err(format!("{key} is not a model parameter; did you mean {s}?")),
+            None => Ok(parsed),
+        };
+    }
     if let (true, Some(Lookup::Unknown { level, allowed })) = (is_top, found) {
         let hint = nearest(key, allowed.iter().map(|k| join(&level, k))).map(|s| format!(" (did you mean {s}?)"));
         return Err(format!(
@@ -174,6 +183,10 @@ fn specimen() -> toml::Table {
 enum Lookup {
     /// The path exists in the specimen, or leads where the specimen cannot tell.
     Known,
+    /// The path goes on past a value or a list (`inflammation.half_life_h`, where
+    /// `inflammation` is a list of tables): not a scenario key, unless applying it says
+    /// otherwise.
+    Mismatch,
     /// The key after `level` does not exist; `allowed` are the keys there.
     Unknown { level: KeyPath, allowed: Vec<String> },
 }
@@ -194,8 +207,9 @@ fn lookup(specimen: &toml::Table, path: &KeyPath) -> Lookup {
                 Some(first) => first,
                 None => return Lookup::Known,
             },
-            // A key into a value, or an index into a table: applying it says what is wrong.
-            _ => return Lookup::Known,
+            // A key into a value or a list, or an index into a table: applying it says what
+            // is wrong, if it is not a model parameter.
+            _ => return Lookup::Mismatch,
         };
         level.0.push(segment.clone());
     }
@@ -299,6 +313,12 @@ pub struct Loaded {
 /// Parses `source`, applies `overrides` (then `seed`), and makes every check of the engine
 /// short of building the simulation: types, unknown keys, ranges, parameters, the image.
 pub fn load(source: Source, overrides: Vec<Override>, seed: Option<u64>) -> Result<Loaded, InputError> {
+    if let Some(seed) = seed.filter(|&s| s > bonesim::scenario::MAX_SEED) {
+        return Err(input(format!(
+            "--seed {seed}: out of range: allowed 0 to {} (2^63 − 1, the largest integer a scenario file can hold)",
+            bonesim::scenario::MAX_SEED
+        )));
+    }
     // As an untyped table only syntax can be wrong; as a scenario, keys, types and enums.
     let mut table: toml::Table = toml::from_str(&source.text).map_err(|e| syntax_error(&source, &e))?;
     let mut scenario: Scenario = toml::from_str(&source.text).map_err(|e| file_error(&source, &e))?;
@@ -317,14 +337,28 @@ pub fn load(source: Source, overrides: Vec<Override>, seed: Option<u64>) -> Resu
     }
     if let Some(GeometryKind::Image(file)) = loaded.scenario.domain.geometry_kind() {
         let path = loaded.image_path(&file);
-        match load_grey_png(&path) {
-            Ok(image) => loaded.image = Some(image),
-            Err(why) => {
-                return Err(loaded.error_at(&geometry_key(), &why, Show::Key, Point::Value));
-            }
+        let image =
+            load_grey_png(&path).map_err(|why| loaded.error_at(&geometry_key(), &why, Show::Key, Point::Value))?;
+        let d = &loaded.scenario.domain;
+        if !same_shape(image.width, image.height, d.width, d.height) {
+            let why = format!(
+                "the image is {} × {} pixels but the domain is {} × {} sites, another shape: it would be \
+                 stretched. Give the domain the image's size (domain.width = {}, domain.height = {}: one \
+                 pixel per site) or its shape, or crop the image",
+                image.width, image.height, d.width, d.height, image.width, image.height
+            );
+            return Err(loaded.error_at(&geometry_key(), &why, Show::Key, Point::Value));
         }
+        loaded.image = Some(image);
     }
     Ok(loaded)
+}
+
+/// Whether an image of `w × h` pixels scales onto a `width × height` lattice with both sides
+/// by the same factor, give or take a pixel.
+fn same_shape(w: usize, h: usize, width: usize, height: usize) -> bool {
+    let scaled_h = w as f64 * height as f64 / width as f64;
+    (scaled_h - h as f64).abs() <= 1.0 + 1e-9 * h as f64
 }
 
 /// Applies one override to the table, and deserializes the result so a bad value is blamed
@@ -398,7 +432,7 @@ fn unknown_key_hint(path: &KeyPath) -> Option<String> {
     let parent = KeyPath(parent.to_vec());
     match lookup(&specimen(), &KeyPath([parent.0.clone(), vec![Segment::Key(last.clone())]].concat())) {
         Lookup::Unknown { allowed, .. } => nearest(last, allowed),
-        Lookup::Known => None,
+        Lookup::Known | Lookup::Mismatch => None,
     }
 }
 
@@ -427,6 +461,26 @@ impl Loaded {
         } else {
             self.source.dir.join(file)
         }
+    }
+
+    /// What the loading decided that a user should know: how an image of another size than
+    /// the domain is mapped onto it.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let Some(image) = &self.image {
+            let d = &self.scenario.domain;
+            if (image.width, image.height) != (d.width, d.height) {
+                notes.push(format!(
+                    "the {} × {} pixel image is scaled to the {} × {} site domain by nearest pixel ({:.3} pixels per site)",
+                    image.width,
+                    image.height,
+                    d.width,
+                    d.height,
+                    image.width as f64 / d.width as f64
+                ));
+            }
+        }
+        notes
     }
 
     /// An error about the value at `path`, blamed on the last override that set it, else on
@@ -520,6 +574,64 @@ mod tests {
         assert!(why.contains("did you mean osteoclast.lifespan_days"), "{why}");
         let why = classify_key("therapy[2].doze").unwrap_err();
         assert!(why.contains("[therapy[2]] has") && why.contains("did you mean therapy[2].dose"), "{why}");
+    }
+
+    #[test]
+    fn a_parameter_whose_group_shares_a_name_with_a_list_of_tables_is_a_parameter() {
+        // `[[inflammation]]` is a list of challenges; `inflammation.half_life_h` a parameter.
+        let p = classify_key("inflammation.half_life_h").unwrap();
+        assert_eq!(p.to_string(), "parameters.\"inflammation.half_life_h\"");
+        let s = load(source(""), vec![Override::from_set("inflammation.half_life_h", "6").unwrap()], None).unwrap();
+        assert_eq!(s.scenario.parameters["inflammation.half_life_h"], 6.0);
+        assert!(s.scenario.inflammation.is_empty());
+        // The list's own keys are still scenario keys.
+        assert_eq!(classify_key("inflammation[0].dose").unwrap().to_string(), "inflammation[0].dose");
+        let e = error("", &[("inflammation.half_life", "6")]);
+        assert!(e.contains("did you mean inflammation.half_life_h"), "{e}");
+    }
+
+    #[test]
+    fn an_image_of_another_shape_is_refused_and_one_of_another_size_noted() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, w: u32, h: u32| {
+            let path = dir.path().join(name);
+            let mut encoder = png::Encoder::new(std::fs::File::create(&path).unwrap(), w, h);
+            encoder.set_color(png::ColorType::Grayscale);
+            encoder.write_header().unwrap().write_image_data(&vec![200; (w * h) as usize]).unwrap();
+            path.display().to_string()
+        };
+        let wide = write("wide.png", 64, 32);
+        let e = error("[domain]\nwidth = 32\nheight = 32\n", &[("domain.geometry", &format!("image:{wide}"))]);
+        assert!(e.contains("64 × 32 pixels but the domain is 32 × 32 sites"), "{e}");
+        assert!(e.contains("domain.width = 64, domain.height = 32"), "{e}");
+        let fine = write("fine.png", 64, 64);
+        let o = vec![Override::from_set("domain.geometry", &format!("image:{fine}")).unwrap()];
+        let loaded = load(source("[domain]\nwidth = 32\nheight = 32\n"), o, None).unwrap();
+        assert_eq!(loaded.notes().len(), 1);
+        assert!(loaded.notes()[0].contains("2.000 pixels per site"), "{:?}", loaded.notes());
+        let exact = write("exact.png", 32, 32);
+        let o = vec![Override::from_set("domain.geometry", &format!("image:{exact}")).unwrap()];
+        assert!(load(source("[domain]\nwidth = 32\nheight = 32\n"), o, None).unwrap().notes().is_empty());
+    }
+
+    #[test]
+    fn seeds_beyond_what_toml_holds_are_refused() {
+        let e = error("seed = 3\n", &[("seed", "9223372036854775808")]);
+        assert!(e.contains("seed"), "{e}");
+        let e = load(source(""), vec![], Some(1 << 63)).unwrap_err().to_string();
+        assert!(e.starts_with("--seed 9223372036854775808: out of range"), "{e}");
+        assert!(load(source(""), vec![], Some(i64::MAX as u64)).is_ok());
+    }
+
+    #[test]
+    fn nan_event_coordinates_are_refused_where_they_are_written() {
+        let e = error("[[microdamage]]\nx_um = nan\n", &[]);
+        assert!(e.starts_with("t.toml:2:8: microdamage[0].x_um: NaN is out of range"), "{e}");
+        let e = error("", &[("precursor_burst[0].y_um", "inf")]);
+        assert!(
+            e.starts_with("--set precursor_burst[0].y_um=inf: precursor_burst[0].y_um: inf is out of range"),
+            "{e}"
+        );
     }
 
     #[test]

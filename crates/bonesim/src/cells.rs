@@ -6,14 +6,14 @@
 //! on a site in O(1). Lining cells are thin cells flattened on the bone surface: they do not
 //! take a site, so they are kept out of the occupancy index.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A cell's identity, stable for its whole life and never reused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CellId(pub u64);
 
 /// Cell types of the bone microenvironment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CellKind {
     /// Marrow stromal cell / mesenchymal progenitor (MSC): the source of osteoblasts.
@@ -83,7 +83,7 @@ impl CellKind {
 const FREE: u32 = u32::MAX;
 
 /// All cells, as parallel arrays indexed by slot.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CellStore {
     /// Identity of each cell.
     pub id: Vec<CellId>,

@@ -78,7 +78,7 @@ pub enum Boundary {
 }
 
 /// Settings of the iterative solve.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolverSettings {
     /// Stop when the error left, estimated from the last cycle's change and the contraction
     /// per cycle, is below this fraction of the field's largest value. (default: 1e-2)
@@ -119,7 +119,7 @@ pub struct DiffusionProblem<'a> {
 }
 
 /// What one solve did.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolveStats {
     /// V-cycles run.
     pub cycles: u32,
@@ -808,6 +808,34 @@ pub struct DiffusionSolver {
     /// Reaction terms of the step being taken, to compare against the cache.
     react: Vec<f64>,
     work: Vec<WorkLevel>,
+}
+
+/// What a solver is, without its caches: a checkpoint stores this, and a restored solver
+/// rebuilds its geometry, factorisations and work arrays on its first step, to the bit as
+/// they were (they are functions of the step's inputs alone: the field, its sources and
+/// coefficients, and the permeability).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SolverShape {
+    width: usize,
+    height: usize,
+    settings: SolverSettings,
+}
+
+impl serde::Serialize for DiffusionSolver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (width, height) = self.level_dims[0];
+        SolverShape { width, height, settings: self.settings }.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiffusionSolver {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let shape = SolverShape::deserialize(deserializer)?;
+        if shape.width == 0 || shape.height == 0 {
+            return Err(serde::de::Error::custom("a diffusion solver of an empty grid"));
+        }
+        Ok(DiffusionSolver::new(shape.width, shape.height, shape.settings))
+    }
 }
 
 /// The factorised systems of one field on all levels, and what they were built from.

@@ -2,8 +2,9 @@
 
 use crate::params::ParamError;
 use crate::scenario::ScenarioError;
+use crate::sim::Runaway;
 
-/// Why a simulation could not be set up.
+/// Why a simulation could not be set up, or could not go on.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum EngineError {
@@ -15,6 +16,9 @@ pub enum EngineError {
     MissingImage(String),
     /// Values that are each allowed but do not fit together.
     Inconsistent(String),
+    /// A value stopped being a finite number, or left what biology allows
+    /// ([`crate::Sim::check_health`]).
+    Runaway(Runaway),
 }
 
 impl std::fmt::Display for EngineError {
@@ -26,6 +30,7 @@ impl std::fmt::Display for EngineError {
                 write!(f, "domain.geometry: the image \"{path}\" was not loaded")
             }
             EngineError::Inconsistent(why) => write!(f, "{why}"),
+            EngineError::Runaway(r) => write!(f, "{r}"),
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SolveStats, SolverSettings};
 use crate::params::{ParamInfo, parameter_group};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Concentrations below this are nothing to any receptor in the model (every half-occupancy
 /// constant is far above it): a solve need not resolve them, and a field with no source that
@@ -32,7 +32,7 @@ macro_rules! fields {
             blood $blood:literal, source $source:literal;
     )* ) => {
         /// The diffusing species.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "lowercase")]
         pub enum FieldId {
             $( $(#[doc = $doc])+ $id, )*
@@ -158,7 +158,7 @@ impl FieldId {
 }
 
 /// How one field moves and disappears.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldTransport {
     /// Diffusion coefficient in marrow, µm²/s.
     pub diffusion_um2_s: f64,
@@ -185,7 +185,7 @@ impl FieldTransport {
 
 /// The transport of every field, indexed by [`FieldId::index`]: the parameters
 /// `<field>.diffusion_um2_s` and `<field>.half_life_h`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldTransports(pub [FieldTransport; FieldId::ALL.len()]);
 
 impl Default for FieldTransports {
@@ -236,7 +236,7 @@ parameter_group! {
 }
 
 /// Every field's concentrations and sources, and the solver that steps them.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Fields {
     values: Vec<Vec<f64>>,
     /// Sources summed over the ticks since the field's last step, pM/s per tick.
@@ -264,7 +264,7 @@ pub struct Fields {
 }
 
 /// What a field's step depended on, to tell when a field can be left as it is.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct StepInputs {
     sources: Vec<(u32, f64)>,
     dt_s: f64,
@@ -536,6 +536,12 @@ impl Fields {
         let v = &self.values[field.index()];
         let total_pm: f64 = self.vessels.iter().map(|&s| v[s as usize]).sum();
         self.exchange_per_s * total_pm * 1e-12 * site_litres(site_um)
+    }
+
+    /// Sets `field` at `site` to `value_pm`.
+    #[cfg(test)]
+    pub(crate) fn poke(&mut self, field: FieldId, site: usize, value_pm: f64) {
+        self.values[field.index()][site] = value_pm;
     }
 
     /// Sets `field` to `value_pm` everywhere.

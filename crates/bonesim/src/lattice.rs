@@ -5,7 +5,7 @@
 //! matrix is (`mineral`), its quality (lamellar or woven) and whether it is a vessel. Sites
 //! are stored row-major (`site = y * width + x`) in contiguous arrays.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a site is, derived from its state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -48,7 +48,7 @@ pub const SOLID_MATRIX: f32 = 0.5;
 pub const MINERALISED: f32 = 0.5;
 
 /// The tissue of every site.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Lattice {
     /// Sites across.
     pub width: usize,

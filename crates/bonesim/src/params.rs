@@ -6,7 +6,7 @@
 //! live once, in the group tables below; `docs/parameters.md` is generated from them
 //! (`bonesim params`) and a test keeps it in step.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What is known about one parameter.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -86,7 +86,7 @@ macro_rules! parameter_group {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct $name {
             $( $(#[doc = $doc])+ pub $field: f64, )*
         }
@@ -124,7 +124,7 @@ pub(crate) use parameter_group;
 macro_rules! model_params {
     ( $( $(#[doc = $doc:literal])+ $group:ident: $ty:ty = $default:expr; )* ) => {
         /// Every parameter of the model, by group.
-        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         pub struct ModelParams {
             $( $(#[doc = $doc])+ pub $group: $ty, )*
         }

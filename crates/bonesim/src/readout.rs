@@ -5,10 +5,10 @@
 use crate::cells::{CellKind, CellStore};
 use crate::field::{FieldId, Fields};
 use crate::lattice::{Lattice, TissueKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Bone resorbed and formed over the last day, from per-tick records.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TurnoverLog {
     resorbed: Vec<f64>,
     formed: Vec<f64>,

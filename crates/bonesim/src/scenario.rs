@@ -377,6 +377,18 @@ impl std::error::Error for ScenarioError {}
 /// Largest lattice side accepted (a 4000 × 4000 lattice is 4 cm at 10 µm).
 pub const MAX_SIDE: usize = 4000;
 
+/// Largest seed accepted: 2^63 − 1, the largest integer a TOML file can hold, so that the
+/// `scenario.toml` a run writes can be read back.
+pub const MAX_SEED: u64 = i64::MAX as u64;
+
+/// An event's centre coordinate: a finite number; negative means the domain's centre.
+fn check_centre(key: &str, value: f64, extent_um: f64) -> Result<(), ScenarioError> {
+    if value.is_finite() && value < 0.0 {
+        return Ok(());
+    }
+    check_range(key, value, 0.0, extent_um, " µm (inside the domain), or negative for its centre")
+}
+
 fn check_range(key: &str, value: f64, min: f64, max: f64, unit: &str) -> Result<(), ScenarioError> {
     if value.is_finite() && (min..=max).contains(&value) {
         Ok(())
@@ -392,6 +404,12 @@ impl Scenario {
     /// Checks every value against its allowed range. Parameter names and values under
     /// `[parameters]` are checked by [`crate::params::ModelParams::set`].
     pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.seed > MAX_SEED {
+            return Err(ScenarioError {
+                key: "seed".into(),
+                message: format!("{} is out of range: allowed 0 to {MAX_SEED} (2^63 − 1)", self.seed),
+            });
+        }
         let t = &self.time;
         check_range("time.days", t.days, 0.0, 36_500.0, " days")?;
         check_range("time.tick_hours", t.tick_hours, 1.0 / 60.0, 24.0, " hours")?;
@@ -431,23 +449,15 @@ impl Scenario {
             check_range(&format!("precursor_burst[{i}].day"), b.day, 0.0, 36_500.0, " days")?;
             check_range(&format!("precursor_burst[{i}].count"), b.count as f64, 1.0, 10_000.0, " cells")?;
             let (wu, hu) = (d.width as f64 * d.site_um, d.height as f64 * d.site_um);
-            if b.x_um >= 0.0 {
-                check_range(&format!("precursor_burst[{i}].x_um"), b.x_um, 0.0, wu, " µm (inside the domain)")?;
-            }
-            if b.y_um >= 0.0 {
-                check_range(&format!("precursor_burst[{i}].y_um"), b.y_um, 0.0, hu, " µm (inside the domain)")?;
-            }
+            check_centre(&format!("precursor_burst[{i}].x_um"), b.x_um, wu)?;
+            check_centre(&format!("precursor_burst[{i}].y_um"), b.y_um, hu)?;
         }
         for (i, m) in self.microdamage.iter().enumerate() {
             check_range(&format!("microdamage[{i}].day"), m.day, 0.0, 36_500.0, " days")?;
             check_range(&format!("microdamage[{i}].radius_um"), m.radius_um, 0.0, 10_000.0, " µm")?;
             let (wu, hu) = (d.width as f64 * d.site_um, d.height as f64 * d.site_um);
-            if m.x_um >= 0.0 {
-                check_range(&format!("microdamage[{i}].x_um"), m.x_um, 0.0, wu, " µm (inside the domain)")?;
-            }
-            if m.y_um >= 0.0 {
-                check_range(&format!("microdamage[{i}].y_um"), m.y_um, 0.0, hu, " µm (inside the domain)")?;
-            }
+            check_centre(&format!("microdamage[{i}].x_um"), m.x_um, wu)?;
+            check_centre(&format!("microdamage[{i}].y_um"), m.y_um, hu)?;
         }
         check_range("output.snapshot_every_days", self.output.snapshot_every_days, 0.0, 36_500.0, " days")?;
         for (i, name) in self.output.snapshot_fields.iter().enumerate() {
@@ -490,6 +500,30 @@ mod tests {
         let mut s = Scenario::default();
         s.domain.geometry = "spongy".into();
         assert!(s.validate().unwrap_err().message.contains("trabecular"));
+    }
+
+    #[test]
+    fn event_centres_must_be_numbers_and_seeds_fit_a_toml_integer() {
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let mut s = Scenario::default();
+            s.microdamage.push(Microdamage { x_um: bad, ..Default::default() });
+            assert_eq!(s.validate().unwrap_err().key, "microdamage[0].x_um");
+            let mut s = Scenario::default();
+            s.precursor_burst.push(PrecursorBurst { y_um: bad, ..Default::default() });
+            assert_eq!(s.validate().unwrap_err().key, "precursor_burst[0].y_um");
+        }
+        let mut s = Scenario::default();
+        s.microdamage.push(Microdamage { x_um: -1.0, y_um: 100.0, ..Default::default() });
+        assert_eq!(s.validate(), Ok(()));
+        s.seed = MAX_SEED;
+        assert_eq!(s.validate(), Ok(()));
+        s.seed = MAX_SEED + 1;
+        let e = s.validate().unwrap_err();
+        assert!(e.key == "seed" && e.message.contains("9223372036854775807"), "{e}");
+        // What the engine accepts, a TOML file can hold.
+        s.seed = MAX_SEED;
+        let text = toml::to_string(&s).unwrap();
+        assert_eq!(toml::from_str::<Scenario>(&text).unwrap(), s);
     }
 
     #[test]

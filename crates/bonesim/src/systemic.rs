@@ -21,7 +21,7 @@
 //! (SCIENCE §6).
 
 use crate::params::parameter_group;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 parameter_group! {
     /// Blood serum and the exchange with it.
@@ -98,7 +98,7 @@ pub struct SerumInputs {
 }
 
 /// Blood serum.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Serum {
     /// IL-6, M.
     pub il6_m: f64,

@@ -29,7 +29,7 @@ pub use tumor::TumorPhenotype;
 pub const MAX_STEPS_PER_TICK: u32 = 16;
 
 /// What a cell will do this tick.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Intent {
     /// What happens to the cell.
     pub action: Action,
@@ -48,7 +48,7 @@ impl Intent {
 }
 
 /// Lifecycle and motion.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Action {
     /// Nothing changes.
     #[default]
@@ -93,7 +93,7 @@ pub enum Action {
 }
 
 /// What a cell does to the matrix this tick.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum TissueAction {
     /// Nothing.
     #[default]

@@ -6,8 +6,8 @@
 
 use super::{Action, Context, Intent, Signals, TissueAction};
 use crate::cells::CellKind;
-use crate::lattice::Site;
 use crate::field::FieldId;
+use crate::lattice::Site;
 use crate::params::parameter_group;
 use crate::rng::Purpose;
 use rand::Rng;

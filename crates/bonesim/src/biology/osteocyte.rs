@@ -57,7 +57,8 @@ parameter_group! {
 pub fn decide(slot: usize, ctx: &Context) -> Intent {
     let p = &ctx.params.osteocyte;
     let h = ctx.host;
-    let gain = p.estrogen_loss_apoptosis_gain * h.estrogen_loss() + p.testosterone_loss_apoptosis_gain * h.testosterone_loss();
+    let gain =
+        p.estrogen_loss_apoptosis_gain * h.estrogen_loss() + p.testosterone_loss_apoptosis_gain * h.testosterone_loss();
     let per_day = p.apoptosis_per_year * (1.0 + gain) / 365.25;
     let mut rng = ctx.rng(slot, Purpose::Decide);
     if rng.random::<f64>() < ctx.chance(per_day) {

@@ -84,7 +84,7 @@ parameter_group! {
 
 /// Systemic exposures every cell feels at once (an inflammatory challenge), as receptor
 /// occupancies 0–1.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Exposure {
     /// TLR4 occupancy by circulating LPS.
     pub lps: f64,
@@ -95,7 +95,7 @@ pub struct Exposure {
 }
 
 /// The host, as far as a cell's signalling sees it.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Host {
     /// 17β-estradiol, 0 (deprived) to 1 (normal).
     pub estrogen: f64,
@@ -146,7 +146,7 @@ pub fn innate_drive(host: &Host, s: &SignallingParams) -> f64 {
 
 /// What a cell reads from its site this tick: receptor occupancies (0–1) and pathway
 /// activities (0–1).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Signals {
     /// RANKL not held by the decoy OPG, pM.
     pub free_rankl_pm: f64,

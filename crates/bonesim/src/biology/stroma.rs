@@ -6,8 +6,8 @@
 use super::osteoblast::{self, is_cavity_surface};
 use super::{Action, Context, Intent, Signals};
 use crate::cells::CellKind;
-use crate::lattice::Site;
 use crate::field::FieldId;
+use crate::lattice::Site;
 use crate::params::parameter_group;
 use crate::rng::Purpose;
 use rand::Rng;

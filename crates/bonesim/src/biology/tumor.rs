@@ -17,12 +17,12 @@
 use super::signalling::Signals;
 use super::{Action, Context, Intent};
 use crate::cells::CellKind;
-use crate::lattice::Site;
 use crate::field::FieldId;
+use crate::lattice::Site;
 use crate::params::{ParamInfo, parameter_group};
 use crate::rng::Purpose;
 use rand::Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 parameter_group! {
     /// What tumour cells of every type share.
@@ -72,7 +72,7 @@ parameter_group! {
 }
 
 /// One cancer type's tumour-cell phenotype.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TumorPhenotype {
     /// Doubling time of a cell with full growth signals and room, days.
     pub doubling_days: f64,

@@ -29,9 +29,12 @@ use crate::systemic::{Serum, SerumInputs};
 
 mod apply;
 mod events;
+mod health;
 mod placement;
+
+pub use health::{MAX_CONCENTRATION_PM, Runaway};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
 /// The phases of a tick, in order.
@@ -92,7 +95,10 @@ impl PhaseTimings {
 }
 
 /// A running simulation.
-#[derive(Clone, Debug)]
+///
+/// All of it is state and serializable (a checkpoint is the whole `Sim`), except the wall
+/// times of the phases; a resumed run continues to the bit as if never stopped.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Sim {
     scenario: Scenario,
     params: ModelParams,
@@ -135,6 +141,8 @@ pub struct Sim {
     order: Vec<u32>,
     dead: Vec<bool>,
     vessels: Vec<u32>,
+    /// Wall time, not state: a resumed run counts from zero.
+    #[serde(skip)]
     timings: PhaseTimings,
 }
 
