@@ -200,9 +200,11 @@ fn myeloma_is_lytic_and_starves_in_an_il6_knockout_host() {
         // Myeloma cells make no IL-6 and depend on the stroma's (seed ref 72): without host
         // IL-6 the tumour burden at day 60 is at least halved.
         assert!((k.tumor_cells as f64) <= 0.5 * n.tumor_cells as f64, "{report}");
-        // Myeloma sheds sIL-6R: serum sIL-6R rises above its healthy 40–80 ng/mL towards
-        // the up-to-160 of myeloma (SCIENCE §6).
-        assert!(n.serum_sil6r_ng_ml > normal[0].serum_sil6r_ng_ml + 10.0, "{report}");
+        // Myeloma sheds sIL-6R (SCIENCE §6: up to ~160 ng/mL in patients, whose disease
+        // fills many bones; here one tibia of a mouse): serum sIL-6R rises with the tumour,
+        // by more than in the knockout host's smaller one.
+        let rise = |days: &[Readouts]| days.last().unwrap().serum_sil6r_ng_ml - days[0].serum_sil6r_ng_ml;
+        assert!(rise(normal) > 0.05 * normal[0].serum_sil6r_ng_ml && rise(normal) > rise(knockout), "{report}");
     }
 }
 
@@ -229,9 +231,11 @@ fn lung_and_renal_cancer_arriving_through_vessels_make_osteolytic_lesions() {
 fn lesion_kind_is_a_spectrum_that_a_phenotype_parameter_moves_across() {
     // Seed ("Frequency…" section): lung, kidney and thyroid carcinomas are mostly osteolytic,
     // but osteoblastic lesions occur occasionally. The osteoblastic response comes from
-    // mechanisms any phenotype can have in any amount; sweeping the osteoblastic factors (ET-1,
-    // BMPs) a lung cancer cell makes moves its lesion from osteolytic through mixed to
-    // osteoblastic, the woven bone rising at every step.
+    // mechanisms any phenotype can have in any amount: osteoblastic factors (ET-1, BMPs)
+    // against DKK1, which blocks them (Clines et al. 2007; Hall et al. 2005). For a lung
+    // cancer cell that makes no DKK1, sweeping the osteoblastic factors it makes moves its
+    // lesion from osteolytic through mixed to osteoblastic, the woven bone rising at every
+    // step.
     const RATES: [f64; 4] = [0.0, 1000.0, 3000.0, 10_000.0];
     let mut scenarios = Vec::new();
     for &rate in &RATES {
@@ -242,6 +246,7 @@ fn lesion_kind_is_a_spectrum_that_a_phenotype_parameter_moves_across() {
             s.time.days = 42.0;
             s.parameters.insert("host.spinup_days".into(), 21.0);
             s.parameters.insert("lung.osteoblastic_molecules_per_h".into(), rate);
+            s.parameters.insert("lung.dkk1_molecules_per_h".into(), 0.0);
             scenarios.push(s);
         }
     }

@@ -41,16 +41,19 @@ parameter_group! {
         /// Fold rise of osteoblast apoptosis at full TNFR1 occupancy: TNF-α induces
         /// osteoblast apoptosis (Jilka et al. 1998, J Bone Miner Res 13:793). Tuned.
         tnf_apoptosis_gain: 10.0, range 0.0 => 1000.0;
-        /// Chance that an osteoblast stays embedded in a site it has just filled, becoming an
-        /// osteocyte, where the bone around has no osteocytes; it falls linearly to zero
-        /// where the bone within `osteocyte.dendrite_reach_um` already holds the normal
-        /// osteocyte density (`osteocyte.density`). Which osteoblasts are buried is thought to
-        /// be signalled by the osteocytes already embedded nearby (Marotti's hypothesis,
-        /// reviewed by Franz-Odendaal et al. 2006, Dev Dyn 235:176), and osteocyte density
-        /// stays about constant through life, so new bone replaces the osteocytes lost with
-        /// resorbed bone and by apoptosis. Tuned; it makes 5–20 % of osteoblasts osteocytes
-        /// over their working life (SCIENCE §4).
-        embed_share: 0.4, range 0.0 => 1.0;
+        /// How strongly embedding answers the osteocytes around. An osteoblast stays embedded
+        /// in a site it has just filled, becoming an osteocyte, with chance `d (1 + g (1 − n /
+        /// d))` (within 0–1): `d` the normal osteocyte density (`osteocyte.density`), `n` the
+        /// density of osteocytes in the bone within `osteocyte.network_reach_um`, `g` this
+        /// gain. New bone gets the normal density where the bone around has it, more where
+        /// osteocytes were lost, fewer where there are many. Which osteoblasts are buried is
+        /// thought to be signalled by the osteocytes already embedded nearby (Marotti's
+        /// hypothesis, reviewed by Franz-Odendaal et al. 2006, Dev Dyn 235:176), and osteocyte
+        /// density stays about constant through life, so new bone replaces the osteocytes lost
+        /// with resorbed bone and by apoptosis. Tuned so that the osteocyte population holds
+        /// over a decade of remodeling; 5–20 % of osteoblasts become osteocytes over their
+        /// working life (SCIENCE §4).
+        embedding_gain: 10.0, range 0.0 => 1000.0;
         /// Share of osteoblasts with no cavity left that become lining cells; the rest die
         /// (SCIENCE §4: 50–70 % die by apoptosis).
         lining_share: 0.35, range 0.0 => 1.0;
@@ -254,19 +257,20 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
 }
 
 /// Whether the osteoblast in `slot`, whose site has just filled, stays embedded in it as an
-/// osteocyte: the fewer osteocytes in the bone around, the likelier. Drawn once per filled
-/// site.
+/// osteocyte: at the normal density where the bone around has it, likelier where it has
+/// fewer. Drawn once per filled site.
 pub fn embeds(slot: usize, ctx: &Context) -> bool {
     let site = ctx.cells.site[slot] as usize;
-    let target = ctx.params.osteocyte.density;
-    let chance = ctx.params.osteoblast.embed_share * (1.0 - osteocyte_density_around(site, ctx) / target).max(0.0);
+    let d = ctx.params.osteocyte.density;
+    let deficit = if d > 0.0 { 1.0 - osteocyte_density_around(site, ctx) / d } else { 0.0 };
+    let chance = d * (1.0 + ctx.params.osteoblast.embedding_gain * deficit);
     ctx.rng(slot, Purpose::Fate).random::<f64>() < chance
 }
 
-/// Osteocytes per solid site within the reach of an osteocyte's dendrites of `site`.
+/// Osteocytes per solid site within `osteocyte.network_reach_um` of `site`.
 fn osteocyte_density_around(site: usize, ctx: &Context) -> f64 {
     let l = ctx.lattice;
-    let r = (ctx.params.osteocyte.dendrite_reach_um / l.site_um).round().max(1.0) as i64;
+    let r = (ctx.params.osteocyte.network_reach_um / l.site_um).round().max(1.0) as i64;
     let (mut solid, mut osteocytes) = (0usize, 0usize);
     for (dx, dy, s) in l.window(site, r) {
         if dx * dx + dy * dy <= r * r && l.is_solid(s) {

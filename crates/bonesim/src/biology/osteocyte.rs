@@ -30,6 +30,11 @@ parameter_group! {
         /// surface; Bonewald 2011, J Bone Miner Res 26:229). Deeper osteocytes release it in
         /// the bone around them.
         dendrite_reach_um: 50.0, range 0.0 => 500.0;
+        /// Reach of the osteocyte network an osteoblast senses when it is buried or not, µm:
+        /// two dendrite lengths, the osteocytes it touches and theirs (see
+        /// `osteoblast.embedding_gain`). It takes in the osteocytes lost where remodeling was
+        /// called to a dying one (`alarm_radius_um`).
+        network_reach_um: 100.0, range 10.0 => 1000.0;
         /// How long the neighbours keep RANKL raised, days.
         alarm_days: 7.0, range 0.0 => 365.0;
         /// Apoptosis per osteocyte per year: a mean life of over 30 years (osteocytes live
