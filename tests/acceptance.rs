@@ -7,4 +7,6 @@ mod determinism;
 mod homeostasis;
 mod host;
 mod lesions;
+mod mechanisms;
 mod remodeling_event;
+mod tick_length;

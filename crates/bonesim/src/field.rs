@@ -255,6 +255,12 @@ pub struct Fields {
     vessels: Vec<u32>,
     vessel_sink: Vec<f64>,
     exchange_per_s: f64,
+    /// Uptake by cells of each field, first-order per site (1/s; empty: none), and a count
+    /// of its changes.
+    uptake: Vec<Vec<f64>>,
+    uptake_version: Vec<u64>,
+    /// The sink a step uses: vessels and uptake together.
+    sink: Vec<f64>,
 }
 
 /// What a field's step depended on, to tell when a field can be left as it is.
@@ -263,6 +269,7 @@ struct StepInputs {
     sources: Vec<(u32, f64)>,
     dt_s: f64,
     geometry: u64,
+    uptake: u64,
     /// The step changed the field by less than the tolerance.
     stationary: bool,
 }
@@ -278,7 +285,7 @@ impl StepInputs {
     /// `ε + Σ r / largest ≤ tolerance` suffices. `last` is the last step actually taken, so
     /// skipped changes cannot add up.
     fn same_as(&self, last: &StepInputs, tolerance: f64) -> bool {
-        if !last.stationary || self.dt_s != last.dt_s || self.geometry != last.geometry {
+        if !last.stationary || self.dt_s != last.dt_s || self.geometry != last.geometry || self.uptake != last.uptake {
             return false;
         }
         let largest = last.sources.iter().fold(0.0f64, |m, &(_, s)| m.max(s.abs()));
@@ -319,6 +326,22 @@ impl StepInputs {
     }
 }
 
+/// The first-order sink of `field` for a step: loss into vessels (fields that exchange with
+/// blood) and `uptake` by cells, added in `scratch` when both are there; `None` if neither.
+fn sink_of<'a>(field: FieldId, uptake: &'a [f64], vessel_sink: &'a [f64], scratch: &'a mut [f64]) -> Option<&'a [f64]> {
+    match (field.with_blood(), uptake.is_empty()) {
+        (false, true) => None,
+        (true, true) => Some(vessel_sink),
+        (false, false) => Some(uptake),
+        (true, false) => {
+            for ((s, u), v) in scratch.iter_mut().zip(uptake).zip(vessel_sink) {
+                *s = u + v;
+            }
+            Some(scratch)
+        }
+    }
+}
+
 impl Fields {
     /// All fields at zero on a `width × height` lattice.
     pub fn new(width: usize, height: usize, solver: &SolverParams) -> Self {
@@ -341,6 +364,9 @@ impl Fields {
             vessels: Vec::new(),
             vessel_sink: vec![0.0; n],
             exchange_per_s: 0.0,
+            uptake: vec![Vec::new(); count],
+            uptake_version: vec![0; count],
+            sink: vec![0.0; n],
         }
     }
 
@@ -394,7 +420,7 @@ impl Fields {
         for field in FieldId::ALL {
             let f = field.index();
             self.gathered_ticks[f] += 1;
-            if !(tick + f as u64).is_multiple_of(every.max(1)) {
+            if !Self::is_due(field, tick, every) {
                 continue;
             }
             let ticks = self.gathered_ticks[f] as f64;
@@ -405,6 +431,22 @@ impl Fields {
             }
             self.step_one(field, ticks * tick_s, site_um, permeability, geometry, &transport(field));
             self.clear_sources_of(f);
+        }
+    }
+
+    /// Whether `field` takes its step at the end of `tick` when fields step every `every`
+    /// ticks (in turns: field `i` when `(tick + i) % every == 0`).
+    pub fn is_due(field: FieldId, tick: u64, every: u64) -> bool {
+        (tick + field.index() as u64).is_multiple_of(every.max(1))
+    }
+
+    /// Sets the uptake of `field` by cells, first-order per site (1/s), for its next steps.
+    pub fn set_uptake(&mut self, field: FieldId, per_s: &[f64]) {
+        let f = field.index();
+        if self.uptake[f] != per_s {
+            self.uptake[f].clear();
+            self.uptake[f].extend_from_slice(per_s);
+            self.uptake_version[f] += 1;
         }
     }
 
@@ -434,7 +476,7 @@ impl Fields {
         let f = field.index();
         let mut sources: Vec<(u32, f64)> = self.touched[f].iter().map(|&s| (s, self.sources[f][s as usize])).collect();
         sources.sort_unstable_by_key(|&(s, _)| s);
-        let inputs = StepInputs { sources, dt_s, geometry, stationary: true };
+        let inputs = StepInputs { sources, dt_s, geometry, uptake: self.uptake_version[f], stationary: true };
         let gone = inputs.sources.is_empty() && self.values[f].iter().all(|&v| v < NEGLIGIBLE_PM);
         if gone {
             self.values[f].iter_mut().for_each(|v| *v = 0.0);
@@ -449,7 +491,7 @@ impl Fields {
             site_um,
             dt_s,
             permeability,
-            sink_per_s: field.with_blood().then_some(&self.vessel_sink[..]),
+            sink_per_s: sink_of(field, &self.uptake[f], &self.vessel_sink, &mut self.sink),
             source_per_s: Some(&self.sources[f]),
             boundary: field.boundary(),
         };

@@ -138,9 +138,10 @@ pub struct PatientSettings {
     pub testosterone: f64,
     /// Host cells make no IL-6 (tumour cells still may).
     pub il6_knockout: bool,
-    /// `"human"` or `"mouse"`: what a dose in mg/kg or mg/m² amounts to, which drugs can be
-    /// given, and their pharmacokinetics. The tumour scenarios are mice (human cancer cells
-    /// in an immunodeficient host).
+    /// `"human"` or `"mouse"`: the host's remodeling state (a mouse's parameter defaults are
+    /// [`crate::params::MOUSE_DEFAULTS`]), the serum compartment, what a dose in mg/kg or
+    /// mg/m² amounts to, which drugs can be given, and their pharmacokinetics. The tumour
+    /// scenarios are mice (human cancer cells in an immunodeficient host).
     pub species: Species,
 }
 

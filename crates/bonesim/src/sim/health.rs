@@ -68,7 +68,7 @@ impl Sim {
         let day = self.day();
         let p = &self.params.serum;
         let serum = [
-            ("serum IL-6", self.serum.il6_pm(p), "pM", FieldId::Il6),
+            ("serum IL-6", self.serum.il6_pm(), "pM", FieldId::Il6),
             ("serum sIL-6R", self.serum.sil6r_pm(p), "pM", FieldId::Sil6r),
         ];
         for (name, value, unit, field) in serum {
@@ -190,7 +190,7 @@ mod tests {
         assert_eq!(r.parameters, vec![("opg.half_life_h".to_string(), 100.0)]);
         assert!(EngineError::Runaway(r).to_string().contains("ran away to 2.000e6 pM"));
         let mut sim = Sim::new(&small(), None).unwrap();
-        sim.serum.il6_from_bone_m = f64::INFINITY;
+        sim.serum.il6_m = f64::INFINITY;
         let Err(EngineError::Runaway(r)) = sim.check_health() else { panic!("serum not checked") };
         assert_eq!(r.quantity, "serum IL-6");
     }

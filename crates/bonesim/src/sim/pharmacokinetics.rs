@@ -9,9 +9,16 @@ impl Sim {
     /// Phase 1: every scheduled drug's mean plasma level over this tick, and the host's
     /// estradiol and testosterone under the hormone therapies.
     pub(super) fn pharmacokinetics(&mut self) {
-        let t0_h = self.tick as f64 * self.dt_h;
+        let t0_h = self.hours_since_day0();
         self.pharmacology.step(t0_h, t0_h + self.dt_h);
         (self.host.estrogen, self.host.testosterone) = self.pharmacology.host_hormones(&self.scenario.patient);
+    }
+
+    /// Hours from day 0 to the start of this tick: negative while the host spins up, when
+    /// no dose has been given yet (schedules count from day 0).
+    fn hours_since_day0(&self) -> f64 {
+        let origin = if self.spinning_up { self.spinup_ticks() } else { self.origin };
+        (self.tick as f64 - origin as f64) * self.dt_h
     }
 
     /// The drugs in plasma and the hormone axis.
