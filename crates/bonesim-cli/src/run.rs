@@ -198,24 +198,9 @@ fn say(message: &str) {
 }
 
 /// What the scenario asks for that will not happen as the user may expect: a therapy after
-/// the end of the run, or a drug whose effect the engine does not model yet (its plasma level
-/// is still computed and written).
+/// the end of the run.
 pub fn warnings(scenario: &Scenario) -> Vec<String> {
-    let mut out: Vec<String> = scenario.warnings().iter().map(|w| format!("warning: {w}")).collect();
-    let mut inert: Vec<&str> = Vec::new();
-    for th in &scenario.therapy {
-        if !th.drug.info().effect_modelled && !inert.contains(&th.drug.name()) {
-            inert.push(th.drug.name());
-        }
-    }
-    if !inert.is_empty() {
-        out.push(format!(
-            "warning: the effect of {} is not modelled yet: the run computes plasma levels (plasma_* columns) \
-             but the tissue does not respond",
-            inert.join(", ")
-        ));
-    }
-    out
+    scenario.warnings().iter().map(|w| format!("warning: {w}")).collect()
 }
 
 /// The units of the `plasma_<drug>` columns of `timeseries.csv`, for `legend.txt`.

@@ -124,7 +124,8 @@ pub struct Readouts {
     pub lesion_bone_rel: f64,
     /// Share of the bone surface (open sites touching bone) covered by osteoblasts: Ob.S/BS.
     pub osteoblast_surface: f64,
-    /// Mean concentration of each field, pM, in [`FieldId::ALL`] order.
+    /// Mean concentration of each field, pM, in [`FieldId::ALL`] order (0 for the fields of
+    /// drugs not given, which have no column).
     pub field_means_pm: Vec<f64>,
     /// Plasma level of each drug the scenario gives, over the last tick, in the drug's
     /// plasma unit ([`crate::pharmacology::DrugInfo::plasma_unit`]), in [`Drug::ALL`] order.
@@ -316,6 +317,11 @@ impl Readouts {
             ("osteoblast_surface".into(), self.osteoblast_surface),
         ];
         for (f, v) in FieldId::ALL.iter().zip(&self.field_means_pm) {
+            // A drug's tissue level only in runs that give it.
+            let given = |d: Drug| self.plasma.iter().any(|&(p, _)| p == d);
+            if f.is_drug() && !crate::pharmacology::delivery::drug_of(*f).is_some_and(given) {
+                continue;
+            }
             cols.push((format!("{}_pm", f.name()), *v));
         }
         for (drug, v) in &self.plasma {

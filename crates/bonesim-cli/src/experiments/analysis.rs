@@ -161,15 +161,13 @@ pub fn pct(x: f64) -> String {
     format!("{:+.0} %", 100.0 * x)
 }
 
-/// Judges `check` of `experiment` given each arm's per-seed numbers (`values(arm)`), and a
-/// `note` on drugs whose effect is not modelled yet (appended when nothing happened).
+/// Judges `check` of `experiment` given each arm's per-seed numbers (`values(arm)`).
 pub fn judge(
     experiment: &Experiment,
     check: &Check,
     days: f64,
     rules: Rules,
     values: &dyn Fn(&str, &str, Summary) -> Vec<f64>,
-    note: &dyn Fn(&str) -> Option<String>,
 ) -> CheckResult {
     let seed = check_seed(experiment.name, check.statement);
     let kind = match check.test {
@@ -217,8 +215,7 @@ pub fn judge(
                 } else {
                     format!("no {} change of {:.0} % or more: {measured}", expect.word(), 100.0 * smallest_effect)
                 };
-                let why = note(treated).map(|n| format!("; {n}")).unwrap_or_default();
-                (Verdict::NotSupported, format!("{what}{why}"))
+                (Verdict::NotSupported, what)
             } else {
                 (Verdict::Inconclusive, format!("{measured}: neither significant nor excluded"))
             };
@@ -245,11 +242,7 @@ pub fn judge(
             (r.verdict, r.reason) = if (m - value).abs() <= tolerance {
                 (Verdict::Supported, format!("consistent: {measured}"))
             } else if ci95.1 < lo || ci95.0 > hi {
-                let why = note(arm).map(|n| format!("; {n}")).unwrap_or_default();
-                (
-                    Verdict::NotSupported,
-                    format!("the model gives {}: {measured}{why}", if m < lo { "less" } else { "more" }),
-                )
+                (Verdict::NotSupported, format!("the model gives {}: {measured}", if m < lo { "less" } else { "more" }))
             } else {
                 (Verdict::Inconclusive, format!("{measured}: the interval straddles the published range"))
             };
@@ -277,10 +270,9 @@ pub fn judge(
                 } else {
                     ("every run responded", &responders)
                 };
-                let why = note(arm).map(|n| format!("; {n}")).unwrap_or_default();
                 r.verdict = Verdict::Inconclusive;
                 r.reason = format!(
-                    "{empty}, so the groups cannot be compared; {} changed by a median {} in the {} runs{why}",
+                    "{empty}, so the groups cannot be compared; {} changed by a median {} in the {} runs",
                     check.readout,
                     pct(stats::median(full)),
                     full.len()
@@ -352,7 +344,7 @@ mod tests {
     fn run(test: Test, a: Vec<f64>, b: Vec<f64>, rules: Rules) -> CheckResult {
         let e = experiment(test);
         let values = move |arm: &str, _: &str, _: Summary| if arm == "a" { a.clone() } else { b.clone() };
-        judge(&e, &e.checks[0], 10.0, rules, &values, &|_| Some("not modelled".into()))
+        judge(&e, &e.checks[0], 10.0, rules, &values)
     }
 
     fn compare(expect: Direction) -> Test {
@@ -374,7 +366,7 @@ mod tests {
         let a = vec![3.0, 4.0, 5.0];
         let r = run(compare(Direction::Lower), a.clone(), a, Rules::QUICK);
         assert_eq!(r.verdict, Verdict::NotSupported);
-        assert!(r.reason.contains("changed nothing") && r.reason.contains("not modelled"), "{}", r.reason);
+        assert!(r.reason.contains("changed nothing"), "{}", r.reason);
     }
 
     #[test]

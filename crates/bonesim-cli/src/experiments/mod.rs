@@ -124,8 +124,6 @@ pub struct ExperimentResult {
     pub seeds: Vec<u64>,
     /// Arms and their overrides.
     pub arms: Vec<ArmInfo>,
-    /// Drugs given whose effect the engine does not model yet.
-    pub drugs_without_effect: Vec<String>,
     /// Every check.
     pub checks: Vec<CheckResult>,
     /// The experiment's verdict.
@@ -384,28 +382,8 @@ fn analyse(plan: &Plan, e: &Experiment, runs: &ExperimentRuns) -> ExperimentResu
     let values = |arm: &str, readout: &str, summary: Summary| -> Vec<f64> {
         runs.series(arm_index(arm), readout).into_iter().map(|s| summary.apply(s)).collect()
     };
-    let inert = |arm: &str| -> Vec<String> {
-        let Some(a) = e.arm(arm) else { return Vec::new() };
-        let mut drugs: Vec<String> = a
-            .sets
-            .iter()
-            .filter(|(k, _)| k.ends_with(".drug"))
-            .filter_map(|(_, v)| Drug::from_name(v))
-            .filter(|d| !d.info().effect_modelled)
-            .map(|d| d.name().to_string())
-            .collect();
-        drugs.dedup();
-        drugs
-    };
-    let note = |arm: &str| -> Option<String> {
-        let drugs = inert(arm);
-        (!drugs.is_empty()).then(|| format!("the effect of {} is not modelled yet", drugs.join(" and ")))
-    };
     let checks: Vec<CheckResult> =
-        e.checks.iter().map(|c| analysis::judge(e, c, days, plan.rules(), &values, &note)).collect();
-    let mut without_effect: Vec<String> = e.arms.iter().flat_map(|a| inert(a.name)).collect();
-    without_effect.sort();
-    without_effect.dedup();
+        e.checks.iter().map(|c| analysis::judge(e, c, days, plan.rules(), &values)).collect();
     let mut time_courses = Vec::new();
     for (ai, arm) in e.arms.iter().enumerate() {
         for &readout in &e.plots {
@@ -446,7 +424,6 @@ fn analyse(plan: &Plan, e: &Experiment, runs: &ExperimentRuns) -> ExperimentResu
                 overrides: e.common.iter().chain(&a.sets).map(|(k, v)| format!("{k}={v}")).collect(),
             })
             .collect(),
-        drugs_without_effect: without_effect,
         verdict: Verdict::combine(checks.iter().map(|c| c.verdict)),
         checks,
         figure: format!("{}.png", e.name),

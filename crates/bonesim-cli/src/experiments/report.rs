@@ -91,12 +91,6 @@ pub fn markdown(r: &SuiteResult) -> String {
             md.push_str(&format!("- *{}*: {sets}\n", a.name));
         }
         md.push_str(&format!("\n**What it rests on in the model.** {}", e.mechanism));
-        if !e.drugs_without_effect.is_empty() {
-            md.push_str(&format!(
-                " Not modelled yet on this engine: the effect of {}.",
-                e.drugs_without_effect.join(", ")
-            ));
-        }
         md.push_str(&format!("\n\n**Verdict: {}.**\n\n", e.verdict.word()));
         for c in &e.checks {
             md.push_str(&format!(

@@ -55,6 +55,13 @@ pub struct Resorbed {
     pub cleared: bool,
 }
 
+/// Share of the matrix of solid site `site` that resorbing `amount` removes: a site left
+/// below the solid threshold goes entirely ([`resorb`]).
+pub fn resorbed_share(l: &Lattice, site: usize, amount: f32) -> f64 {
+    let matrix = l.matrix[site];
+    if matrix <= 0.0 || matrix - amount.min(matrix) < SOLID_MATRIX { 1.0 } else { (amount / matrix) as f64 }
+}
+
 /// Removes `amount` of matrix from the solid site `site`. A site left below the solid
 /// threshold is cleared entirely and becomes part of the eroded cavity that osteoblasts
 /// refill. `None` if the site was not solid.

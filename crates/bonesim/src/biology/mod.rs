@@ -13,6 +13,7 @@ pub mod osteoclast;
 pub mod osteocyte;
 pub mod signalling;
 pub mod stroma;
+pub mod targets;
 pub mod tumor;
 
 use crate::cells::{CellKind, CellStore};
@@ -126,6 +127,8 @@ pub struct Context<'a> {
     pub params: &'a ModelParams,
     /// The host's hormones and systemic exposures.
     pub host: &'a Host,
+    /// What drugs do at their targets.
+    pub targets: &'a targets::Targets,
     /// The tumour's phenotype, if the scenario has a tumour.
     pub tumor: Option<&'a TumorPhenotype>,
     /// Host cells make no IL-6 (an IL-6 knockout host).
@@ -239,7 +242,8 @@ pub fn sense(slot: usize, ctx: &Context) -> Signals {
             .neighbours8(site)
             .any(|n| ctx.cells.occupant(n).is_some_and(|o| ctx.cells.kind[o] == CellKind::Tumor));
     let contact_nfkb = if touched { adhesion } else { 0.0 };
-    signalling::sense(kind, il6r, site, contact_nfkb, ctx.fields, ctx.params, ctx.host)
+    let targets = ctx.targets.at(ctx.fields, site);
+    signalling::sense(kind, il6r, site, contact_nfkb, ctx.fields, ctx.params, ctx.host, &targets)
 }
 
 /// Secretion rate in pM/s at a site of `site_um` for `molecules_per_h` molecules per hour.

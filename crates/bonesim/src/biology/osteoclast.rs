@@ -211,7 +211,15 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
         if let Some(target) = resorption_target(site, ctx) {
             let rate = resorption_per_day(nuclei, s, p);
             let amount = (rate * ctx.dt_h / 24.0) as f32;
-            return Intent { action: Action::Stay, tissue: TissueAction::Resorb { site: Site::from(target), amount } };
+            let tissue = TissueAction::Resorb { site: Site::from(target), amount };
+            // What the matrix held is set free in the lacuna and taken up: a toxin there
+            // (a bisphosphonate) may kill the osteoclast as it resorbs.
+            let share = super::bone::resorbed_share(ctx.lattice, target, amount);
+            let kill = ctx.targets.resorption_kill_chance(target, share);
+            if kill > 0.0 && rng.random::<f64>() < kill {
+                return Intent { action: Action::Die, tissue };
+            }
+            return Intent { action: Action::Stay, tissue };
         }
         // Its footprint is cleared: advance into the pit, deeper into the bone, as long as it
         // has advances left (erosion stops at a depth).
@@ -294,7 +302,10 @@ fn wander(
     let steps = ctx.steps(p.motility_steps_per_h, rng);
     ctx.walk(site, steps, |at| {
         if rng.random::<f64>() < p.chemotaxis {
-            let free_rankl = |s: usize| super::signalling::free_rankl(ctx.fields, s, ctx.params);
+            let free_rankl = |s: usize| {
+                let decoy = ctx.targets.at(ctx.fields, s).rankl_decoy;
+                super::signalling::free_rankl(ctx.fields, s, ctx.params, decoy)
+            };
             if let Some(to) = ctx.uphill_neighbour(at, free_rankl, accept) {
                 return Some(to);
             }

@@ -16,7 +16,12 @@
 //!
 //! Pathway activities follow their inputs within a tick: phosphorylation takes minutes, the
 //! gene expression it drives hours.
+//!
+//! Drugs reach these signals through their targets ([`super::targets`]): IL-6 held by a
+//! binder and IL-6R occupied by an antagonist do not signal, a RANKL decoy adds to OPG, a
+//! CXCR4 antagonist competes with CXCL12, NF-κB can be suppressed.
 
+use super::targets::SiteTargets;
 use crate::cells::CellKind;
 use crate::field::{FieldId, Fields};
 use crate::params::{ModelParams, parameter_group};
@@ -184,6 +189,11 @@ pub struct Signals {
     pub osteoblastic: f64,
     /// CXCR4 occupancy by CXCL12 (before the cell's CXCR4 level).
     pub cxcl12: f64,
+    /// Share of this cell's mitoses that a mitotic poison turns into death (before AKT's
+    /// protection).
+    pub mitotic_arrest: f64,
+    /// Rise of a tumour cell's IL-6 production from mitotic stress (fold − 1).
+    pub il6_induction: f64,
 }
 
 /// Occupancy of a receptor by a ligand at `concentration` with half-occupancy at `half`:
@@ -200,11 +210,12 @@ fn either(a: f64, b: f64) -> f64 {
     1.0 - (1.0 - a) * (1.0 - b)
 }
 
-/// RANKL on `site` not held by OPG, pM. OPG is a decoy receptor: RANKL bound to it cannot
-/// reach RANK. With OPG in excess and fast binding, the free share is 1 / (1 + [OPG]/K_d)
-/// (Lemaire et al. 2004).
-pub fn free_rankl(fields: &Fields, site: usize, params: &ModelParams) -> f64 {
-    fields.at(FieldId::Rankl, site) / (1.0 + fields.at(FieldId::Opg, site) / params.osteoclast.opg_kd_pm)
+/// RANKL on `site` not held by OPG or by other decoys (`decoy`: their concentration over Kd,
+/// [`SiteTargets::rankl_decoy`]), pM. OPG is a decoy receptor: RANKL bound to it cannot
+/// reach RANK. With decoys in excess and fast binding, the free share is
+/// 1 / (1 + [OPG]/K_d + Σ [D]/K_D) (Lemaire et al. 2004).
+pub fn free_rankl(fields: &Fields, site: usize, params: &ModelParams, decoy: f64) -> f64 {
+    fields.at(FieldId::Rankl, site) / (1.0 + fields.at(FieldId::Opg, site) / params.osteoclast.opg_kd_pm + decoy)
 }
 
 /// IL-6 a cell with membrane IL-6R `il6r` takes up at IL-6 `il6_pm`, as a first-order loss
@@ -234,7 +245,9 @@ fn testosterone_responsive(kind: CellKind) -> bool {
 
 /// What a cell of `kind` with membrane IL-6R `il6r` senses on `site`; `contact_nfkb` is the
 /// NF-κB activity that adhesion to a tumour cell adds (myeloma cells binding stroma through
-/// VLA-4/VCAM-1; Chauhan et al. 1996, Blood 87:1104).
+/// VLA-4/VCAM-1; Chauhan et al. 1996, Blood 87:1104); `targets` are the drugs' hold on the
+/// targets there.
+#[allow(clippy::too_many_arguments, reason = "a cell's inputs, spelled out")]
 pub fn sense(
     kind: CellKind,
     il6r: f64,
@@ -243,13 +256,16 @@ pub fn sense(
     fields: &Fields,
     params: &ModelParams,
     host: &Host,
+    targets: &SiteTargets,
 ) -> Signals {
     let (oc, s) = (&params.osteoclast, &params.signalling);
     let at = |f: FieldId| fields.at(f, site);
-    let free_rankl = free_rankl(fields, site, params);
-    let il6 = at(FieldId::Il6);
-    let il6_classic = il6r * occupancy(il6, s.il6_half_pm);
-    let complex = il6 * occupancy(at(FieldId::Sil6r), s.sil6r_kd_pm);
+    let free_rankl = free_rankl(fields, site, params, targets.rankl_decoy);
+    // Only IL-6 free of binders signals, and only through receptors free of antagonists,
+    // soluble ones included.
+    let il6 = at(FieldId::Il6) * targets.il6_free;
+    let il6_classic = il6r * targets.il6r_free * occupancy(il6, s.il6_half_pm);
+    let complex = il6 * occupancy(at(FieldId::Sil6r) * targets.il6r_free, s.sil6r_kd_pm);
     let il6_trans = occupancy(complex, s.complex_half_pm);
     let stat3 = either(il6_classic, il6_trans) * Host::damping(s.estrogen_stat3_damping, host.estrogen);
     let il1b = either(occupancy(at(FieldId::Il1b), s.il1b_half_pm), host.exposure.il1b);
@@ -261,7 +277,7 @@ pub fn sense(
     } else {
         either(either(il1b, host.exposure.lps), tnf)
     };
-    nfkb *= Host::damping(s.estrogen_nfkb_damping, host.estrogen);
+    nfkb *= Host::damping(s.estrogen_nfkb_damping, host.estrogen) * targets.nfkb_left;
     if testosterone_responsive(kind) {
         nfkb *= Host::damping(s.testosterone_nfkb_damping, host.testosterone);
     }
@@ -283,7 +299,9 @@ pub fn sense(
         dkk1: occupancy(at(FieldId::Dkk1), s.dkk1_half_pm),
         il17: occupancy(at(FieldId::Il17), s.il17_half_pm),
         osteoblastic: occupancy(at(FieldId::Osteoblastic), s.osteoblastic_half_pm),
-        cxcl12: occupancy(at(FieldId::Cxcl12), s.cxcl12_half_pm),
+        cxcl12: occupancy(at(FieldId::Cxcl12), s.cxcl12_half_pm * targets.cxcr4_shift),
+        mitotic_arrest: targets.mitotic_arrest,
+        il6_induction: targets.il6_induction,
     }
 }
 
@@ -324,8 +342,8 @@ mod tests {
         let host = Host::default();
         let with_sil6r = fields_with(&[(FieldId::Il6, 20.0), (FieldId::Sil6r, 1000.0)]);
         let without = fields_with(&[(FieldId::Il6, 20.0)]);
-        let a = sense(CellKind::Osteoblast, 0.0, 0, 0.0, &with_sil6r, &p, &host);
-        let b = sense(CellKind::Osteoblast, 0.0, 0, 0.0, &without, &p, &host);
+        let a = sense(CellKind::Osteoblast, 0.0, 0, 0.0, &with_sil6r, &p, &host, &SiteTargets::default());
+        let b = sense(CellKind::Osteoblast, 0.0, 0, 0.0, &without, &p, &host, &SiteTargets::default());
         assert_eq!(a.il6_classic, 0.0);
         assert!(a.stat3 > 0.3 && b.stat3 == 0.0, "{} vs {}", a.stat3, b.stat3);
         // Trans-signalling gives no AKT or MAPK (seed Figure 3).
@@ -336,8 +354,17 @@ mod tests {
     fn estrogen_damps_nfkb_and_stat3() {
         let p = ModelParams::default();
         let fields = fields_with(&[(FieldId::Il6, 20.0), (FieldId::Il1b, 10.0)]);
-        let normal = sense(CellKind::Stroma, 1.0, 0, 0.0, &fields, &p, &Host::default());
-        let deprived = sense(CellKind::Stroma, 1.0, 0, 0.0, &fields, &p, &Host { estrogen: 0.0, ..Host::default() });
+        let normal = sense(CellKind::Stroma, 1.0, 0, 0.0, &fields, &p, &Host::default(), &SiteTargets::default());
+        let deprived = sense(
+            CellKind::Stroma,
+            1.0,
+            0,
+            0.0,
+            &fields,
+            &p,
+            &Host { estrogen: 0.0, ..Host::default() },
+            &SiteTargets::default(),
+        );
         assert!(deprived.nfkb > 1.5 * normal.nfkb && deprived.stat3 > normal.stat3);
     }
 
@@ -345,9 +372,9 @@ mod tests {
     fn lps_switches_on_nfkb() {
         let p = ModelParams::default();
         let fields = fields_with(&[]);
-        let calm = sense(CellKind::Macrophage, 1.0, 0, 0.0, &fields, &p, &Host::default());
+        let calm = sense(CellKind::Macrophage, 1.0, 0, 0.0, &fields, &p, &Host::default(), &SiteTargets::default());
         let host = Host { exposure: Exposure { lps: 0.8, ..Exposure::default() }, ..Host::default() };
-        let challenged = sense(CellKind::Macrophage, 1.0, 0, 0.0, &fields, &p, &host);
+        let challenged = sense(CellKind::Macrophage, 1.0, 0, 0.0, &fields, &p, &host, &SiteTargets::default());
         assert!(calm.nfkb > 0.0 && calm.nfkb < 0.1, "a low basal tone: {}", calm.nfkb);
         assert!(challenged.nfkb > 0.3);
     }

@@ -15,6 +15,7 @@
 
 use super::pk::{Disposition, Exponential, PkError, Route};
 use super::species::Species;
+use crate::biology::targets::Mechanism;
 use serde::{Deserialize, Serialize};
 
 /// The drugs a `[[therapy]]` entry can give (`drug = "..."`).
@@ -201,6 +202,116 @@ impl ConcentrationUnit {
     }
 }
 
+/// How a drug acts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Effect {
+    /// Its local concentration in the tissue acts at a target through `Mechanism`, with its
+    /// binding constant as the half-effect concentration ([`crate::biology::targets`]).
+    Agent(Mechanism),
+    /// It binds bone mineral and kills the osteoclasts that resorb it
+    /// ([`super::bisphosphonate`]).
+    BoneBinding,
+    /// It changes the host's hormone levels ([`super::hormones`]).
+    Hormone,
+}
+
+impl Effect {
+    /// In words, for the docs.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Effect::Agent(Mechanism::Il6rBlockade) => {
+                "occupies IL-6R, membrane and soluble: classic and trans-signalling and receptor uptake of IL-6 \
+                 fall with the free share 1/(1 + [D]/Kd), in tissue and, for serum IL-6's clearance, in plasma"
+            }
+            Effect::Agent(Mechanism::Il6Sequestration) => {
+                "holds IL-6: only the free share 1/(1 + [D]/Kd) signals or is taken up by receptors, in tissue \
+                 and plasma"
+            }
+            Effect::Agent(Mechanism::RanklDecoy) => {
+                "holds RANKL like OPG: free RANKL = RANKL / (1 + [OPG]/Kd_OPG + [D]/Kd)"
+            }
+            Effect::Agent(Mechanism::Cxcr4Antagonism) => {
+                "competes with CXCL12 at CXCR4: CXCL12's half-occupancy rises by 1 + [D]/Ki, so homing and \
+                 retention of arriving tumour cells fall"
+            }
+            Effect::Agent(Mechanism::NfkbSuppression { .. }) => {
+                "suppresses NF-κB in every cell by a share up to its maximum, half at the IC50"
+            }
+            Effect::Agent(Mechanism::MitoticArrest { il6_gain }) if il6_gain > 0.0 => {
+                "a dividing tumour cell dies in mitosis with chance [D]/([D] + IC50), less under AKT; \
+                 raises tumour IL-6"
+            }
+            Effect::Agent(Mechanism::MitoticArrest { .. }) => {
+                "a dividing tumour cell dies in mitosis with chance [D]/([D] + IC50), less under AKT"
+            }
+            Effect::BoneBinding => {
+                "binds bone surfaces from the tissue; released where that bone is resorbed, it may kill the \
+                 osteoclast resorbing it"
+            }
+            Effect::Hormone => "changes the host's hormone level (systemic)",
+        }
+    }
+}
+
+/// How a drug reaches the marrow: exchange across the vessel wall, and the share of plasma
+/// drug free to cross it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TissueDelivery {
+    /// Exchange between plasma and tissue per tissue volume (the permeability–surface product
+    /// over volume, PS/V), per hour; the lattice concentrates it at its vessel sites.
+    pub exchange_per_h: f64,
+    /// Why that exchange.
+    pub exchange_source: &'static str,
+    /// Share of the plasma concentration not bound to plasma proteins: what crosses and
+    /// acts.
+    pub unbound_fraction: f64,
+    /// Where that share comes from.
+    pub unbound_source: &'static str,
+}
+
+/// How an antibody or Fc fusion (100–150 kDa) reaches the marrow.
+pub const IGG_DELIVERY: TissueDelivery = TissueDelivery {
+    exchange_per_h: 0.0116,
+    exchange_source: "IgG crosses the vessel wall slowly, through its few large pores (Rippe & Haraldsson 1994, \
+                      Physiol Rev 74:163). With the tissue loss of the drug's field (lymph drainage, half-life \
+                      15 h), this exchange gives tissue IgG at 20 % of plasma, reached with a half-time of 12 h; \
+                      antibody PBPK models (Baxter et al. 1994, Cancer Res 54:1517; Shah & Betts 2012, \
+                      J Pharmacokinet Pharmacodyn 39:67) put interstitial IgG at 10–50 % of plasma in most \
+                      tissues, reached within a day or two [approx]",
+    unbound_fraction: 1.0,
+    unbound_source: "an antibody's plasma level is its own (the share bound to targets is negligible)",
+};
+
+/// How a small molecule (under 1 kDa) reaches the marrow.
+pub const SMALL_MOLECULE_DELIVERY: TissueDelivery = TissueDelivery {
+    exchange_per_h: 7.0,
+    exchange_source: "flow-limited: a small molecule crosses marrow sinusoids as fast as blood brings it; \
+                      marrow blood flow is about 0.1–0.2 mL/min per g, 6–12 volumes an hour [approx]: tissue \
+                      follows unbound plasma within minutes",
+    unbound_fraction: 1.0,
+    unbound_source: "not known: taken as unbound",
+};
+
+/// How the AMG-220 avimer (4 kDa) reaches the marrow.
+pub const AVIMER_DELIVERY: TissueDelivery = TissueDelivery {
+    exchange_per_h: 3.0,
+    exchange_source: "a 4 kDa protein (radius ~1.4 nm) passes the capillary wall's small pores (radius ~4.5 nm; \
+                      Rippe & Haraldsson 1994) somewhat hindered: taken as under half the flow limit of a small \
+                      molecule, tissue following plasma within 15 minutes [approx]",
+    unbound_fraction: 1.0,
+    unbound_source: "a binding protein's plasma level is its own",
+};
+
+/// Fold rise of a tumour cell's IL-6 at a saturating paclitaxel concentration, minus one:
+/// paclitaxel induced IL-6 in cancer cells through JNK (seed ref 110). The fold is not
+/// given there; taken as a doubling, half-maximal at the cytotoxic IC50 [assumption].
+pub const PACLITAXEL_IL6_GAIN: f64 = 1.0;
+
+/// Share of NF-κB activity methylseleninic acid removes at saturation: it suppressed NF-κB
+/// and the cytokines osteoblasts made in answer to cancer cells at 1–5 µM (seed, refs 74–77)
+/// [approx: near-complete at the top of that range].
+pub const MSA_MAX_NFKB_SUPPRESSION: f64 = 0.9;
+
 /// How a binding constant was measured.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Binding {
@@ -341,9 +452,11 @@ pub struct DrugInfo {
     pub human: Result<Regimen, &'static str>,
     /// Mouse regimen, or why a mouse is not given it (naming the surrogate).
     pub mouse: Result<Regimen, &'static str>,
-    /// Whether the engine models its effect yet (the hormones do; the effects at the other
-    /// targets are the model-fidelity work).
-    pub effect_modelled: bool,
+    /// How it acts.
+    pub effect: Effect,
+    /// How it reaches the marrow from plasma (`None` for the hormones, which act on the host
+    /// as a whole).
+    pub tissue: Option<TissueDelivery>,
     /// Further constants for its effect.
     pub constants: &'static [DrugConstant],
 }
@@ -491,7 +604,8 @@ fn info(drug: Drug) -> DrugInfo {
             }),
             mouse: Err("tocilizumab does not bind mouse IL-6R; give its mouse surrogate, drug = \"mr16_1\" \
                         (rat anti-mouse IL-6R), or set patient.species = \"human\""),
-            effect_modelled: false,
+            effect: Effect::Agent(Mechanism::Il6rBlockade),
+            tissue: Some(IGG_DELIVERY),
             constants: &[
                 DrugConstant { name: "target-mediated Vmax", value: 7.5, unit: "mg/day", source: "Frey et al. 2010" },
                 DrugConstant { name: "target-mediated Km", value: 2.7, unit: "µg/mL", source: "Frey et al. 2010" },
@@ -523,7 +637,8 @@ fn info(drug: Drug) -> DrugInfo {
                             (allometric; intraperitoneal absorption, hours, taken as a bolus against \
                             elimination over days)",
             }),
-            effect_modelled: false,
+            effect: Effect::Agent(Mechanism::Il6rBlockade),
+            tissue: Some(IGG_DELIVERY),
             constants: &[],
         },
         Drug::Siltuximab => DrugInfo {
@@ -557,7 +672,8 @@ fn info(drug: Drug) -> DrugInfo {
             }),
             mouse: Err("siltuximab binds human IL-6 only, and the model's IL-6 field does not tell a \
                         xenograft's human IL-6 from the host's mouse IL-6; set patient.species = \"human\""),
-            effect_modelled: false,
+            effect: Effect::Agent(Mechanism::Il6Sequestration),
+            tissue: Some(IGG_DELIVERY),
             constants: &[],
         },
         Drug::Amg220 => DrugInfo {
@@ -589,7 +705,8 @@ fn info(drug: Drug) -> DrugInfo {
             }),
             mouse: Err("binding of AMG-220 to mouse IL-6 is not reported, and the model's IL-6 field does not \
                         tell human IL-6 from mouse IL-6; set patient.species = \"human\""),
-            effect_modelled: false,
+            effect: Effect::Agent(Mechanism::Il6Sequestration),
+            tissue: Some(AVIMER_DELIVERY),
             constants: &[],
         },
         Drug::Denosumab => DrugInfo {
@@ -620,7 +737,8 @@ fn info(drug: Drug) -> DrugInfo {
             }),
             mouse: Err("denosumab does not bind mouse RANKL; give its mouse analogue, drug = \"opg_fc\", or set \
                         patient.species = \"human\""),
-            effect_modelled: false,
+            effect: Effect::Agent(Mechanism::RanklDecoy),
+            tissue: Some(IGG_DELIVERY),
             constants: &[],
         },
         Drug::OpgFc => DrugInfo {
@@ -650,7 +768,8 @@ fn info(drug: Drug) -> DrugInfo {
                             (allometric; Fc fusions clear faster than antibodies, so this overstates \
                             exposure)",
             }),
-            effect_modelled: false,
+            effect: Effect::Agent(Mechanism::RanklDecoy),
+            tissue: Some(IGG_DELIVERY),
             constants: &[],
         },
         Drug::ZoledronicAcid => DrugInfo {
@@ -693,7 +812,12 @@ fn info(drug: Drug) -> DrugInfo {
                 pk_source: "human phases scaled to 25 g (allometric); SC absorption of a bisphosphonate \
                             takes under an hour, taken as a bolus",
             }),
-            effect_modelled: false,
+            effect: Effect::BoneBinding,
+            tissue: Some(TissueDelivery {
+                unbound_fraction: 0.6,
+                unbound_source: "label (Zometa): 28–53 % bound to plasma proteins",
+                ..SMALL_MOLECULE_DELIVERY
+            }),
             constants: &[
                 DrugConstant {
                     name: "share of a dose bound to bone",
@@ -749,7 +873,12 @@ fn info(drug: Drug) -> DrugInfo {
                 },
                 pk_source: "human model scaled to 25 g (allometric); IV bolus",
             }),
-            effect_modelled: false,
+            effect: Effect::Agent(Mechanism::MitoticArrest { il6_gain: 0.0 }),
+            tissue: Some(TissueDelivery {
+                unbound_fraction: 0.06,
+                unbound_source: "label (Taxotere): 94–97 % bound to plasma proteins",
+                ..SMALL_MOLECULE_DELIVERY
+            }),
             constants: &[],
         },
         Drug::Paclitaxel => DrugInfo {
@@ -792,7 +921,12 @@ fn info(drug: Drug) -> DrugInfo {
                 },
                 pk_source: "human model scaled to 25 g (allometric); IV bolus",
             }),
-            effect_modelled: false,
+            effect: Effect::Agent(Mechanism::MitoticArrest { il6_gain: PACLITAXEL_IL6_GAIN }),
+            tissue: Some(TissueDelivery {
+                unbound_fraction: 0.07,
+                unbound_source: "label (Taxol): 89–98 % bound to plasma proteins",
+                ..SMALL_MOLECULE_DELIVERY
+            }),
             constants: &[],
         },
         Drug::Cxcr4Antagonist => DrugInfo {
@@ -831,7 +965,12 @@ fn info(drug: Drug) -> DrugInfo {
                 },
                 pk_source: "human model scaled to 25 g (allometric)",
             }),
-            effect_modelled: false,
+            effect: Effect::Agent(Mechanism::Cxcr4Antagonism),
+            tissue: Some(TissueDelivery {
+                unbound_fraction: 0.5,
+                unbound_source: "label (Mozobil): up to 58 % bound to plasma proteins",
+                ..SMALL_MOLECULE_DELIVERY
+            }),
             constants: &[],
         },
         Drug::NfkbInhibitor => DrugInfo {
@@ -862,7 +1001,8 @@ fn info(drug: Drug) -> DrugInfo {
                             in body water (0.7 L/kg) with a 1 h half-life, absorbed from the gut at 2 /h with \
                             half of it reaching plasma (assumptions)",
             }),
-            effect_modelled: false,
+            effect: Effect::Agent(Mechanism::NfkbSuppression { max_share: MSA_MAX_NFKB_SUPPRESSION }),
+            tissue: Some(SMALL_MOLECULE_DELIVERY),
             constants: &[],
         },
         Drug::Estradiol => DrugInfo {
@@ -904,7 +1044,8 @@ fn info(drug: Drug) -> DrugInfo {
                             pellet at about 750 pg/mL, in the supraphysiological range Ingberg et al. 2012 \
                             measured",
             }),
-            effect_modelled: true,
+            effect: Effect::Hormone,
+            tissue: None,
             constants: &[],
         },
         Drug::Testosterone => DrugInfo {
@@ -937,7 +1078,8 @@ fn info(drug: Drug) -> DrugInfo {
                 },
                 pk_source: "human clearance scaled to 25 g (allometric)",
             }),
-            effect_modelled: true,
+            effect: Effect::Hormone,
+            tissue: None,
             constants: &[],
         },
         Drug::Degarelix => DrugInfo {
@@ -978,7 +1120,8 @@ fn info(drug: Drug) -> DrugInfo {
                 },
                 pk_source: "human model scaled to 25 g (allometric)",
             }),
-            effect_modelled: true,
+            effect: Effect::Hormone,
+            tissue: None,
             constants: &[
                 DrugConstant {
                     name: "IC50 for the drive of testosterone production",

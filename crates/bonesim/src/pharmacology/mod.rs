@@ -1,24 +1,35 @@
-//! Pharmacology: every drug a scenario gives, as a plasma concentration over time.
+//! Pharmacology: every drug a scenario gives, as a plasma concentration over time, a
+//! delivery into the tissue, and an effect at its target.
 //!
 //! A `[[therapy]]` entry is a dose schedule in the units clinicians and mouse studies use
-//! (mg/kg, mg/m², mg, or mg/day for hormone patches and pellets). Each tick the
-//! `pharmacology` phase of [`crate::sim::Sim::step`] computes every scheduled drug's mean
-//! plasma concentration over the tick from its linear pharmacokinetics in closed form
-//! ([`pk`]), using the constants of the patient's species ([`drugs`], [`species`]), and sets
-//! the host's hormone levels from the hormone therapies ([`hormones`]).
+//! (mg/kg, mg/m², mg, or mg/day for hormone patches and pellets). Each tick:
 //!
-//! What a drug then does in the tissue (carried from plasma into the marrow through the
-//! vessels as a field, and acting at its target) belongs to the mechanisms it acts through;
-//! the constants they need are in [`DrugInfo`]: molar mass, target, binding constant.
+//! - the `pharmacology` phase of [`crate::sim::Sim::step`] computes every scheduled drug's
+//!   mean plasma concentration over the tick from its linear pharmacokinetics in closed form
+//!   ([`pk`]), using the constants of the patient's species ([`drugs`], [`species`]); sets the
+//!   host's hormone levels from the hormone therapies ([`hormones`]); and supplies each
+//!   drug's unbound plasma level to its field at the vessels ([`delivery`]);
+//! - the fields' solve carries the drugs through the marrow like any factor;
+//! - the `pharmacodynamics` phase binds zoledronic acid to bone ([`bisphosphonate`]); every
+//!   other drug acts where it is through [`crate::biology::targets`]: the cells' signalling
+//!   reads, at their site, the shares of IL-6, IL-6R, RANKL, CXCR4 and NF-κB the drugs leave
+//!   free, and the chance that a mitosis fails ([`action`]).
+//!
+//! Constants, with their sources, are in [`DrugInfo`]: molar mass, target, binding constant,
+//! [`drugs::Effect`], [`drugs::TissueDelivery`].
 
+pub mod action;
+pub mod bisphosphonate;
+pub mod delivery;
 pub mod drugs;
 pub mod hormones;
 pub mod pk;
 pub mod species;
 
-pub use drugs::{ConcentrationUnit, DoseUnit, Drug, DrugInfo, Provenance, Target};
+pub use drugs::{ConcentrationUnit, DoseUnit, Drug, DrugInfo, Effect, Provenance, Target, TissueDelivery};
 pub use species::{Body, Species};
 
+use crate::biology::targets::Targets;
 use crate::scenario::{PatientSettings, Scenario, ScenarioError, TherapySchedule};
 use pk::{Administration, PlasmaCurve, Route};
 use serde::{Deserialize, Serialize};
@@ -44,14 +55,16 @@ impl PlasmaLevel {
     }
 }
 
-/// Every scheduled drug's plasma curve, its level over the last tick, and the host hormone
-/// axis the hormone therapies act on.
+/// Every scheduled drug's plasma curve, its level over the last tick, the host hormone axis
+/// the hormone therapies act on, and what the drugs do at their targets (zoledronic acid
+/// bound to bone included).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Pharmacology {
     species: Species,
     curves: Vec<(Drug, PlasmaCurve)>,
     levels: Vec<PlasmaLevel>,
     axis: hormones::TestosteroneAxis,
+    targets: Targets,
 }
 
 /// The administrations of one `[[therapy]]` entry for `species`: when, how much (mg), and over
@@ -98,7 +111,32 @@ impl Pharmacology {
         }
         curves.sort_by_key(|(d, _)| *d);
         let levels = curves.iter().map(|&(drug, _)| PlasmaLevel { drug, mg_l: 0.0 }).collect();
-        Ok(Pharmacology { species, curves, levels, axis: hormones::TestosteroneAxis::default() })
+        let drugs: Vec<Drug> = curves.iter().map(|&(d, _)| d).collect();
+        let sites = scenario.domain.width * scenario.domain.height;
+        let targets = action::targets(&drugs, sites);
+        Ok(Pharmacology { species, curves, levels, axis: hormones::TestosteroneAxis::default(), targets })
+    }
+
+    /// The drugs given.
+    pub fn drugs(&self) -> impl Iterator<Item = Drug> + '_ {
+        self.curves.iter().map(|&(d, _)| d)
+    }
+
+    /// What the drugs do at their targets.
+    pub fn targets(&self) -> &Targets {
+        &self.targets
+    }
+
+    /// What the drugs do at their targets, to bind and release what bone holds.
+    pub fn targets_mut(&mut self) -> &mut Targets {
+        &mut self.targets
+    }
+
+    /// Share of serum IL-6's receptor-mediated clearance left by the drugs in plasma: IL-6R
+    /// free of antagonists times IL-6 free of binders (only free IL-6 reaches a free
+    /// receptor).
+    pub fn il6_receptor_clearance_left(&self) -> f64 {
+        action::plasma_il6_receptor_clearance_left(&self.levels)
     }
 
     /// Advances to the tick from `t0_h` to `t1_h`: every drug's mean level over it, and the

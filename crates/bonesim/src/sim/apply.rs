@@ -176,6 +176,12 @@ impl Sim {
     /// An osteoclast removes matrix from `site`, freeing the TGF-β and BMPs stored in it at
     /// the osteoclast; an osteocyte inside a site that is cleared dies with it.
     pub(super) fn resorb(&mut self, slot: usize, site: usize, amount: f32) {
+        // What a drug bound to this matrix is set free in the lacuna (taken up by the
+        // osteoclast, which decided knowing it).
+        if self.lattice.is_solid(site) {
+            let share = biology::bone::resorbed_share(&self.lattice, site, amount);
+            crate::pharmacology::bisphosphonate::release(self.pharmacology.targets_mut(), site, share);
+        }
         let Some(resorbed) = biology::bone::resorb(&mut self.lattice, site, amount) else { return };
         if resorbed.cleared
             && let Some(osteocyte) = self.cells.occupant(site)

@@ -17,6 +17,10 @@ use crate::params::ModelParams;
 /// below 10 nM everywhere. A micromolar cytokine is a run that has left biology.
 pub const MAX_CONCENTRATION_PM: f64 = 1e6;
 
+/// The most of a drug the tissue accepts, pM (1 mM): drugs act at nM to µM, and no dose in
+/// its plausible range brings more than tens of µM to plasma.
+pub const MAX_DRUG_PM: f64 = 1e9;
+
 /// A quantity that is not a finite number or has run away.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Runaway {
@@ -78,11 +82,10 @@ impl Sim {
         }
         for field in FieldId::ALL {
             let values = self.fields.values(field);
+            let max = if field.is_drug() { MAX_DRUG_PM } else { MAX_CONCENTRATION_PM };
             // A branch-free scan (NaN and ±inf fail the comparison); the position only on failure.
-            let healthy = values.iter().fold(true, |ok, v| ok & (v.abs() <= MAX_CONCENTRATION_PM));
-            let bad = (!healthy)
-                .then(|| values.iter().position(|v| !v.is_finite() || v.abs() > MAX_CONCENTRATION_PM))
-                .flatten();
+            let healthy = values.iter().fold(true, |ok, v| ok & (v.abs() <= max));
+            let bad = (!healthy).then(|| values.iter().position(|v| !v.is_finite() || v.abs() > max)).flatten();
             if let Some(site) = bad {
                 let (x, y) = (site % self.lattice.width, site / self.lattice.width);
                 let name = field.label().split(" (").next().unwrap_or_default();

@@ -3,17 +3,21 @@
 //! [`Sim::step`] is the whole tick, one phase a line:
 //!
 //! 1. `pharmacology`: every scheduled drug's plasma level over the tick; the host's hormones
-//!    under the hormone therapies ([`pharmacokinetics`]);
+//!    under the hormone therapies; each drug's supply to its tissue field at the vessels
+//!    ([`pharmacokinetics`]);
 //! 2. `arrive`: precursors enter from vessels; the scenario's events happen ([`events`]);
 //! 3. `secrete`: cells (and resorbed matrix) put their factors into the fields' sources;
 //! 4. `diffuse`: the fields whose turn it is take one implicit step (every field steps every
-//!    `solver.field_step_hours`, in turns);
-//! 5. `sense`: each cell reads its receptors' signals (parallel, read-only);
-//! 6. `decide`: each cell chooses an intent (parallel, read-only);
-//! 7. `apply`: intents take effect one cell at a time in id order, so conflicts (two cells
+//!    `solver.field_step_hours`, in turns), the drugs' fields among them;
+//! 5. `pharmacodynamics`: the drugs at their targets: zoledronic acid binds bone
+//!    ([`pharmacodynamics`]); the other drugs' hold on their targets is read by the cells as
+//!    they sense;
+//! 6. `sense`: each cell reads its receptors' signals (parallel, read-only);
+//! 7. `decide`: each cell chooses an intent (parallel, read-only);
+//! 8. `apply`: intents take effect one cell at a time in id order, so conflicts (two cells
 //!    wanting one site) go to the older cell ([`apply`]); the tissue changes go through
 //!    [`crate::biology::bone`];
-//! 8. `remodel`: osteoid mineralises; the transport geometry is refreshed on its schedule.
+//! 9. `remodel`: osteoid mineralises; the transport geometry is refreshed on its schedule.
 //!
 //! The cells present at the start are placed by [`placement`].
 
@@ -33,6 +37,7 @@ use crate::systemic::{Serum, SerumInputs};
 mod apply;
 mod events;
 mod health;
+mod pharmacodynamics;
 mod pharmacokinetics;
 mod placement;
 
@@ -53,6 +58,8 @@ pub enum Phase {
     Secrete,
     /// The field solve.
     Diffuse,
+    /// The drugs at their targets.
+    Pharmacodynamics,
     /// Receptor signals.
     Sense,
     /// Cell decisions.
@@ -65,11 +72,12 @@ pub enum Phase {
 
 impl Phase {
     /// Every phase, in tick order.
-    pub const ALL: [Phase; 8] = [
+    pub const ALL: [Phase; 9] = [
         Phase::Pharmacology,
         Phase::Arrive,
         Phase::Secrete,
         Phase::Diffuse,
+        Phase::Pharmacodynamics,
         Phase::Sense,
         Phase::Decide,
         Phase::Apply,
@@ -83,6 +91,7 @@ impl Phase {
             Phase::Arrive => "arrive",
             Phase::Secrete => "secrete",
             Phase::Diffuse => "diffuse",
+            Phase::Pharmacodynamics => "pharmacodynamics",
             Phase::Sense => "sense",
             Phase::Decide => "decide",
             Phase::Apply => "apply",
@@ -137,6 +146,9 @@ pub struct Sim {
     body_il6_fold: f64,
     /// Scratch for the cells' IL-6 uptake per site.
     uptake_scratch: Vec<f64>,
+    /// Scratch for bone's uptake of a bisphosphonate per site (recomputed every tick).
+    #[serde(skip)]
+    bone_uptake: Vec<f64>,
     /// The tumour's phenotype, if the scenario has a tumour.
     phenotype: Option<TumorPhenotype>,
     /// This tick's secretions (kept to reuse the allocation).
@@ -210,6 +222,7 @@ impl Sim {
             pharmacology,
             body_il6_fold: 1.0,
             uptake_scratch: Vec::new(),
+            bone_uptake: Vec::new(),
             phenotype,
             sources: Vec::new(),
             mineralising: Vec::new(),
@@ -232,6 +245,7 @@ impl Sim {
         sim.find_outlets(true);
         let exchange = sim.params.serum.vessel_exchange_per_h / 3600.0;
         sim.fields.set_vessels(&sim.vessels, exchange);
+        sim.deliver_drugs_through_vessels();
         // Start from a settled tissue and serum: serum at the body's own level, signals of
         // the starting cells, their secretion, the fields' steady state, then serum with what
         // the section adds.
@@ -283,6 +297,9 @@ impl Sim {
         // include this tick's secretion.
         self.timed(Phase::Secrete, Sim::secrete);
         self.timed(Phase::Diffuse, Sim::diffuse);
+        // NOTE: after the solve, so that bone binds the drug the tissue now holds, and
+        // before sensing, so that every cell senses the targets as the drugs left them.
+        self.timed(Phase::Pharmacodynamics, Sim::pharmacodynamics);
         self.timed(Phase::Sense, Sim::sense);
         self.timed(Phase::Decide, Sim::decide);
         self.timed(Phase::Apply, Sim::apply);
@@ -334,6 +351,11 @@ impl Sim {
     /// The fields.
     pub fn fields(&self) -> &Fields {
         &self.fields
+    }
+
+    /// Every cell's signals as it last sensed them, by slot (the order of [`Sim::cells`]).
+    pub fn signals(&self) -> &[Signals] {
+        &self.signals
     }
 
     /// Wall time spent in each phase.
@@ -417,11 +439,14 @@ impl Sim {
         let s = &self.params.signalling;
         let il6 = self.fields.values(FieldId::Il6);
         let tumor_il6r = self.phenotype.map_or(0.0, |t| t.il6r);
+        let targets = self.pharmacology.targets();
         for slot in 0..self.cells.len() {
             let il6r = signalling::membrane_il6r(self.cells.kind[slot], &self.params, tumor_il6r);
             if il6r > 0.0 {
                 let site = self.cells.site[slot] as usize;
-                rates[site] += signalling::il6_uptake_per_s(il6r, il6[site], s);
+                // Only free IL-6 on free receptors is taken up (the drugs' hold on both).
+                let t = targets.at(&self.fields, site);
+                rates[site] += t.il6_free * signalling::il6_uptake_per_s(il6r * t.il6r_free, il6[site] * t.il6_free, s);
             }
         }
         self.fields.set_uptake(FieldId::Il6, &rates);
@@ -436,7 +461,7 @@ impl Sim {
             il6_from_bone_mol_s: self.fields.release_into_blood_mol_s(FieldId::Il6, um),
             sil6r_from_bone_mol_s: self.fields.release_into_blood_mol_s(FieldId::Sil6r, um),
             body_il6_fold: self.body_il6_fold,
-            il6_receptors_free: 1.0,
+            il6_receptors_free: self.pharmacology.il6_receptor_clearance_left(),
             section_ml: self.lattice.len() as f64 * (um * 1e-4).powi(3),
         }
     }
@@ -473,6 +498,7 @@ impl Sim {
             cells: &self.cells,
             params: &self.params,
             host: &self.host,
+            targets: self.pharmacology.targets(),
             tumor: self.phenotype.as_ref(),
             il6_knockout: self.scenario.patient.il6_knockout,
             tick: self.tick,

@@ -1,17 +1,23 @@
-//! Phase 1 of the tick: the drugs in plasma and the host's hormones
-//! ([`crate::pharmacology`]).
+//! Phase 1 of the tick: the drugs in plasma, what plasma brings to the tissue, and the
+//! host's hormones ([`crate::pharmacology`]).
 
 use super::Sim;
 use crate::biology::Host;
-use crate::pharmacology::{Drug, Pharmacology};
+use crate::pharmacology::{Drug, Pharmacology, delivery};
 
 impl Sim {
-    /// Phase 1: every scheduled drug's mean plasma level over this tick, and the host's
-    /// estradiol and testosterone under the hormone therapies.
+    /// Phase 1: every scheduled drug's mean plasma level over this tick, the host's
+    /// estradiol and testosterone under the hormone therapies, and each drug's unbound plasma
+    /// level offered to its tissue field at the vessels.
     pub(super) fn pharmacokinetics(&mut self) {
         let t0_h = self.hours_since_day0();
         self.pharmacology.step(t0_h, t0_h + self.dt_h);
         (self.host.estrogen, self.host.testosterone) = self.pharmacology.host_hormones(&self.scenario.patient);
+        for level in self.pharmacology.levels() {
+            if let Some(field) = delivery::tissue_field(level.drug) {
+                self.fields.add_serum_supply(field, delivery::unbound_plasma_pm(level));
+            }
+        }
     }
 
     /// Hours from day 0 to the start of this tick: negative while the host spins up, when
