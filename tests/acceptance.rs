@@ -9,4 +9,5 @@ mod host;
 mod lesions;
 mod mechanisms;
 mod remodeling_event;
+mod therapies;
 mod tick_length;

@@ -309,6 +309,10 @@ pub struct Fields {
     /// of its changes.
     uptake: Vec<Vec<f64>>,
     uptake_version: Vec<u64>,
+    /// How long each field's step at the end of this tick was, s (0: none); read in the
+    /// same tick, so not part of the state.
+    #[serde(skip)]
+    stepped_s: Vec<f64>,
     /// The sink a step uses: vessels and uptake together.
     sink: Vec<f64>,
 }
@@ -435,6 +439,7 @@ impl Fields {
             drug_exchange_per_s: vec![0.0; count],
             uptake: vec![Vec::new(); count],
             uptake_version: vec![0; count],
+            stepped_s: vec![0.0; count],
             sink: vec![0.0; n],
         }
     }
@@ -505,6 +510,8 @@ impl Fields {
         geometry: u64,
         transport: &dyn Fn(FieldId) -> FieldTransport,
     ) {
+        self.stepped_s.clear();
+        self.stepped_s.resize(FieldId::ALL.len(), 0.0);
         for field in FieldId::ALL {
             let f = field.index();
             if !self.is_active(field) {
@@ -521,14 +528,26 @@ impl Fields {
                 }
             }
             self.step_one(field, ticks * tick_s, site_um, permeability, geometry, &transport(field));
+            self.stepped_s[f] = ticks * tick_s;
             self.clear_sources_of(f);
         }
+    }
+
+    /// How long a step `field` took at the end of this tick, s (0 if it was not its turn):
+    /// over that time its uptake took `uptake × value` per second from each site.
+    pub fn stepped_s(&self, field: FieldId) -> f64 {
+        self.stepped_s.get(field.index()).copied().unwrap_or(0.0)
     }
 
     /// Whether `field` takes its step at the end of `tick` when fields step every `every`
     /// ticks (in turns: field `i` when `(tick + i) % every == 0`).
     pub fn is_due(field: FieldId, tick: u64, every: u64) -> bool {
         (tick + field.index() as u64).is_multiple_of(every.max(1))
+    }
+
+    /// The uptake of `field` its steps use, first-order per site (1/s; empty: none).
+    pub fn uptake(&self, field: FieldId) -> &[f64] {
+        &self.uptake[field.index()]
     }
 
     /// Sets the uptake of `field` by cells, first-order per site (1/s), for its next steps.

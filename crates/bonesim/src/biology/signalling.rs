@@ -369,6 +369,40 @@ mod tests {
     }
 
     #[test]
+    fn drugs_act_through_the_shares_of_their_targets_they_leave_free() {
+        let p = ModelParams::default();
+        let host = Host::default();
+        let fields = fields_with(&[
+            (FieldId::Il6, 20.0),
+            (FieldId::Sil6r, 1000.0),
+            (FieldId::Rankl, 10.0),
+            (FieldId::Cxcl12, 50.0),
+            (FieldId::Il1b, 10.0),
+        ]);
+        let none = SiteTargets::default();
+        let sense_with = |t: &SiteTargets| sense(CellKind::Stroma, 1.0, 0, 0.0, &fields, &p, &host, t);
+        let before = sense_with(&none);
+        // IL-6R blocked (tocilizumab): classic and trans-signalling both fall.
+        let blocked = sense_with(&SiteTargets { il6r_free: 0.05, ..none });
+        assert!(blocked.il6_classic < 0.1 * before.il6_classic && blocked.il6_trans < 0.2 * before.il6_trans);
+        assert!(blocked.stat3 < 0.2 * before.stat3, "{} vs {}", blocked.stat3, before.stat3);
+        // IL-6 held (siltuximab, AMG-220): the same, from the ligand's side.
+        let held = sense_with(&SiteTargets { il6_free: 0.01, ..none });
+        assert!(held.il6_classic < 0.05 * before.il6_classic && held.stat3 < 0.05 * before.stat3);
+        // A RANKL decoy (denosumab, OPG-Fc) adds to OPG's hold.
+        let decoy = sense_with(&SiteTargets { rankl_decoy: 99.0, ..none });
+        assert!(decoy.free_rankl_pm < 0.02 * before.free_rankl_pm && decoy.rank < before.rank);
+        // A CXCR4 antagonist shifts CXCL12's occupancy: at its Ki (shift 2), 1/2 → 1/3.
+        let antagonised = sense_with(&SiteTargets { cxcr4_shift: 2.0, ..none });
+        assert!((before.cxcl12 - 0.5).abs() < 1e-12 && (antagonised.cxcl12 - 1.0 / 3.0).abs() < 1e-12);
+        // NF-κB suppression scales the activity.
+        let suppressed = sense_with(&SiteTargets { nfkb_left: 0.4, ..none });
+        assert!((suppressed.nfkb - 0.4 * before.nfkb).abs() < 1e-12);
+        // No drug, nothing changes: the default shares leave every signal as it was.
+        assert_eq!(sense_with(&SiteTargets::default()), before);
+    }
+
+    #[test]
     fn lps_switches_on_nfkb() {
         let p = ModelParams::default();
         let fields = fields_with(&[]);

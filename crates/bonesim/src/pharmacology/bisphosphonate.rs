@@ -28,8 +28,8 @@ pub const BONE_UPTAKE_UM_PER_H: f64 = 1100.0;
 /// dying is `1 − exp(−released / this)`. Sato et al. 1991 estimated 0.1–1 mM of alendronate
 /// under osteoclasts at doses that stopped resorption in rats; zoledronic acid is about ten
 /// times as potent an antiresorptive in vivo (Green et al. 1994, J Bone Miner Res 9:745), so
-/// 10–100 µM; taken as 100 µM [approx]. (A 4 mg dose leaves ~130 µM on the surface sites of
-/// the human scenarios, 0.1 mg/kg ~45 µM in the mouse's.)
+/// 10–100 µM; taken as 100 µM [approx]. (A 4 mg dose leaves 60–85 µM on the surface sites
+/// of a human breast lesion over the first ten days, 0.1 mg/kg about 20 µM in a mouse's.)
 pub const LETHAL_LACUNAR_UM: f64 = 100.0;
 
 /// First-order uptake onto bone per site, 1/s, into `rates`: each open site takes up through
@@ -48,11 +48,13 @@ pub fn surface_uptake_per_s(lattice: &Lattice, rates: &mut Vec<f64>) {
 }
 
 /// Binds what `rates` take up from the zoledronic acid in the tissue over `dt_s` onto the
-/// bone beside each site, shared by how mineralised each face is.
+/// bone beside each site, shared by how mineralised each face is. Called after the field's
+/// implicit step with the rates and length that step used, it binds exactly what the step
+/// took out of the tissue.
 pub fn bind(targets: &mut Targets, lattice: &Lattice, fields: &Fields, rates: &[f64], dt_s: f64) {
     let free = fields.values(FieldId::ZoledronicAcid);
     let bound = targets.matrix_toxin_um_mut();
-    if free.is_empty() || bound.is_empty() {
+    if free.is_empty() || bound.is_empty() || rates.len() != free.len() {
         return;
     }
     for (site, &rate) in rates.iter().enumerate() {

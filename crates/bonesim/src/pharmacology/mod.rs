@@ -243,8 +243,8 @@ pub fn check_therapy(i: usize, schedule: &TherapySchedule, species: Species) -> 
 /// The table of drugs for `docs/therapies.md` and `bonesim drugs` (Markdown).
 pub fn markdown() -> String {
     let mut out = String::from(
-        "| drug | what it is | target | binding | species | dose unit (plausible range) | route | PK (provenance) |\n\
-         |---|---|---|---|---|---|---|---|\n",
+        "| drug | what it is | target | binding | species | dose unit (plausible range) | route | PK (provenance) | in the marrow |\n\
+         |---|---|---|---|---|---|---|---|---|\n",
     );
     for drug in Drug::ALL {
         let info = drug.info();
@@ -258,7 +258,7 @@ pub fn markdown() -> String {
                 Err(e) => ("—".into(), e),
             };
             out.push_str(&format!(
-                "| `{}` | {} | {} | {} {} nM | {} | {} ({}–{}) | {} | {} |\n",
+                "| `{}` | {} | {} | {} {} nM | {} | {} ({}–{}) | {} | {} | {} |\n",
                 drug.name(),
                 info.what,
                 info.target.describe(),
@@ -269,14 +269,29 @@ pub fn markdown() -> String {
                 significant(regimen.plausible.0),
                 significant(regimen.plausible.1),
                 pk.0,
-                pk.1
+                pk.1,
+                describe_delivery(drug)
             ));
         }
     }
     out.push_str("\nSources, by drug and species:\n\n");
     for drug in Drug::ALL {
         let info = drug.info();
-        out.push_str(&format!("- `{}`: binding: {}.", drug.name(), info.binding.source));
+        out.push_str(&format!(
+            "- `{}`: binding: {}. Effect: {}.",
+            drug.name(),
+            info.binding.source,
+            info.effect.describe()
+        ));
+        if let Some(t) = info.tissue {
+            out.push_str(&format!(
+                " Delivery: exchange {} per hour per tissue volume ({}); unbound in plasma {} ({}).",
+                significant(t.exchange_per_h),
+                t.exchange_source,
+                significant(t.unbound_fraction),
+                t.unbound_source
+            ));
+        }
         for species in Species::ALL {
             match info.regimen(species) {
                 Ok(r) => out.push_str(&format!(
@@ -294,6 +309,23 @@ pub fn markdown() -> String {
         out.push('\n');
     }
     out
+}
+
+/// How the drug settles in the marrow, well mixed: `K / (K + k)` of unbound plasma with a
+/// half-time of `ln 2 / (K + k)`, for exchange `K` and the field's loss `k`.
+fn describe_delivery(drug: Drug) -> String {
+    let (Some(t), Some(field)) = (drug.info().tissue, delivery::tissue_field(drug)) else {
+        return "acts on the host (systemic)".into();
+    };
+    let loss_per_h = field.default_transport().decay_per_s() * 3600.0;
+    let total = t.exchange_per_h + loss_per_h;
+    let ratio = t.exchange_per_h / total * t.unbound_fraction;
+    format!(
+        "{} % of plasma, half-time {}; D {} µm²/s",
+        significant(100.0 * ratio),
+        format_hours(std::f64::consts::LN_2 / total),
+        significant(field.default_transport().diffusion_um2_s)
+    )
 }
 
 fn capitalised(s: &str) -> String {
