@@ -82,6 +82,9 @@ struct Job {
     loaded: Loaded,
     /// Site-ticks, for the progress bar.
     work: u64,
+    /// What makes the run: scenario, overrides, seed. Arms of different experiments that
+    /// are the same run (an untreated control shared by several claims) run once.
+    key: String,
 }
 
 /// Daily series of the readouts a run records, in the experiment's readout order.
@@ -234,20 +237,42 @@ pub fn run(plan: &Plan, destination: &Path, replace: bool) -> Result<SuiteResult
     let jobs = jobs(plan)?;
     check_destination(destination, replace)?;
     let out = RunFolder::open(destination, replace, &|_| {})?;
-    let total: u64 = jobs.iter().map(|j| j.work).sum();
+    // Each distinct run once, recording every readout any experiment asks of it.
+    let mut unique: Vec<usize> = Vec::new();
+    let mut run_of: Vec<usize> = Vec::with_capacity(jobs.len());
+    for (i, job) in jobs.iter().enumerate() {
+        match unique.iter().position(|&u| jobs[u].key == job.key) {
+            Some(k) => run_of.push(k),
+            None => {
+                run_of.push(unique.len());
+                unique.push(i);
+            }
+        }
+    }
+    let mut all_readouts: Vec<&'static str> = plan.experiments.iter().flat_map(|e| e.readouts()).collect();
+    all_readouts.sort();
+    all_readouts.dedup();
+    let total: u64 = unique.iter().map(|&u| jobs[u].work).sum();
     let bar = ProgressBar::new(total);
     bar.set_style(
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {percent:>3}% {msg} (eta {eta})")?
             .progress_chars("=> "),
     );
-    bar.set_message(format!("{} runs", jobs.len()));
+    bar.set_message(format!("{} runs", unique.len()));
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(plan.threads).build().context("cannot start the worker threads")?;
     let readouts: Vec<Vec<&'static str>> = plan.experiments.iter().map(|e| e.readouts()).collect();
-    let results: Vec<Result<Series>> = pool.install(|| {
-        jobs.par_iter().with_max_len(1).map(|job| simulate(job, &readouts[job.experiment], &bar)).collect()
-    });
+    let simulated: Vec<Result<Series>> =
+        pool.install(|| unique.par_iter().with_max_len(1).map(|&u| simulate(&jobs[u], &all_readouts, &bar)).collect());
     bar.finish_and_clear();
+    // Each job takes its experiment's readouts from its run.
+    let results = jobs.iter().zip(&run_of).map(|(job, &k)| match &simulated[k] {
+        Ok(series) => Ok(readouts[job.experiment]
+            .iter()
+            .map(|r| series[all_readouts.iter().position(|a| a == r).expect("recorded")].clone())
+            .collect::<Series>()),
+        Err(e) => Err(anyhow!("{e:#}")),
+    });
     let mut runs: Vec<ExperimentRuns> = plan
         .experiments
         .iter()
@@ -279,7 +304,7 @@ pub fn run(plan: &Plan, destination: &Path, replace: bool) -> Result<SuiteResult
         command: plan.command.clone(),
         threads: plan.threads,
         wall_seconds: started.elapsed().as_secs_f64(),
-        runs: jobs.len(),
+        runs: unique.len(),
         rules: plan.rules(),
         experiments,
     };
@@ -309,6 +334,7 @@ pub fn known_columns() -> Vec<String> {
     let readouts = Readouts { field_means_pm: vec![0.0; FieldId::ALL.len()], ..Readouts::default() };
     let mut known: Vec<String> = readouts.columns().into_iter().map(|(n, _)| n).collect();
     known.extend(Drug::ALL.iter().map(|d| format!("plasma_{}", d.name())));
+    known.extend(FieldId::ALL.iter().filter(|f| f.is_drug()).map(|f| format!("{}_pm", f.name())));
     known
 }
 
@@ -333,7 +359,10 @@ fn jobs(plan: &Plan) -> Result<Vec<Job>> {
                     .with_context(|| format!("experiment {} arm \"{}\"", e.name, arm.name))?;
                 let s = &loaded.scenario;
                 let work = s.ticks() * (s.domain.width * s.domain.height) as u64;
-                jobs.push(Job { experiment: ei, arm: ai, seed, loaded, work });
+                let mut sets: Vec<String> = e.common.iter().chain(&arm.sets).map(|(k, v)| format!("{k}={v}")).collect();
+                sets.sort();
+                let key = format!("{} {} seed {seed} days {days} quick {}", e.scenario, sets.join(" "), plan.quick);
+                jobs.push(Job { experiment: ei, arm: ai, seed, loaded, work, key });
             }
         }
     }

@@ -50,9 +50,10 @@ pub fn markdown(r: &SuiteResult) -> String {
         ));
     }
     md.push_str(
-        "\nDrugs whose effect at their target the engine does not model yet are given with their real \
-         pharmacokinetics (the `plasma_*` time courses) but change nothing in the tissue: their claims \
-         come out *not supported* with that reason stated, not tuned to agree.\n\n",
+        "\nEvery drug is given with its pharmacokinetics (the `plasma_*` time courses), reaches the marrow \
+         through the vessels as a field, and acts at its target (`docs/therapies.md`). The drugs' \
+         constants come from their sources, not from these claims: a claim the model does not bear out \
+         is reported *not supported*, with what the model did instead.\n\n",
     );
     md.push_str("## Results\n\n| experiment | claim (source) | check | measured | verdict |\n|---|---|---|---|---|\n");
     for e in &r.experiments {

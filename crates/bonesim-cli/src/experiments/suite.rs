@@ -178,6 +178,7 @@ pub struct Experiment {
 
 impl Experiment {
     /// The arm named `name`.
+    #[cfg(test)]
     pub fn arm(&self, name: &str) -> Option<&Arm> {
         self.arms.iter().find(|a| a.name == name)
     }
@@ -304,8 +305,9 @@ pub fn suite() -> Vec<Experiment> {
                 ),
             ],
             plots: vec!["bone_rel", "tumor_cells", "osteoclasts", "plasma_zoledronic_acid"],
-            mechanism: "zoledronic acid bound to bone surfaces and released by resorption, killing the osteoclast \
-                        (drug effect: the lead's work)",
+            mechanism: "zoledronic acid reaching the marrow from plasma, binding mineralised surfaces, and set free \
+                        where that bone is resorbed, killing the osteoclast that takes it up; fewer osteoclasts \
+                        free less matrix TGF-β for the tumour (the vicious cycle)",
         },
         Experiment {
             name: "anti-il6-osteolytic",
@@ -320,8 +322,10 @@ pub fn suite() -> Vec<Experiment> {
             arms: anti_il6_arms(28),
             checks: anti_il6_checks(),
             plots: vec!["lytic_area_mm2", "osteoclasts", "tumor_cells", "serum_il6_pg_ml"],
-            mechanism: "IL-6 sequestration (siltuximab, AMG-220) and IL-6R blockade (tocilizumab) in the fields and \
-                        receptors (the lead's work); human species because none of the three binds the mouse target",
+            mechanism: "IL-6 held by siltuximab or AMG-220 and IL-6R (membrane and soluble) occupied by \
+                        tocilizumab, in proportion to each drug's tissue level over its Kd: less STAT3, AKT and \
+                        MAPK in the tumour, the stroma and the osteoclast lineage; human species because none of \
+                        the three binds the mouse target",
         },
         Experiment {
             name: "anti-il6-myeloma",
@@ -336,7 +340,8 @@ pub fn suite() -> Vec<Experiment> {
             arms: anti_il6_arms(60),
             checks: anti_il6_checks(),
             plots: vec!["lytic_area_mm2", "osteoclasts", "tumor_cells", "serum_il6_pg_ml"],
-            mechanism: "IL-6 sequestration and IL-6R blockade (the lead's work)",
+            mechanism: "IL-6 held by siltuximab or AMG-220 and IL-6R occupied by tocilizumab; myeloma cells live on \
+                        the stroma's IL-6 (IL-6 dependence 0.7)",
         },
         Experiment {
             name: "docetaxel-zoledronic-serum-il6",
@@ -368,7 +373,8 @@ pub fn suite() -> Vec<Experiment> {
                 },
             }],
             plots: vec!["tumor_cells", "serum_il6_pg_ml", "plasma_docetaxel", "plasma_zoledronic_acid"],
-            mechanism: "taxane killing of cycling tumour cells, resisted under high AKT (the lead's work)",
+            mechanism: "docetaxel killing tumour cells in mitosis (less under AKT, which IL-6 raises), zoledronic \
+                        acid on bone; serum IL-6 follows the tumour's IL-6 and the marrow's",
         },
         Experiment {
             name: "vicious-cycle",
@@ -418,8 +424,9 @@ pub fn suite() -> Vec<Experiment> {
                 compare("OPG-Fc: smaller tumour", "tumor_cells", Summary::At(END), "none", "opg-fc", Lower, 0.1),
             ],
             plots: vec!["tumor_cells", "resorbed_mm2", "tgfb_pm", "bone_rel"],
-            mechanism: "resorption releasing matrix TGF-β that raises tumour growth (exists); the drugs' effects (the \
-                        lead's work)",
+            mechanism: "resorption releasing matrix TGF-β that raises tumour growth; zoledronic acid killing \
+                        resorbing osteoclasts, OPG-Fc holding RANKL (osteoclasts also run on RANKL-independent \
+                        support: IL-1β, TNF-α, PGE2, IL-6, IL-17)",
         },
         Experiment {
             name: "denosumab-vs-zoledronic",
@@ -475,8 +482,9 @@ pub fn suite() -> Vec<Experiment> {
                 ),
             ],
             plots: vec!["resorbed_mm2", "bone_rel", "osteoclasts", "plasma_denosumab"],
-            mechanism: "RANKL sequestration and zoledronate on bone surfaces (the lead's work); human species because \
-                        denosumab does not bind mouse RANKL",
+            mechanism: "denosumab holding RANKL (Kd 3 pM) against zoledronic acid killing the osteoclasts that resorb \
+                        bound bone; in this lesion osteoclasts also run on RANKL-independent support; human species \
+                        because denosumab does not bind mouse RANKL",
         },
         Experiment {
             name: "cxcr4-homing",
@@ -522,8 +530,9 @@ pub fn suite() -> Vec<Experiment> {
                 ),
             ],
             plots: vec!["tumor_cells", "cxcl12_pm", "lytic_area_mm2", "plasma_cxcr4_antagonist"],
-            mechanism: "homing up CXCL12 through CXCR4 (exists, as motion); CXCR4 blockade by the drug and homing as a \
-                        condition for settling (the lead's work)",
+            mechanism: "arriving cells held by CXCR4 on CXCL12 while they extravasate, and homing up CXCL12; \
+                        plerixafor competing with CXCL12 at CXCR4 (its tissue level over its Ki raises CXCL12's \
+                        half-occupancy)",
         },
         Experiment {
             name: "nfkb-suppression",
@@ -569,7 +578,8 @@ pub fn suite() -> Vec<Experiment> {
                 ),
             ],
             plots: vec!["il6_pm", "rankl_pm", "lytic_area_mm2", "plasma_nfkb_inhibitor"],
-            mechanism: "NF-κB suppression in the signalling (the lead's work)",
+            mechanism: "methylseleninic acid scaling down NF-κB in every cell (at most 90 %, half at 2.5 µM), and so \
+                        the IL-6, RANKL and PGE2 that NF-κB drives",
         },
         Experiment {
             name: "paclitaxel-il6",
@@ -619,7 +629,8 @@ pub fn suite() -> Vec<Experiment> {
                 ),
             ],
             plots: vec!["il6_pm", "tumor_cells", "serum_il6_pg_ml", "plasma_paclitaxel"],
-            mechanism: "taxane killing, IL-6 induction by paclitaxel, IL-6 sequestration (the lead's work)",
+            mechanism: "paclitaxel killing tumour cells in mitosis (less under AKT) and doubling a stressed tumour \
+                        cell's IL-6 at saturation; siltuximab holding IL-6, and so the AKT that protects",
         },
         Experiment {
             name: "estradiol-replacement",
@@ -665,8 +676,8 @@ pub fn suite() -> Vec<Experiment> {
                 ),
             ],
             plots: vec!["bone_rel", "ctx", "osteoclasts", "plasma_estradiol"],
-            mechanism: "estradiol damping NF-κB and STAT3, shortening osteoclast life and keeping osteocytes alive \
-                        (exists); the patch's pharmacokinetics (exists)",
+            mechanism: "estradiol damping NF-κB and STAT3, shortening osteoclast life and keeping osteocytes alive; \
+                        the patch's pharmacokinetics",
         },
         Experiment {
             name: "androgen-deprivation",
@@ -690,8 +701,8 @@ pub fn suite() -> Vec<Experiment> {
                 compare("more bone lost", "bone_rel", Summary::Loss(0.0, END), "none", "degarelix", Higher, 0.1),
             ],
             plots: vec!["resorbed_mm2", "bone_rel", "ctx", "plasma_degarelix"],
-            mechanism: "testosterone damping NF-κB in the osteoblast lineage (exists) and degarelix suppressing \
-                        testosterone (exists); a basal NF-κB tone for it to act on (the lead's work)",
+            mechanism: "testosterone damping NF-κB in the osteoblast lineage, on the basal NF-κB tone of healthy \
+                        marrow, and degarelix suppressing testosterone",
         },
     ]
 }
