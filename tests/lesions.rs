@@ -230,52 +230,74 @@ fn lung_and_renal_cancer_arriving_through_vessels_make_osteolytic_lesions() {
 #[test]
 fn lesion_kind_is_a_spectrum_that_a_phenotype_parameter_moves_across() {
     // Seed ("Frequency…" section): lung, kidney and thyroid carcinomas are mostly osteolytic,
-    // but osteoblastic lesions occur occasionally. The osteoblastic response comes from
-    // mechanisms any phenotype can have in any amount: osteoblastic factors (ET-1, BMPs)
-    // against DKK1, which blocks them (Clines et al. 2007; Hall et al. 2005). For a lung
-    // cancer cell that makes no DKK1, sweeping the osteoblastic factors it makes moves its
-    // lesion from osteolytic through mixed to osteoblastic, the woven bone rising at every
-    // step.
-    const RATES: [f64; 4] = [0.0, 1000.0, 3000.0, 10_000.0];
+    // but osteoblastic lesions occur occasionally; prostate cancer is mostly osteoblastic. The
+    // osteoblastic response comes from mechanisms any phenotype can have in any amount:
+    // osteoblastic factors (ET-1, BMPs) against DKK1, which blocks them (Clines et al. 2007)
+    // and which switched C4-2B prostate lesions from osteoblastic to osteolytic (Hall et al.
+    // 2005). So (1) sweeping the DKK1 a prostate cancer cell makes moves its lesion from
+    // osteoblastic (net bone gained) through mixed to osteolytic (net bone lost), the woven
+    // bone falling at every step; (2) a lung cancer cell given osteoblastic factors makes a
+    // mixed lesion where without them it makes an osteolytic one.
+    const DKK1: [f64; 3] = [0.0, 30.0, 300.0];
+    const LUNG_FACTORS: [f64; 2] = [0.0, 10_000.0];
+    let small = |name: &str, seed: u64, days: f64| {
+        let mut s = scenario(name, seed);
+        s.domain.width = 150;
+        s.domain.height = 150;
+        s.time.days = days;
+        s.parameters.insert("host.spinup_days".into(), 21.0);
+        s
+    };
     let mut scenarios = Vec::new();
-    for &rate in &RATES {
+    for &rate in &DKK1 {
         for &seed in &SEEDS {
-            let mut s = scenario("lung", seed);
-            s.domain.width = 150;
-            s.domain.height = 150;
-            s.time.days = 42.0;
-            s.parameters.insert("host.spinup_days".into(), 21.0);
+            let mut s = small("prostate-osteoblastic", seed, 70.0);
+            s.parameters.insert("prostate.dkk1_molecules_per_h".into(), rate);
+            scenarios.push(s);
+        }
+    }
+    for &rate in &LUNG_FACTORS {
+        for &seed in &SEEDS {
+            let mut s = small("lung", seed, 42.0);
             s.parameters.insert("lung.osteoblastic_molecules_per_h".into(), rate);
             s.parameters.insert("lung.dkk1_molecules_per_h".into(), 0.0);
             scenarios.push(s);
         }
     }
     let ends: Vec<Readouts> = run_all(&scenarios, |days| days.last().unwrap().clone());
-    let blastic = |i: usize| mean_sd(&ends[i * 3..i * 3 + 3].iter().map(|r| r.blastic_area_mm2).collect::<Vec<_>>()).0;
-    let kinds = |i: usize| ends[i * 3..i * 3 + 3].iter().map(|r| r.lesion()).collect::<Vec<_>>();
-    let report = RATES
-        .iter()
-        .enumerate()
-        .map(|(i, rate)| {
-            format!(
-                "lung osteoblastic factors {rate} molecules/h: blastic {:.3} mm² (mean), lytic {}, lesions {:?}",
-                blastic(i),
-                ends[i * 3..i * 3 + 3]
-                    .iter()
-                    .map(|r| format!("{:.3}", r.lytic_area_mm2))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                kinds(i)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let arm = |i: usize| &ends[i * 3..i * 3 + 3];
+    let mean = |i: usize, f: fn(&Readouts) -> f64| mean_sd(&arm(i).iter().map(f).collect::<Vec<_>>()).0;
+    let kinds = |i: usize| arm(i).iter().map(|r| r.lesion()).collect::<Vec<_>>();
+    let line = |i: usize, what: String| {
+        format!(
+            "{what}: bone {:.2}, blastic {:.3} mm², lytic {:.3} mm² (means), lesions {:?}",
+            mean(i, |r| r.lesion_bone_rel),
+            mean(i, |r| r.blastic_area_mm2),
+            mean(i, |r| r.lytic_area_mm2),
+            kinds(i)
+        )
+    };
+    let mut report: Vec<String> =
+        DKK1.iter().enumerate().map(|(i, r)| line(i, format!("prostate DKK1 {r} molecules/h, day 70"))).collect();
+    report.extend(
+        LUNG_FACTORS
+            .iter()
+            .enumerate()
+            .map(|(i, r)| line(DKK1.len() + i, format!("lung osteoblastic factors {r} molecules/h, day 42"))),
+    );
+    let report = report.join("\n");
     eprintln!("{report}");
-    for i in 1..RATES.len() {
-        assert!(blastic(i) > blastic(i - 1), "{report}");
+    // (1) Prostate: woven bone falls with every step of DKK1; from net bone gained and no
+    // osteolytic lesion, through a mixed lesion, to net bone lost in osteolytic lesions.
+    for i in 1..DKK1.len() {
+        assert!(mean(i, |r| r.blastic_area_mm2) < mean(i - 1, |r| r.blastic_area_mm2), "{report}");
     }
-    assert!(kinds(0).iter().all(|k| *k == "osteolytic"), "{report}");
-    assert!(kinds(RATES.len() - 1).iter().all(|k| *k == "osteoblastic"), "{report}");
-    let all: Vec<&str> = (0..RATES.len()).flat_map(kinds).collect();
-    assert!(all.contains(&"mixed"), "no mixed lesion on the way: {report}");
+    assert!(arm(0).iter().all(|r| r.lesion_bone_rel > 1.15 && r.lesion() != "osteolytic"), "{report}");
+    assert!(kinds(1).contains(&"mixed"), "{report}");
+    assert!(arm(DKK1.len() - 1).iter().all(|r| r.lesion_bone_rel < 0.9 && r.lesion() == "osteolytic"), "{report}");
+    // (2) Lung: osteoblastic factors turn osteolytic lesions mixed.
+    let (lytic, factors) = (DKK1.len(), DKK1.len() + 1);
+    assert!(kinds(lytic).iter().all(|k| *k == "osteolytic"), "{report}");
+    assert!(kinds(factors).iter().all(|k| *k == "mixed"), "{report}");
+    assert!(mean(factors, |r| r.blastic_area_mm2) > 10.0 * mean(lytic, |r| r.blastic_area_mm2).max(1e-3), "{report}");
 }

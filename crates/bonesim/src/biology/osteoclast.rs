@@ -5,9 +5,11 @@
 //!
 //! RANKL is not the only support: IL-6, IL-1β, TNF-α, IL-17 and PGE2 drive osteoclast
 //! formation *and* resorption where RANKL is limited (seed refs 78–83: RANKL inhibitors fail
-//! to stop IL-6-driven osteoclastogenesis and resorption). Their drives add to RANK's signal
-//! in one "support" signal that commits precursors, sets an osteoclast's activity and
-//! lengthens its life.
+//! to stop IL-6-driven osteoclastogenesis and resorption). Their drives join RANK's signal in
+//! one "support" signal that commits precursors, sets an osteoclast's activity and lengthens
+//! its life. They cannot stand in for RANKL entirely: together they give at most about half
+//! of full support, and RANKL stays limiting wherever it is (TNF-α needs permissive RANKL
+//! to make osteoclasts efficiently; Lam et al. 2000).
 
 use super::{Action, Context, Intent, Signals, TissueAction};
 use crate::cells::CellKind;
@@ -124,16 +126,20 @@ pub fn decide_precursor(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     wander(site, &mut rng, ctx, |_| true).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }))
 }
 
-/// The support of the osteoclast lineage, 0–1: RANKL through RANK, and the RANKL-independent
-/// drives of IL-1β, TNF-α, PGE2, IL-6 and IL-17 added into one signal (they converge on
-/// NF-κB and NFATc1).
+/// The support of the osteoclast lineage, 0–1: RANKL through RANK, or the RANKL-independent
+/// drives of IL-1β, TNF-α, PGE2, IL-6 and IL-17 (they converge on NF-κB and NFATc1). The
+/// drives' sum `D` acts as a signal `D / (1 + D)` (0.57 with every drive at its full value),
+/// combined with RANK's occupancy `R` as either of two: `R + (1 − R) D / (1 + D)`.
+/// So the drives make osteoclasts where RANKL is blocked, yet never saturate support on their
+/// own, and less RANKL means less support wherever the drives are.
 pub fn support(s: &Signals, p: &OsteoclastParams) -> f64 {
-    let independent = p.il1b_drive * s.il1b
+    let drives = p.il1b_drive * s.il1b
         + p.tnf_drive * s.tnf
         + p.pge2_drive * s.pge2
         + p.il6_drive * s.stat3
         + p.il17_drive * s.il17;
-    (s.rank + independent).min(1.0)
+    let independent = drives / (1.0 + drives);
+    s.rank + (1.0 - s.rank) * independent
 }
 
 /// Commitment rate of a precursor on a bone surface, per day: the support through one
@@ -334,6 +340,19 @@ mod tests {
         for (x, g) in [(0.0, 1.0), (0.5, 0.886_226_9), (1.0 / 3.0, 0.892_979_5), (1.0, 1.0)] {
             assert!((gamma_one_plus(x) - g).abs() < 1e-4, "Γ(1 + {x})");
         }
+    }
+
+    #[test]
+    fn cytokines_support_osteoclasts_without_rankl_but_rankl_stays_limiting() {
+        // Every RANKL-independent drive at its full value: support without RANKL, but less
+        // than RANKL gives, and more RANKL still means more support (so a RANKL blocker acts
+        // in an inflamed lesion too).
+        let p = OsteoclastParams::default();
+        let inflamed = |rank| Signals { rank, il1b: 1.0, tnf: 1.0, pge2: 1.0, stat3: 1.0, il17: 1.0, ..Default::default() };
+        let without_rankl = support(&inflamed(0.0), &p);
+        assert!(without_rankl > 0.3 && without_rankl < 0.7, "{without_rankl}");
+        assert!(support(&inflamed(0.6), &p) > support(&inflamed(0.3), &p) + 0.1);
+        assert!(support(&inflamed(1.0), &p) <= 1.0);
     }
 
     #[test]

@@ -306,22 +306,26 @@ pub fn sense(
 }
 
 /// IL-6 made by the rest of the body relative to a healthy host's (normal hormones, no
-/// challenge). The body's IL-6 comes mostly from monocytes and macrophages: their NF-κB
-/// follows the basal tone and a systemic challenge (LPS, IL-1β), damped by estradiol (seed:
-/// 17β-estradiol reduces IL-6 production by monocytes), and raises IL-6
-/// `serum.body_il6_nfkb_gain`-fold at full activity; PGE2 adds through the NF-κB-independent
-/// route. An IL-6 knockout host makes none.
+/// challenge, the model's default parameters). The body's IL-6 comes mostly from monocytes
+/// and macrophages: their NF-κB follows the basal tone and a systemic challenge (LPS, IL-1β),
+/// damped by estradiol (seed: 17β-estradiol reduces IL-6 production by monocytes), and
+/// raises IL-6 `serum.body_il6_nfkb_gain`-fold at full activity; PGE2 adds through the
+/// NF-κB-independent route. An IL-6 knockout host makes none.
+///
+/// The reference is the default model's healthy host, not the run's parameters: switching
+/// off the basal tone or estradiol's damping then changes the body's IL-6 as it changes the
+/// marrow's, rather than being calibrated away.
 pub fn body_il6_fold(host: &Host, params: &ModelParams, il6_knockout: bool) -> f64 {
     if il6_knockout {
         return 0.0;
     }
-    let production = |host: &Host| {
+    let production = |host: &Host, params: &ModelParams| {
         let s = &params.signalling;
         let e = &host.exposure;
         let nfkb = nfkb_inputs(e.il1b, e.lps, 0.0, s) * Host::damping(s.estrogen_nfkb_damping, host.estrogen);
         1.0 + params.serum.body_il6_nfkb_gain * nfkb + params.osteoblast.il6_pge2_gain * e.pge2
     };
-    production(host) / production(&Host::default())
+    production(host, params) / production(&Host::default(), &ModelParams::default())
 }
 
 #[cfg(test)]
