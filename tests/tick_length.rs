@@ -21,7 +21,10 @@ fn agree(one_hour: &[f64], two_hours: &[f64], floor: f64) -> (bool, String) {
 }
 
 /// Runs `base` over the seeds at 1-hour and 2-hour ticks and compares each outcome.
-fn compare(name: &str, base: fn(u64) -> Scenario, outcomes: &[(&str, fn(&[Readouts]) -> f64, f64)]) {
+/// An outcome: its name, how a run's daily readouts give it, and its floor (see [`agree`]).
+type Outcome<'a> = (&'a str, fn(&[Readouts]) -> f64, f64);
+
+fn compare(name: &str, base: fn(u64) -> Scenario, outcomes: &[Outcome]) {
     let mut scenarios = Vec::new();
     for tick_hours in [1.0, 2.0] {
         for &seed in &SEEDS {

@@ -77,4 +77,12 @@ mod tests {
         let km = |s: Species| s.body().weight_kg / s.body().surface_m2;
         assert!((km(Species::Human) - 37.0).abs() < 2.0 && (km(Species::Mouse) - 3.0).abs() < 0.1);
     }
+
+    #[test]
+    fn the_serum_compartment_has_the_species_plasma_volume() {
+        for species in Species::ALL {
+            let serum = crate::params::ModelParams::for_species(species).serum.plasma_volume_ml;
+            assert_eq!(serum, species.body().plasma_volume_ml, "{}", species.name());
+        }
+    }
 }

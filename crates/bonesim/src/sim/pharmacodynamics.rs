@@ -78,6 +78,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::print_stderr, reason = "the test reports its measured figures")]
     fn zoledronic_acid_stops_resorption_only_where_it_is_bound() {
         // Zoledronic acid binds bone everywhere within two days of a 4 mg dose; from then on
         // the left half of the bone is kept stripped of it. Over the next four weeks,
