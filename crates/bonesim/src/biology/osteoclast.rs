@@ -337,7 +337,8 @@ mod tests {
         // than RANKL gives, and more RANKL still means more support (so a RANKL blocker acts
         // in an inflamed lesion too).
         let p = OsteoclastParams::default();
-        let inflamed = |rank| Signals { rank, il1b: 1.0, tnf: 1.0, pge2: 1.0, stat3: 1.0, il17: 1.0, ..Default::default() };
+        let inflamed =
+            |rank| Signals { rank, il1b: 1.0, tnf: 1.0, pge2: 1.0, stat3: 1.0, il17: 1.0, ..Default::default() };
         let without_rankl = support(&inflamed(0.0), &p);
         assert!(without_rankl > 0.3 && without_rankl < 0.7, "{without_rankl}");
         assert!(support(&inflamed(0.6), &p) > support(&inflamed(0.3), &p) + 0.1);
