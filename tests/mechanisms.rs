@@ -224,9 +224,9 @@ fn figure_1b_and_vicious_cycle_mechanisms_act_in_a_breast_cancer_lesion() {
                 min_change: 0.02,
             },
             Knockout {
-                mechanism: "tumour PTHrP raises RANKL and lowers OPG: osteolysis (Fig. 1B)",
+                mechanism: "tumour PTHrP raises RANKL and lowers OPG: more osteoclasts (Fig. 1B)",
                 off: |s| set(s, &[("breast.pthrp_molecules_per_h", 0.0)]),
-                readout: "bone resorbed",
+                readout: "osteoclasts",
                 expect: Expect::Lower,
                 min_change: 0.05,
             },
