@@ -500,11 +500,11 @@ fn hormone_damping_mechanisms_act_in_a_healthy_host() {
                 min_change: 0.05,
             },
             Knockout {
-                mechanism: "a dying osteocyte's neighbours raise RANKL: targeted remodeling (Kennedy et al. 2012)",
+                mechanism: "a dying osteocyte's neighbours raise RANKL, which calls remodeling to it (Kennedy et al. 2012)",
                 off: |s| set(s, &[("osteocyte.alarm_rankl_fold", 1.0)]),
-                readout: "bone resorbed",
+                readout: "marrow RANKL",
                 expect: Expect::Lower,
-                min_change: 0.3,
+                min_change: 0.05,
             },
             Knockout {
                 mechanism: "androgen deprivation costs bone (seed ref 71)",
