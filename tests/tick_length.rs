@@ -20,10 +20,11 @@ fn agree(one_hour: &[f64], two_hours: &[f64], floor: f64) -> (bool, String) {
     (ok, format!("{m1:.4} ± {s1:.4} (1 h) vs {m2:.4} ± {s2:.4} (2 h), difference {:.4}, 3 SE {:.4}", m2 - m1, 3.0 * se))
 }
 
-/// Runs `base` over the seeds at 1-hour and 2-hour ticks and compares each outcome.
-/// An outcome: its name, how a run's daily readouts give it, and its floor (see [`agree`]).
+/// An outcome of a run: its name, how to read it from the daily readouts, and the floor of
+/// [`agree`].
 type Outcome<'a> = (&'a str, fn(&[Readouts]) -> f64, f64);
 
+/// Runs `base` over the seeds at 1-hour and 2-hour ticks and compares each outcome.
 fn compare(name: &str, base: fn(u64) -> Scenario, outcomes: &[Outcome]) {
     let mut scenarios = Vec::new();
     for tick_hours in [1.0, 2.0] {

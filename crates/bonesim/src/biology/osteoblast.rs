@@ -51,10 +51,12 @@ parameter_group! {
         /// hypothesis, reviewed by Franz-Odendaal et al. 2006, Dev Dyn 235:176), and osteocyte
         /// density stays about constant through life, so new bone replaces the osteocytes lost
         /// with resorbed bone and by apoptosis. Tuned so that the osteocyte population holds
-        /// over a decade of remodeling (at 10 the population fell 15–25 % in ten years, at 100
-        /// it holds within ±5 %: homeostasis, 120 × 120, seeds 21–22); 5–20 % of osteoblasts
-        /// become osteocytes over their working life (SCIENCE §4).
-        embedding_gain: 100.0, range 0.0 => 1000.0;
+        /// over a decade of remodeling (homeostasis, 120 × 120, seeds 21–22: at 10 it fell
+        /// 15–25 % in ten years; at 100 it overshot by up to 27 % and, with so many
+        /// osteoblasts buried, cavities were left short of bone; at 30 it stayed within
+        /// 90–105 % over five years); 5–20 % of osteoblasts become osteocytes over their
+        /// working life (SCIENCE §4).
+        embedding_gain: 30.0, range 0.0 => 1000.0;
         /// Share of osteoblasts with no cavity left that become lining cells; the rest die
         /// (SCIENCE §4: 50–70 % die by apoptosis).
         lining_share: 0.35, range 0.0 => 1.0;
