@@ -178,6 +178,8 @@ pub struct SuiteResult {
     pub wall_seconds: f64,
     /// Runs made.
     pub runs: usize,
+    /// Seeds per arm set by `--seeds` for every experiment, if it was given.
+    pub seeds_per_arm: Option<usize>,
     /// The verdict rules.
     pub rules: Rules,
     /// Every experiment.
@@ -305,6 +307,7 @@ pub fn run(plan: &Plan, destination: &Path, replace: bool) -> Result<SuiteResult
         threads: plan.threads,
         wall_seconds: started.elapsed().as_secs_f64(),
         runs: unique.len(),
+        seeds_per_arm: plan.seeds,
         rules: plan.rules(),
         experiments,
     };

@@ -20,6 +20,15 @@ pub fn markdown(r: &SuiteResult) -> String {
         r.wall_seconds,
         r.wall_seconds / 60.0
     ));
+    if let (Some(n), "full") = (r.seeds_per_arm, r.mode) {
+        md.push_str(&format!(
+            "**Fewer seeds than the full suite.** This run set `--seeds {n}`: {n} seeds per arm in every \
+             experiment instead of the full suite's {} (8 for the docetaxel experiment), to fit the time it \
+             had; with {n} runs against {n} the smallest two-sided p is {}.\n\n",
+            super::FULL_SEEDS,
+            num(super::stats::smallest_p(n, n))
+        ));
+    }
     md.push_str("## Verdict rules\n\n");
     md.push_str(&format!(
         "- **Arms compared**: the effect is the change of the treated arm's median relative to the \
