@@ -524,13 +524,6 @@ fn myeloma_mechanisms_act() {
         |seed| small_mouse("myeloma", seed, 150, 35.0),
         &[
             Knockout {
-                mechanism: "myeloma cells binding stroma switch on the stroma's IL-6 (Chauhan et al. 1996; ref 72)",
-                off: |s| set(s, &[("myeloma.stroma_contact_nfkb", 0.0)]),
-                readout: "marrow IL-6",
-                expect: Expect::Lower,
-                min_change: 0.05,
-            },
-            Knockout {
                 mechanism: "classic IL-6 signalling through membrane IL-6R: AKT and MAPK (Fig. 3)",
                 off: |s| set(s, &[("myeloma.il6r", 0.0)]),
                 readout: "tumour cells at the end",
