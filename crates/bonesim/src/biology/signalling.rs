@@ -247,13 +247,9 @@ pub fn sense(
     let (oc, s) = (&params.osteoclast, &params.signalling);
     let at = |f: FieldId| fields.at(f, site);
     let free_rankl = free_rankl(fields, site, params);
-    let il6 = at(FieldId::Il6);
-    let il6_classic = il6r * occupancy(il6, s.il6_half_pm);
-    let complex = il6 * occupancy(at(FieldId::Sil6r), s.sil6r_kd_pm);
-    let il6_trans = occupancy(complex, s.complex_half_pm);
-    let stat3 = either(il6_classic, il6_trans) * Host::damping(s.estrogen_stat3_damping, host.estrogen);
+    let (il6_classic, il6_trans, stat3) = il6_signal(il6r, site, fields, s, host);
     let il1b = either(occupancy(at(FieldId::Il1b), s.il1b_half_pm), host.exposure.il1b);
-    let pge2 = either(occupancy(at(FieldId::Pge2), s.pge2_half_pm), host.exposure.pge2);
+    let pge2 = pge2_signal(site, fields, s, host);
     let tnf = occupancy(at(FieldId::Tnf), s.tnf_half_pm);
     let host_cell = kind != CellKind::Tumor;
     let mut nfkb = if host_cell {
@@ -284,6 +280,36 @@ pub fn sense(
         il17: occupancy(at(FieldId::Il17), s.il17_half_pm),
         osteoblastic: occupancy(at(FieldId::Osteoblastic), s.osteoblastic_half_pm),
         cxcl12: occupancy(at(FieldId::Cxcl12), s.cxcl12_half_pm),
+    }
+}
+
+/// Classic and trans IL-6 signalling of a cell with membrane IL-6R `il6r` on `site`, and the
+/// STAT3 activity they give, damped by estradiol (PIAS3).
+fn il6_signal(il6r: f64, site: usize, fields: &Fields, s: &SignallingParams, host: &Host) -> (f64, f64, f64) {
+    let il6 = fields.at(FieldId::Il6, site);
+    let il6_classic = il6r * occupancy(il6, s.il6_half_pm);
+    let complex = il6 * occupancy(fields.at(FieldId::Sil6r, site), s.sil6r_kd_pm);
+    let il6_trans = occupancy(complex, s.complex_half_pm);
+    let stat3 = either(il6_classic, il6_trans) * Host::damping(s.estrogen_stat3_damping, host.estrogen);
+    (il6_classic, il6_trans, stat3)
+}
+
+/// EP receptor signal on `site`: local PGE2 or a systemic exposure.
+fn pge2_signal(site: usize, fields: &Fields, s: &SignallingParams, host: &Host) -> f64 {
+    either(occupancy(fields.at(FieldId::Pge2, site), s.pge2_half_pm), host.exposure.pge2)
+}
+
+/// What an osteocyte senses where it presents RANKL: only the inducers of RANKL in the
+/// osteoblast lineage (STAT3 with osteoblast-level IL-6R, PTHrP, PGE2, IL-17); the rest of
+/// its signals are left at zero, since nothing else of an osteocyte answers them.
+pub fn sense_rankl_inducers(site: usize, fields: &Fields, params: &ModelParams, host: &Host) -> Signals {
+    let s = &params.signalling;
+    Signals {
+        stat3: il6_signal(s.il6r_osteoblast, site, fields, s, host).2,
+        pthrp: occupancy(fields.at(FieldId::Pthrp, site), s.pthrp_half_pm),
+        pge2: pge2_signal(site, fields, s, host),
+        il17: occupancy(fields.at(FieldId::Il17, site), s.il17_half_pm),
+        ..Signals::default()
     }
 }
 
