@@ -233,8 +233,8 @@ fn figure_1b_and_vicious_cycle_mechanisms_act_in_a_breast_cancer_lesion() {
                 min_change: 0.05,
             },
             Knockout {
-                mechanism: "PTHrP → RANKL in the osteoblast lineage, osteocytes included (Fig. 1B; Ben-awadh et al. 2014)",
-                off: |s| set(s, &[("osteoblast.rankl_pthrp_gain", 0.0)]),
+                mechanism: "PTHrP → RANKL in the osteoblast lineage and osteocytes (Fig. 1B; Ben-awadh et al. 2014)",
+                off: |s| set(s, &[("osteoblast.rankl_pthrp_gain", 0.0), ("osteocyte.rankl_pthrp_gain", 0.0)]),
                 readout: "osteoclasts",
                 expect: Expect::Lower,
                 min_change: 0.05,
@@ -355,7 +355,11 @@ fn figure_2_inflammation_mechanisms_act() {
                 off: |s| {
                     set(
                         s,
-                        &[("immune.macrophage_tnf_molecules_per_h", 0.0), ("immune.t_cell_tnf_molecules_per_h", 0.0)],
+                        &[
+                            ("immune.macrophage_tnf_molecules_per_h", 0.0),
+                            ("immune.macrophage_lps_tnf_molecules_per_h", 0.0),
+                            ("immune.t_cell_tnf_molecules_per_h", 0.0),
+                        ],
                     )
                 },
                 readout: "osteoclasts",
@@ -460,7 +464,11 @@ fn hormone_mechanisms_act_after_estrogen_loss() {
                 off: |s| {
                     set(
                         s,
-                        &[("immune.macrophage_tnf_molecules_per_h", 0.0), ("immune.t_cell_tnf_molecules_per_h", 0.0)],
+                        &[
+                            ("immune.macrophage_tnf_molecules_per_h", 0.0),
+                            ("immune.macrophage_lps_tnf_molecules_per_h", 0.0),
+                            ("immune.t_cell_tnf_molecules_per_h", 0.0),
+                        ],
                     )
                 },
                 readout: "bone resorbed",

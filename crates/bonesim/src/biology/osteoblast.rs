@@ -82,12 +82,11 @@ parameter_group! {
         cxcl12_molecules_per_h: 100.0, range 0.0 => 1e7;
         /// PGE2 made by an osteoblast at full NF-κB (COX-2), molecules/h. Tuned.
         pge2_molecules_per_h: 2000.0, range 0.0 => 1e8;
-        /// Fold rise of RANKL in the osteoblast lineage (stroma and osteocytes included) at
-        /// full STAT3: IL-6 raises RANKL through JAK/STAT3 (seed Figure 3, refs 53–54; in
-        /// osteocytes, Wu et al. 2017, Cell Physiol Biochem 41:1360). Tuned.
+        /// Fold rise of RANKL in the osteoblast lineage (stroma included) at full STAT3: IL-6
+        /// raises RANKL through JAK/STAT3 (seed Figure 3, refs 53–54). Tuned.
         rankl_stat3_gain: 4.0, range 0.0 => 1000.0;
-        /// Fold rise of RANKL at full PTH1R occupancy: PTHrP raises RANKL (seed Figure 1B),
-        /// in osteocytes too (Ben-awadh et al. 2014, Endocrinology 155:2797).
+        /// Fold rise of RANKL at full PTH1R occupancy: PTHrP raises RANKL (seed Figure 1B).
+        /// Osteocytes answer it too (`osteocyte.rankl_pthrp_gain`).
         rankl_pthrp_gain: 8.0, range 0.0 => 1000.0;
         /// Fold rise of RANKL at full EP receptor occupancy (PGE2 through cAMP; seed ref 82).
         rankl_pge2_gain: 3.0, range 0.0 => 1000.0;

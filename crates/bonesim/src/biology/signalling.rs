@@ -299,20 +299,6 @@ fn pge2_signal(site: usize, fields: &Fields, s: &SignallingParams, host: &Host) 
     either(occupancy(fields.at(FieldId::Pge2, site), s.pge2_half_pm), host.exposure.pge2)
 }
 
-/// What an osteocyte senses where it presents RANKL: only the inducers of RANKL in the
-/// osteoblast lineage (STAT3 with osteoblast-level IL-6R, PTHrP, PGE2, IL-17); the rest of
-/// its signals are left at zero, since nothing else of an osteocyte answers them.
-pub fn sense_rankl_inducers(site: usize, fields: &Fields, params: &ModelParams, host: &Host) -> Signals {
-    let s = &params.signalling;
-    Signals {
-        stat3: il6_signal(s.il6r_osteoblast, site, fields, s, host).2,
-        pthrp: occupancy(fields.at(FieldId::Pthrp, site), s.pthrp_half_pm),
-        pge2: pge2_signal(site, fields, s, host),
-        il17: occupancy(fields.at(FieldId::Il17, site), s.il17_half_pm),
-        ..Signals::default()
-    }
-}
-
 /// IL-6 made by the rest of the body relative to a healthy host's (normal hormones, no
 /// challenge, the model's default parameters). The body's IL-6 comes mostly from monocytes
 /// and macrophages: their NF-κB follows the basal tone and a systemic challenge (LPS, IL-1β),
