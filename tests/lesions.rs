@@ -210,20 +210,34 @@ fn myeloma_is_lytic_and_starves_in_an_il6_knockout_host() {
 
 #[test]
 fn lung_and_renal_cancer_arriving_through_vessels_make_osteolytic_lesions() {
-    let runs = for_seeds(&[1, 2, 3, 4, 5, 6], |i| {
-        let name = if i <= 3 { "lung" } else { "renal" };
-        let seed = (i - 1) % 3 + 1;
+    // Seed ("Frequency…" section): lung and kidney carcinomas make mostly osteolytic lesions.
+    // Cells arriving through vessels do not always take: after intracardiac injection most
+    // mice, not all, develop bone metastases, and a 2 × 2 mm section holds one site or none.
+    // So over six seeds per phenotype: at least four runs make an osteolytic lesion, none an
+    // osteoblastic or mixed one, and every lesion costs bone and lifts serum IL-6.
+    const SEEDS_EACH: u64 = 6;
+    let runs = for_seeds(&(1..=2 * SEEDS_EACH).collect::<Vec<_>>(), |i| {
+        let name = if i <= SEEDS_EACH { "lung" } else { "renal" };
+        let seed = (i - 1) % SEEDS_EACH + 1;
         (name, seed, daily_readouts(&scenario(name, seed)))
     });
     let report: Vec<String> = runs.iter().map(|(n, s, d)| summary(n, *s, d.last().unwrap())).collect();
     let report = report.join("\n");
     eprintln!("{report}");
-    for (_, _, days) in &runs {
-        let end = days.last().unwrap();
-        assert_eq!(end.lesion(), "osteolytic", "{report}");
-        assert!(end.bone_rel < 0.95, "{report}");
-        // Serum IL-6 leaves the healthy range (SCIENCE §6: healthy 1–5 pg/mL).
-        assert!(end.serum_il6_pg_ml > days[0].serum_il6_pg_ml, "{report}");
+    for name in ["lung", "renal"] {
+        let ends: Vec<(&Readouts, f64)> = runs
+            .iter()
+            .filter(|(n, _, _)| *n == name)
+            .map(|(_, _, d)| (d.last().unwrap(), d[0].serum_il6_pg_ml))
+            .collect();
+        assert!(ends.iter().all(|(end, _)| matches!(end.lesion(), "osteolytic" | "none")), "{name}: {report}");
+        let lesions: Vec<_> = ends.iter().filter(|(end, _)| end.lesion() == "osteolytic").collect();
+        assert!(lesions.len() >= 4, "{name}: {} of {SEEDS_EACH} osteolytic\n{report}", lesions.len());
+        for (end, serum_at_start) in lesions {
+            assert!(end.bone_rel < 0.95, "{report}");
+            // Serum IL-6 rises with the lesion (SCIENCE §6: healthy 1–5 pg/mL).
+            assert!(end.serum_il6_pg_ml > *serum_at_start, "{report}");
+        }
     }
 }
 

@@ -39,8 +39,11 @@ parameter_group! {
         /// ref 74), uncouples formation from resorption. Tuned.
         dkk1_apoptosis_gain: 100.0, range 0.0 => 1000.0;
         /// Fold rise of osteoblast apoptosis at full TNFR1 occupancy: TNF-α induces
-        /// osteoblast apoptosis (Jilka et al. 1998, J Bone Miner Res 13:793). Tuned.
-        tnf_apoptosis_gain: 10.0, range 0.0 => 1000.0;
+        /// osteoblast apoptosis (Jilka et al. 1998, J Bone Miner Res 13:793). The fold in vivo
+        /// is not measured; tuned so that two weeks of LPS infection in a young mouse thins
+        /// the osteoblasts by about a tenth (10 left no visible effect; the TNF test in
+        /// tests/mechanisms.rs measures it).
+        tnf_apoptosis_gain: 40.0, range 0.0 => 1000.0;
         /// How strongly embedding answers the osteocytes around. An osteoblast stays embedded
         /// in a site it has just filled, becoming an osteocyte, with chance `d (1 + g (1 − n /
         /// d))` (within 0–1): `d` the normal osteocyte density (`osteocyte.density`), `n` the
@@ -83,6 +86,7 @@ parameter_group! {
         /// raises RANKL through JAK/STAT3 (seed Figure 3, refs 53–54). Tuned.
         rankl_stat3_gain: 4.0, range 0.0 => 1000.0;
         /// Fold rise of RANKL at full PTH1R occupancy: PTHrP raises RANKL (seed Figure 1B).
+        /// Osteocytes answer it too (`osteocyte.rankl_pthrp_gain`).
         rankl_pthrp_gain: 8.0, range 0.0 => 1000.0;
         /// Fold rise of RANKL at full EP receptor occupancy (PGE2 through cAMP; seed ref 82).
         rankl_pge2_gain: 3.0, range 0.0 => 1000.0;

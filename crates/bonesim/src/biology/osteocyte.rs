@@ -4,7 +4,9 @@
 //! raise RANKL for a while (Kennedy et al. 2012, Bone 50:1115), which calls osteoclasts to
 //! that spot: targeted remodeling. Osteocytes inside bone that is resorbed die with it.
 
+use super::signalling::occupancy;
 use super::{Action, Context, Intent};
+use crate::field::FieldId;
 use crate::params::parameter_group;
 use crate::rng::Purpose;
 use rand::Rng;
@@ -22,6 +24,15 @@ parameter_group! {
         /// is not measured in vivo and is tuned so that an event's surface RANKL reaches
         /// RANK's half occupancy).
         alarm_rankl_fold: 100.0, range 1.0 => 1e5;
+        /// Fold rise of an osteocyte's RANKL at full PTH1R occupancy where it presents it:
+        /// PTH receptor signalling in osteocytes drives resorption by raising RANKL directly
+        /// (Ben-awadh et al. 2014, Endocrinology 155:2797; constitutively active PTH1R in
+        /// osteocytes raised RANKL, O'Brien et al. 2008, PLoS One 3:e2942), so a tumour's
+        /// PTHrP reaches the skeleton's main RANKL source. The fold in vivo is not measured;
+        /// tuned to half the lineage's (`osteoblast.rankl_pthrp_gain`): with it, a breast
+        /// lesion's osteoclasts fall by about a fifth without PTHrP, where without it they
+        /// did not fall at all (RANKL from stroma is a small share of the marrow's).
+        rankl_pthrp_gain: 4.0, range 0.0 => 1000.0;
         /// Reach of the signal from a dying osteocyte to its neighbours, µm (through the
         /// lacuno-canalicular network; Kennedy et al. 2012 saw RANKL within ~100 µm).
         alarm_radius_um: 80.0, range 0.0 => 1000.0;
@@ -73,12 +84,15 @@ pub fn decide(slot: usize, ctx: &Context) -> Intent {
 }
 
 /// What an osteocyte secretes: RANKL, presented at its outlet on the bone surface, raised
-/// when it is alarmed by a dying neighbour.
+/// when it is alarmed by a dying neighbour and by PTHrP reaching that surface.
 pub fn secrete(slot: usize, ctx: &Context, emit: &mut crate::biology::Emit) {
     let p = &ctx.params.osteocyte;
+    let outlet = ctx.cells.outlet[slot] as usize;
     let alarmed = ctx.tick < ctx.cells.until_tick[slot];
-    let rate = p.rankl_molecules_per_h * if alarmed { p.alarm_rankl_fold } else { 1.0 };
-    emit(crate::field::FieldId::Rankl, ctx.cells.outlet[slot] as usize, rate);
+    let pthrp = occupancy(ctx.fields.at(FieldId::Pthrp, outlet), ctx.params.signalling.pthrp_half_pm);
+    let rate =
+        p.rankl_molecules_per_h * if alarmed { p.alarm_rankl_fold } else { 1.0 } * (1.0 + p.rankl_pthrp_gain * pthrp);
+    emit(FieldId::Rankl, outlet, rate);
 }
 
 /// The open site nearest `site` within `reach` sites (by squared distance, then site order),

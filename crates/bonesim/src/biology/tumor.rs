@@ -128,7 +128,9 @@ impl TumorPhenotype {
         sil6r_molecules_per_h: 0.0,
         stroma_contact_nfkb: 0.0,
     };
-    /// Prostate cancer, C4-2B-like: osteoblastic factors (ET-1, BMPs), little PTHrP and no
+    /// Prostate cancer, C4-2B-like: osteoblastic factors (ET-1, BMPs), little active PTHrP
+    /// (the PSA these cells secrete cleaves PTHrP in its PTH-like domain and inactivates it;
+    /// Cramer et al. 1996, J Urol 156:526; 50 molecules/h counts what is left), no
     /// DKK1 (whose loss lets the osteoblastic phenotype show; Hall et al. 2005), sheds some
     /// sIL-6R, and makes less IL-6 than PC3 or DU145 (the LNCaP lineage is a low IL-6
     /// producer). Doubling and apoptosis tuned so that 20 injected cells follow the C4-2B
@@ -140,7 +142,7 @@ impl TumorPhenotype {
         il6r: 0.5,
         cxcr4: 1.0,
         il6_molecules_per_h: 500.0,
-        pthrp_molecules_per_h: 200.0,
+        pthrp_molecules_per_h: 50.0,
         dkk1_molecules_per_h: 0.0,
         osteoblastic_molecules_per_h: 3000.0,
         il1b_molecules_per_h: 0.0,
