@@ -30,9 +30,11 @@ parameter_group! {
         /// Days to fill one 10 µm site with osteoid: 10 µm at a mineral apposition rate of
         /// 0.5 µm/day (SCIENCE §4: 0.5–1 µm/day).
         fill_days: 20.0, range 0.1 => 1000.0;
-        /// Apoptosis of an active osteoblast per day. Small: osteoblasts are active for about
-        /// three months and most finish their cavity (SCIENCE §4).
-        apoptosis_per_day: 0.002, range 0.0 => 10.0;
+        /// Apoptosis of an active osteoblast per day, before DKK1 and TNF-α raise it. Small:
+        /// osteoblasts are active for about three months and most finish their cavity
+        /// (SCIENCE §4). 0.0012 with healthy marrow's TNF-α (TNFR1 about 1 % occupied, ×1.7
+        /// through `tnf_apoptosis_gain`) gives the 0.002 a day this was before TNF-α acted.
+        apoptosis_per_day: 0.0012, range 0.0 => 10.0;
         /// Fold rise of osteoblast apoptosis at full DKK1 blockade: Wnt signalling keeps
         /// osteoblasts and their progenitors alive (Almeida et al. 2005, J Biol Chem
         /// 280:41342), so DKK1, raised in the marrow of breast cancer bone metastases (seed
@@ -43,7 +45,7 @@ parameter_group! {
         /// is not measured; tuned so that two weeks of LPS infection in a young mouse thins
         /// the osteoblasts by about a tenth (10 left no visible effect; the TNF test in
         /// tests/mechanisms.rs measures it).
-        tnf_apoptosis_gain: 40.0, range 0.0 => 1000.0;
+        tnf_apoptosis_gain: 60.0, range 0.0 => 1000.0;
         /// How strongly embedding answers the osteocytes around. An osteoblast stays embedded
         /// in a site it has just filled, becoming an osteocyte, with chance `d (1 + g (1 − n /
         /// d))` (within 0–1): `d` the normal osteocyte density (`osteocyte.density`), `n` the
