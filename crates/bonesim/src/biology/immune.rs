@@ -38,9 +38,10 @@ parameter_group! {
         macrophage_tnf_molecules_per_h: 1000.0, range 0.0 => 1e8;
         /// TNF-α released by a macrophage at full LPS exposure on top of its innate drive,
         /// molecules/h: TLR4 makes TNF-α the first and largest cytokine of the LPS response.
-        /// Monocytes given LPS release about 10 ng/mL TNF-α per 10⁶ cells within 4 h (e.g.
-        /// Schindler et al. 1990, Blood 75:40), some 3 × 10⁴ trimers a cell an hour; taken
-        /// as 2 × 10⁴ in tissue.
+        /// Blood mononuclear cells given LPS release TNF-α in ng/mL amounts per 10⁶ cells
+        /// within hours (Schindler et al. 1990, Blood 75:40): 1 ng/mL from 10⁶ cells in 4 h
+        /// is about 3 × 10³ trimers a cell an hour, so several ng/mL is of the order of 10⁴.
+        /// Taken as 2 × 10⁴.
         macrophage_lps_tnf_molecules_per_h: 20000.0, range 0.0 => 1e8;
         /// IL-6 made by a resting macrophage, molecules/h (raised by NF-κB like other host
         /// cells; none in an IL-6 knockout).
