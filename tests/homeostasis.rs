@@ -89,8 +89,8 @@ fn homeostasis_holds_bone_volume_for_two_years_while_bone_turns_over() {
         assert!(r.end_drift.abs() <= 0.03, "{report}");
         // On any single day within ±4 %: the day's open cavities count against it, and this
         // window holds a quarter of the scenario's events, so its fluctuations are the larger
-        // ones (at 3 % the check failed on one day in two years in one seed of three at
-        // 3.06 %, a fluctuation: that seed's end was within the bound).
+        // ones (a bound of 3 % failed on one seed of three at 3.06 %, whose last 90 days were
+        // at −1.5 %).
         assert!(r.worst_drift <= 0.04, "{report}");
         // Remodeling goes on: osteoclasts on three days in four even in this small window
         // (one a quarter the size of the scenario's, with a quarter of its events; on the
