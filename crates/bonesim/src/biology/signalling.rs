@@ -261,9 +261,15 @@ pub fn sense(
     let (oc, s) = (&params.osteoclast, &params.signalling);
     let at = |f: FieldId| fields.at(f, site);
     let free_rankl = free_rankl(fields, site, params, targets.rankl_decoy);
-    let (il6_classic, il6_trans, stat3) = il6_signal(il6r, site, fields, s, host, targets);
+    // Only IL-6 free of binders signals, and only through receptors free of antagonists,
+    // soluble ones included.
+    let il6 = at(FieldId::Il6) * targets.il6_free;
+    let il6_classic = il6r * targets.il6r_free * occupancy(il6, s.il6_half_pm);
+    let complex = il6 * occupancy(at(FieldId::Sil6r) * targets.il6r_free, s.sil6r_kd_pm);
+    let il6_trans = occupancy(complex, s.complex_half_pm);
+    let stat3 = either(il6_classic, il6_trans) * Host::damping(s.estrogen_stat3_damping, host.estrogen);
     let il1b = either(occupancy(at(FieldId::Il1b), s.il1b_half_pm), host.exposure.il1b);
-    let pge2 = pge2_signal(site, fields, s, host);
+    let pge2 = either(occupancy(at(FieldId::Pge2), s.pge2_half_pm), host.exposure.pge2);
     let tnf = occupancy(at(FieldId::Tnf), s.tnf_half_pm);
     let host_cell = kind != CellKind::Tumor;
     let mut nfkb = if host_cell {
@@ -297,31 +303,6 @@ pub fn sense(
         mitotic_arrest: targets.mitotic_arrest,
         il6_induction: targets.il6_induction,
     }
-}
-
-/// Classic and trans IL-6 signalling of a cell with membrane IL-6R `il6r` on `site`, and the
-/// STAT3 activity they give, damped by estradiol (PIAS3).
-/// Only IL-6 free of binders signals, and only through receptors free of antagonists,
-/// soluble ones included.
-fn il6_signal(
-    il6r: f64,
-    site: usize,
-    fields: &Fields,
-    s: &SignallingParams,
-    host: &Host,
-    targets: &SiteTargets,
-) -> (f64, f64, f64) {
-    let il6 = fields.at(FieldId::Il6, site) * targets.il6_free;
-    let il6_classic = il6r * targets.il6r_free * occupancy(il6, s.il6_half_pm);
-    let complex = il6 * occupancy(fields.at(FieldId::Sil6r, site) * targets.il6r_free, s.sil6r_kd_pm);
-    let il6_trans = occupancy(complex, s.complex_half_pm);
-    let stat3 = either(il6_classic, il6_trans) * Host::damping(s.estrogen_stat3_damping, host.estrogen);
-    (il6_classic, il6_trans, stat3)
-}
-
-/// EP receptor signal on `site`: local PGE2 or a systemic exposure.
-fn pge2_signal(site: usize, fields: &Fields, s: &SignallingParams, host: &Host) -> f64 {
-    either(occupancy(fields.at(FieldId::Pge2, site), s.pge2_half_pm), host.exposure.pge2)
 }
 
 /// IL-6 made by the rest of the body relative to a healthy host's (normal hormones, no
