@@ -7,4 +7,7 @@ mod determinism;
 mod homeostasis;
 mod host;
 mod lesions;
+mod mechanisms;
 mod remodeling_event;
+mod therapies;
+mod tick_length;

@@ -100,3 +100,29 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
     let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
     (mean, var.sqrt())
 }
+
+/// Runs every scenario to its end and returns what `measure` makes of its daily readouts
+/// (day 0 first), in order. Runs go side by side on two threads; each result is the same as
+/// the scenario run alone, on any number of threads.
+pub fn run_all<T: Send>(scenarios: &[Scenario], measure: impl Fn(&[Readouts]) -> T + Sync) -> Vec<T> {
+    use rayon::prelude::*;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("thread pool");
+    pool.install(|| {
+        scenarios
+            .par_iter()
+            .map(|scenario| {
+                let mut days = Vec::new();
+                let ticks_per_day = (24.0 / scenario.time.tick_hours).round() as u64;
+                let mut sim = Sim::new(scenario, None).expect("scenario sets up");
+                days.push(sim.readouts());
+                while sim.tick() < sim.total_ticks() {
+                    sim.step();
+                    if sim.tick().is_multiple_of(ticks_per_day) {
+                        days.push(sim.readouts());
+                    }
+                }
+                measure(&days)
+            })
+            .collect()
+    })
+}

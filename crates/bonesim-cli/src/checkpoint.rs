@@ -169,6 +169,20 @@ mod tests {
         s.domain.width = 24;
         s.domain.height = 24;
         s.time.days = 2.0;
+        // Drugs carry state too: plasma curves, the testosterone axis under degarelix, drug
+        // fields in the tissue, zoledronic acid bound to bone.
+        use bonesim::pharmacology::Drug;
+        for (drug, dose) in
+            [(Drug::Degarelix, 240.0), (Drug::Estradiol, 0.05), (Drug::ZoledronicAcid, 4.0), (Drug::Tocilizumab, 8.0)]
+        {
+            s.therapy.push(bonesim::scenario::TherapySchedule {
+                drug,
+                start_day: 0.0,
+                every_days: 3.5,
+                doses: 1,
+                dose,
+            });
+        }
         Sim::new(&s, None).unwrap()
     }
 

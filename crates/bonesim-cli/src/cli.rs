@@ -31,6 +31,12 @@ pub enum Command {
     Scenarios(ScenariosArgs),
     /// Print the table of model parameters (Markdown): names, defaults, allowed ranges.
     Params,
+    /// Run the virtual experiments of the seed review's claims and write report.md,
+    /// results.json and one figure per experiment.
+    Experiments(ExperimentsArgs),
+    /// Print the table of drugs (Markdown): target, dose unit and plausible range per species,
+    /// pharmacokinetics, sources.
+    Drugs,
 }
 
 /// `bonesim run`.
@@ -168,6 +174,33 @@ pub struct SetArgs {
     /// (`1.5`, `true`, `"text"`, `[1, 2]`); a bare word is a string. Repeatable; later ones win.
     #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_set)]
     pub set: Vec<(String, String)>,
+}
+
+/// `bonesim experiments`.
+#[derive(Debug, Args)]
+pub struct ExperimentsArgs {
+    /// Small (1 × 1 mm) domains and three seeds per arm: a screen that fits in the test suite.
+    #[arg(long)]
+    pub quick: bool,
+    /// Run only this experiment (repeatable; `--list` names them).
+    #[arg(long, value_name = "NAME")]
+    pub only: Vec<String>,
+    /// Output folder (report.md, results.json, NAME.png); written under a temporary name and
+    /// renamed when complete.
+    #[arg(long, value_name = "DIR", required_unless_present = "list")]
+    pub out: Option<PathBuf>,
+    /// Replace the output folder if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Seeds per arm [default: 5, or 3 with --quick; some experiments ask for more].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2..))]
+    pub seeds: Option<u16>,
+    /// Runs at once [default: all cores]; each run uses one thread. Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// List the experiments with their claims.
+    #[arg(long)]
+    pub list: bool,
 }
 
 /// `bonesim scenarios`.

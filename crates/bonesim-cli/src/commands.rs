@@ -20,6 +20,11 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             std::io::stdout().lock().write_all(ModelParams::markdown().as_bytes())?;
             Ok(())
         }
+        Command::Experiments(args) => crate::experiments::command(args),
+        Command::Drugs => {
+            std::io::stdout().lock().write_all(bonesim::pharmacology::markdown().as_bytes())?;
+            Ok(())
+        }
     }
 }
 
@@ -32,6 +37,9 @@ fn validate(args: ValidateArgs) -> Result<()> {
     let mut err = std::io::stderr().lock();
     for note in loaded.notes() {
         writeln!(err, "note: {note}")?;
+    }
+    for warning in run::warnings(&loaded.scenario) {
+        writeln!(err, "{warning}")?;
     }
     writeln!(std::io::stdout().lock(), "ok")?;
     Ok(())

@@ -1,4 +1,5 @@
-//! `bonesim`, the command line of the bonesim engine: run, validate and list scenarios.
+//! `bonesim`, the command line of the bonesim engine: run, validate and list scenarios, run
+//! the virtual experiments.
 //!
 //! `main` only parses the flags, calls [`commands::dispatch`] and turns the outcome into an
 //! exit code: 0 success, 2 bad input (scenario, flags, files, images), 1 anything else.
@@ -8,6 +9,7 @@ mod cli;
 mod collect;
 mod commands;
 mod error;
+mod experiments;
 mod output;
 mod run;
 mod signals;

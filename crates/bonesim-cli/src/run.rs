@@ -20,6 +20,7 @@ use crate::output::{CHECKPOINT, RunFolder, Summary, Timeseries, number, partial_
 use crate::signals::{Signal, StopRequest};
 use crate::snapshot::Snapshots;
 use anyhow::{Context, Result};
+use bonesim::pharmacology::Drug;
 use bonesim::scenario::{GeometryKind, Scenario};
 use bonesim::sim::Phase;
 use bonesim::{EngineError, Sim};
@@ -159,8 +160,8 @@ pub fn run(args: RunArgs) -> Result<()> {
         for note in loaded.notes() {
             say(&format!("note: {note}"));
         }
-        if !loaded.scenario.therapy.is_empty() {
-            say("warning: drugs are not modelled yet; the run ignores [[therapy]]");
+        for warning in warnings(&loaded.scenario) {
+            say(&warning);
         }
         let destination = args.out.clone().unwrap_or_else(|| default_destination(&loaded.scenario));
         Start::Fresh { loaded: Box::new(loaded), destination, replace: args.force }
@@ -194,6 +195,31 @@ pub fn run(args: RunArgs) -> Result<()> {
 #[allow(clippy::print_stderr, reason = "notes and warnings for the user")]
 fn say(message: &str) {
     eprintln!("{message}");
+}
+
+/// What the scenario asks for that will not happen as the user may expect: a therapy after
+/// the end of the run.
+pub fn warnings(scenario: &Scenario) -> Vec<String> {
+    scenario.warnings().iter().map(|w| format!("warning: {w}")).collect()
+}
+
+/// The units of the `plasma_<drug>` columns of `timeseries.csv`, for `legend.txt`.
+fn plasma_legend(scenario: &Scenario) -> String {
+    let mut drugs: Vec<Drug> = scenario.therapy.iter().map(|t| t.drug).collect();
+    drugs.sort();
+    drugs.dedup();
+    if drugs.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from(
+        "\ntimeseries.csv plasma_<drug> columns: the drug's mean plasma concentration over the last tick \
+         (linear pharmacokinetics of the patient's species; `bonesim drugs` lists the models and sources):\n",
+    );
+    for drug in drugs {
+        let info = drug.info();
+        text.push_str(&format!("  plasma_{}: {}, {}\n", drug.name(), info.plasma_unit.label(), info.what));
+    }
+    text
 }
 
 /// A progress bar on the terminal (hidden when stderr is not one, as in cluster logs).
@@ -440,7 +466,7 @@ fn simulate(
     timeseries.finish()?;
 
     let legend = folder.file("legend.txt");
-    std::fs::write(&legend, progress.snapshots.legend())
+    std::fs::write(&legend, progress.snapshots.legend() + &plasma_legend(sim.scenario()))
         .with_context(|| format!("cannot write {}", legend.display()))?;
     let mut files: Vec<String> =
         ["timeseries.csv", "summary.json", "legend.txt", "scenario.toml"].map(String::from).to_vec();

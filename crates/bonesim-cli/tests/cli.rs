@@ -224,9 +224,23 @@ const BAD: &[Bad] = &[
     },
     Bad {
         what: "out-of-range value in a list of tables",
-        scenario: Some("[[therapy]]\ndrug = \"denosumab\"\n\n[[therapy]]\ndrug = \"tocilizumab\"\nevery_days = 0\n"),
+        scenario: Some(
+            "[[therapy]]\ndrug = \"denosumab\"\n\n[[therapy]]\ndrug = \"tocilizumab\"\ndoses = 3\nevery_days = 0\n",
+        ),
         args: &[],
-        expect: &["bad.toml:6:14", "therapy[1].every_days", "allowed"],
+        expect: &["bad.toml:7:14", "therapy[1].every_days", "allowed"],
+    },
+    Bad {
+        what: "a drug the species is not given",
+        scenario: Some("[patient]\nspecies = \"mouse\"\n\n[[therapy]]\ndrug = \"tocilizumab\"\n"),
+        args: &[],
+        expect: &["bad.toml:5:8", "therapy[0].drug", "mr16_1"],
+    },
+    Bad {
+        what: "an implausible dose",
+        scenario: Some("[[therapy]]\ndrug = \"zoledronic_acid\"\ndose = 400\n"),
+        args: &[],
+        expect: &["bad.toml:3:8", "therapy[0].dose", "allowed 0.5 to 16 mg"],
     },
     Bad {
         what: "unknown enum value",
@@ -457,4 +471,42 @@ fn params_prints_the_parameter_table() {
     let o = bonesim(dir.path(), &["params"]);
     assert!(o.status.success());
     assert!(stdout(&o).contains("`osteoclast.lifespan_days`"));
+}
+
+#[test]
+fn a_therapy_adds_its_plasma_column_and_drugs_that_act_are_not_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "name = \"treated\"\n[patient]\nestrogen = 0.0\n\n[[therapy]]\ndrug = \"estradiol\"\n\
+                    every_days = 3.5\ndoses = 2\ndose = 0.1\n\n[[therapy]]\ndrug = \"zoledronic_acid\"\n\
+                    start_day = 1.0\ndose = 4.0\n";
+    fs::write(dir.path().join("t.toml"), scenario).unwrap();
+    let o = bonesim(dir.path(), &[&["run", "t.toml", "--out", "out"][..], &TINY].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Both drugs act at their targets now: neither is warned about.
+    let warning = stderr(&o);
+    assert!(!warning.contains("not modelled"), "{warning}");
+    assert!(!warning.contains("estradiol") && !warning.contains("zoledronic"), "both act: {warning}");
+    let text = fs::read_to_string(dir.path().join("out/timeseries.csv")).unwrap();
+    let mut rows = text.lines().map(|l| l.split(',').collect::<Vec<_>>());
+    let header = rows.next().unwrap();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no {name}"));
+    let (e2, za) = (col("plasma_estradiol"), col("plasma_zoledronic_acid"));
+    let values: Vec<(f64, f64)> = rows.map(|r| (r[e2].parse().unwrap(), r[za].parse().unwrap())).collect();
+    // Day 0: nothing given yet; day 1: the patch at about 100 pg/mL, the bisphosphonate not yet
+    // (due at the end of day 1); day 2: both.
+    assert_eq!(values[0], (0.0, 0.0));
+    assert!((90.0..110.0).contains(&values[1].0) && values[1].1 == 0.0, "{values:?}");
+    assert!(values[2].1 > 0.0, "{values:?}");
+    let legend = fs::read_to_string(dir.path().join("out/legend.txt")).unwrap();
+    assert!(legend.contains("plasma_estradiol: pg/mL") && legend.contains("plasma_zoledronic_acid: ng/mL"));
+}
+
+#[test]
+fn drugs_prints_the_drug_table() {
+    let o = bonesim(Path::new("."), &["drugs"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for name in ["tocilizumab", "mr16_1", "opg_fc", "zoledronic_acid", "degarelix"] {
+        assert!(out.contains(&format!("`{name}`")), "{name}");
+    }
 }

@@ -209,40 +209,37 @@ fn a_checkpoint_of_another_version_is_refused_with_both_versions() {
 fn a_runaway_run_stops_with_exit_1_names_the_cause_and_keeps_what_it_wrote_marked_failed() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    // Every value within its range; together, serum IL-6 feeds back into the tissue faster
-    // than it leaves and grows without bound.
+    // Every value within its range; together, a tumour making IL-6 at the top of its range
+    // fills the marrow past any level tissue can hold within a day of its injection. (The
+    // serum is a steady state: a serum runaway stops the run at day 0, before any row.)
     let o = bonesim(
         d,
         &[
             "run",
-            "homeostasis",
+            "breast-osteolytic",
             "--set",
-            "domain.width=48",
+            "domain.width=60",
             "--set",
-            "domain.height=48",
+            "domain.height=60",
+            "--set",
+            "host.spinup_days=0",
+            "--set",
+            "breast.il6_molecules_per_h=1e7",
             "--days",
-            "10",
-            "--set",
-            "serum.plasma_volume_ml=1",
-            "--set",
-            "serum.represented_marrow_ml=100000",
-            "--set",
-            "serum.il6_half_life_h=1000",
+            "20",
             "--out",
             "x",
         ],
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
-    for needle in
-        ["serum IL-6", "on day", "serum.plasma_volume_ml = 1", "serum.il6_half_life_h = 1000", "marked failed"]
-    {
+    for needle in ["the IL-6 field at site", "on day 1", "il6.half_life_h = 1", "marked failed"] {
         assert!(err.contains(needle), "lacks {needle:?}: {err}");
     }
     let summary: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(d.join("x/summary.json")).unwrap()).unwrap();
     assert_eq!(summary["status"], "failed");
-    assert!(summary["error"].as_str().unwrap().contains("serum IL-6"));
+    assert!(summary["error"].as_str().unwrap().contains("IL-6 field"));
     let csv = fs::read_to_string(d.join("x/timeseries.csv")).unwrap();
     assert!(csv.lines().count() >= 2, "the rows before the failure are kept");
     for value in csv.lines().skip(1).flat_map(|l| l.split(',')) {

@@ -340,7 +340,7 @@ pub fn load(source: Source, overrides: Vec<Override>, seed: Option<u64>) -> Resu
     if let Err(e) = loaded.scenario.validate() {
         return Err(loaded.scenario_error(&e));
     }
-    if let Err(e) = ModelParams::with_overrides(&loaded.scenario.parameters) {
+    if let Err(e) = ModelParams::with_overrides(loaded.scenario.patient.species, &loaded.scenario.parameters) {
         return Err(loaded.engine_error(EngineError::Param(e)));
     }
     if let Some(GeometryKind::Image(file)) = loaded.scenario.domain.geometry_kind() {

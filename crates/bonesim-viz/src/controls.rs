@@ -145,28 +145,18 @@ impl UiState {
     }
 }
 
-/// The drugs the therapy form offers.
-pub const DRUGS: [Drug; 11] = [
-    Drug::Tocilizumab,
-    Drug::Siltuximab,
-    Drug::Amg220,
-    Drug::Denosumab,
-    Drug::ZoledronicAcid,
-    Drug::Docetaxel,
-    Drug::Paclitaxel,
-    Drug::Cxcr4Antagonist,
-    Drug::Estradiol,
-    Drug::Testosterone,
-    Drug::NfkbInhibitor,
-];
+/// The drugs the therapy form offers: every drug the engine knows.
+pub const DRUGS: [Drug; Drug::ALL.len()] = Drug::ALL;
 
 /// A drug as people name it.
 pub fn drug_name(d: Drug) -> &'static str {
     match d {
         Drug::Tocilizumab => "tocilizumab",
+        Drug::Mr16_1 => "MR16-1",
         Drug::Siltuximab => "siltuximab",
         Drug::Amg220 => "AMG-220",
         Drug::Denosumab => "denosumab",
+        Drug::OpgFc => "OPG-Fc",
         Drug::ZoledronicAcid => "zoledronic acid",
         Drug::Docetaxel => "docetaxel",
         Drug::Paclitaxel => "paclitaxel",
@@ -174,17 +164,14 @@ pub fn drug_name(d: Drug) -> &'static str {
         Drug::Estradiol => "estradiol",
         Drug::Testosterone => "testosterone",
         Drug::NfkbInhibitor => "NF-κB inhibitor",
+        Drug::Degarelix => "degarelix",
     }
 }
 
-/// The clinical unit of a drug's dose (as the scenario file documents it).
-pub fn drug_unit(d: Drug) -> &'static str {
-    match d {
-        Drug::Tocilizumab | Drug::Siltuximab | Drug::Amg220 => "mg/kg",
-        Drug::Denosumab | Drug::ZoledronicAcid => "mg",
-        Drug::Docetaxel | Drug::Paclitaxel => "mg/m²",
-        Drug::Cxcr4Antagonist | Drug::Estradiol | Drug::Testosterone | Drug::NfkbInhibitor => "(relative)",
-    }
+/// The unit of a drug's dose for a `species` patient, as the engine reads `[[therapy]]`
+/// (empty if the drug is not for that species).
+pub fn drug_unit(d: Drug, species: Species) -> &'static str {
+    d.info().regimen(species).map_or("", |r| r.dose_unit.label())
 }
 
 /// An inflammatory agent as people name it.

@@ -14,7 +14,7 @@ use bevy::image::ImageSampler;
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 use bonesim::palette::{BLASTIC_OUTLINE, LYTIC_OUTLINE, tissue_colour, viridis};
-use bonesim::readout::Lesion;
+use bonesim::readout::LesionSite;
 use bonesim::view::Frame;
 
 /// Depth of each layer (cells lie above, from [`crate::cells`]).
@@ -91,7 +91,7 @@ pub fn paint_outlines(frame: &Frame, rgba: &mut [u8]) {
     for y in 0..h {
         for x in 0..w {
             let here = lesion(x, y);
-            let edge = here != Lesion::None
+            let edge = here != LesionSite::None
                 && (x == 0
                     || y == 0
                     || x + 1 == w
@@ -103,10 +103,10 @@ pub fn paint_outlines(frame: &Frame, rgba: &mut [u8]) {
             let i = (y * w + x) * 4;
             let px = &mut rgba[i..i + 4];
             match (edge, here) {
-                (true, Lesion::Lytic) => {
+                (true, LesionSite::Lytic) => {
                     px.copy_from_slice(&[LYTIC_OUTLINE[0], LYTIC_OUTLINE[1], LYTIC_OUTLINE[2], 255])
                 }
-                (true, Lesion::Blastic) => {
+                (true, LesionSite::Blastic) => {
                     px.copy_from_slice(&[BLASTIC_OUTLINE[0], BLASTIC_OUTLINE[1], BLASTIC_OUTLINE[2], 255])
                 }
                 _ => px.copy_from_slice(&[0, 0, 0, 0]),
@@ -226,7 +226,7 @@ mod tests {
         let mut f = frame(7, 7);
         for y in 1..6 {
             for x in 1..6 {
-                f.sites[y * 7 + x].lesion = Lesion::Lytic;
+                f.sites[y * 7 + x].lesion = LesionSite::Lytic;
             }
         }
         let mut px = vec![9; 7 * 7 * 4];

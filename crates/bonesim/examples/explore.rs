@@ -57,7 +57,8 @@ fn run(scenario: Scenario, every: f64) {
             let mut hot = 0;
             for site in 0..l.len() {
                 if l.is_surface(site) {
-                    let free = bonesim::biology::signalling::free_rankl(f, site, pa);
+                    let decoy = sim.pharmacology().targets().at(f, site).rankl_decoy;
+                    let free = bonesim::biology::signalling::free_rankl(f, site, pa, decoy);
                     let rank = bonesim::biology::occupancy(free, pa.osteoclast.rank_half_pm);
                     if free > best.0 {
                         best = (free, rank);

@@ -99,7 +99,7 @@ pub struct CellStore {
     /// left into its pit (osteoclasts).
     pub divisions_left: Vec<u8>,
     /// Tick until which the cell is in a special state (osteocyte RANKL alarm; stromal
-    /// division refractory period).
+    /// division refractory period; a tumour cell from the circulation extravasating).
     pub until_tick: Vec<u64>,
     /// A site the cell acts on besides its own (an osteocyte's outlet on the bone surface,
     /// where its dendrites present RANKL); its own site if none.

@@ -22,14 +22,16 @@ pub fn site_litres(site_um: f64) -> f64 {
 /// Declares the fields, one entry each: the variant of [`FieldId`], its name (in scenarios,
 /// parameters and output columns), a label with unit, its default transport in marrow and the
 /// source of those numbers, and whether it exchanges with blood at vessel sites (the factors
-/// whose serum level the model reports). Everything else about a field derives from this
-/// table: [`FieldId::ALL`], the `<name>.diffusion_um2_s` and `<name>.half_life_h` parameters
-/// with their sources in `bonesim params`, and the output columns.
+/// whose serum level the model reports, and the drugs). A field marked `drug` is a drug in
+/// the tissue: it takes memory and time only in runs that give the drug
+/// ([`Fields::activate`]). Everything else about a field derives from this table:
+/// [`FieldId::ALL`], the `<name>.diffusion_um2_s` and `<name>.half_life_h` parameters with
+/// their sources in `bonesim params`, and the output columns.
 macro_rules! fields {
     ( $(
         $(#[doc = $doc:literal])+
         $id:ident: $name:literal, $label:literal, D $d:literal um2/s, half-life $hl:literal h,
-            blood $blood:literal, source $source:literal;
+            blood $blood:literal, $(drug $drug:literal,)? source $source:literal;
     )* ) => {
         /// The diffusing species.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -49,6 +51,7 @@ macro_rules! fields {
                 name: $name,
                 label: $label,
                 with_blood: $blood,
+                drug: false $(|| $drug)?,
                 transport: FieldTransport::new($d, $hl),
                 diffusion_doc: concat!("Diffusion coefficient in marrow, µm²/s. ", $source),
                 half_life_doc: concat!("Half-life in marrow, hours. ", $source),
@@ -63,6 +66,7 @@ struct FieldSpec {
     label: &'static str,
     transport: FieldTransport,
     with_blood: bool,
+    drug: bool,
     diffusion_doc: &'static str,
     half_life_doc: &'static str,
 }
@@ -112,6 +116,44 @@ fields! {
     /// Osteoblastic factors: endothelin-1 and BMPs, lumped.
     Osteoblastic: "osteoblastic", "osteoblastic factors, ET-1 and BMPs (pM)", D 60.0 um2/s, half-life 1.0 h, blood false,
         source "Endothelin-1 (small, fast) with BMPs (bigger, longer-lived, also stored in matrix), lumped: taken as D 60 µm²/s and 1 h.";
+    // The drugs in the tissue (`crate::pharmacology::delivery`): each reaches the marrow from
+    // plasma through the vessels. D from molar mass like the factors' (Young–Carroad–Bell at
+    // 37 °C, × 0.4 in tissue; a test checks each against the drug's molar mass). The half-life
+    // is the loss from the tissue other than back into blood: lymph drainage for the large
+    // proteins, none to speak of for the small molecules and the avimer (1000 h).
+    /// Tocilizumab in the tissue.
+    Tocilizumab: "tocilizumab", "tocilizumab in tissue (pM)", D 28.3 um2/s, half-life 15.0 h, blood true, drug true,
+        source "D from 148 kDa. Interstitial IgG drains with lymph: antibody PBPK models (Baxter et al. 1994, Cancer Res 54:1517; Shah & Betts 2012, J Pharmacokinet Pharmacodyn 39:67) keep tissue IgG at 10–50 % of plasma, reached within a day or two; with the exchange of `pharmacology::delivery` (marrow sinusoids are leaky) the 15 h here gives 20 %, reached with a half-time of 12 h [approx].";
+    /// MR16-1 in the tissue.
+    Mr16_1: "mr16_1", "MR16-1 in tissue (pM)", D 28.2 um2/s, half-life 15.0 h, blood true, drug true,
+        source "D from 150 kDa; lymph drainage as for every IgG (see tocilizumab).";
+    /// Siltuximab in the tissue.
+    Siltuximab: "siltuximab", "siltuximab in tissue (pM)", D 28.5 um2/s, half-life 15.0 h, blood true, drug true,
+        source "D from 145 kDa; lymph drainage as for every IgG (see tocilizumab).";
+    /// The AMG-220 avimer in the tissue.
+    Amg220: "amg220", "AMG-220 in tissue (pM)", D 94.4 um2/s, half-life 1000.0 h, blood true, drug true,
+        source "D from 4 kDa. A protein this small passes the capillary wall's small pores and spreads through the extracellular fluid within minutes, as inulin (5 kDa) does; it leaves the tissue back into blood, not by lymph, so no other loss.";
+    /// Denosumab in the tissue.
+    Denosumab: "denosumab", "denosumab in tissue (pM)", D 28.4 um2/s, half-life 15.0 h, blood true, drug true,
+        source "D from 147 kDa; lymph drainage as for every IgG (see tocilizumab).";
+    /// OPG-Fc in the tissue.
+    OpgFc: "opg_fc", "OPG-Fc in tissue (pM)", D 32.3 um2/s, half-life 15.0 h, blood true, drug true,
+        source "D from 100 kDa; an Fc fusion drains with lymph like an IgG (see tocilizumab).";
+    /// Zoledronic acid in the tissue (free, not yet bound to bone).
+    ZoledronicAcid: "zoledronic_acid", "free zoledronic acid in tissue (pM)", D 231.0 um2/s, half-life 1000.0 h, blood true, drug true,
+        source "D from 272 Da. Small molecules cross marrow sinusoids within minutes and leave the tissue back into blood; zoledronic acid's other loss, binding to bone, is its own term (`pharmacology::bisphosphonate`).";
+    /// Docetaxel in the tissue (unbound).
+    Docetaxel: "docetaxel", "docetaxel in tissue (pM, unbound)", D 161.0 um2/s, half-life 1000.0 h, blood true, drug true,
+        source "D from 808 Da; a small molecule follows plasma (see zoledronic acid).";
+    /// Paclitaxel in the tissue (unbound).
+    Paclitaxel: "paclitaxel", "paclitaxel in tissue (pM, unbound)", D 158.0 um2/s, half-life 1000.0 h, blood true, drug true,
+        source "D from 854 Da; a small molecule follows plasma (see zoledronic acid).";
+    /// Plerixafor in the tissue (unbound).
+    Cxcr4Antagonist: "cxcr4_antagonist", "plerixafor in tissue (pM, unbound)", D 188.0 um2/s, half-life 1000.0 h, blood true, drug true,
+        source "D from 503 Da; a small molecule follows plasma (see zoledronic acid).";
+    /// Methylseleninic acid in the tissue.
+    NfkbInhibitor: "nfkb_inhibitor", "methylseleninic acid in tissue (pM)", D 298.0 um2/s, half-life 1000.0 h, blood true, drug true,
+        source "D from 127 Da; a small molecule follows plasma (see zoledronic acid).";
 }
 
 impl FieldId {
@@ -133,6 +175,11 @@ impl FieldId {
     /// Whether this field exchanges with blood at vessel sites.
     pub fn with_blood(self) -> bool {
         SPECS[self.index()].with_blood
+    }
+
+    /// Whether this field is a drug in the tissue (present only in runs that give it).
+    pub fn is_drug(self) -> bool {
+        SPECS[self.index()].drug
     }
 
     /// The default transport of this field.
@@ -238,6 +285,7 @@ parameter_group! {
 /// Every field's concentrations and sources, and the solver that steps them.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Fields {
+    /// Concentrations per field, pM; empty for a drug field not activated.
     values: Vec<Vec<f64>>,
     /// Sources summed over the ticks since the field's last step, pM/s per tick.
     sources: Vec<Vec<f64>>,
@@ -250,11 +298,23 @@ pub struct Fields {
     solver: DiffusionSolver,
     last_stats: Vec<SolveStats>,
     tolerance: f64,
-    /// Vessel sites, and the first-order loss into blood there (1/s) of fields that
+    /// Vessel sites, and the first-order loss into blood there (1/s) of the factors that
     /// exchange with blood.
     vessels: Vec<u32>,
     vessel_sink: Vec<f64>,
     exchange_per_s: f64,
+    /// The drug fields' own exchange at vessel sites (1/s; 0 for other fields).
+    drug_exchange_per_s: Vec<f64>,
+    /// Uptake by cells of each field, first-order per site (1/s; empty: none), and a count
+    /// of its changes.
+    uptake: Vec<Vec<f64>>,
+    uptake_version: Vec<u64>,
+    /// How long each field's step at the end of this tick was, s (0: none); read in the
+    /// same tick, so not part of the state.
+    #[serde(skip)]
+    stepped_s: Vec<f64>,
+    /// The sink a step uses: vessels and uptake together.
+    sink: Vec<f64>,
 }
 
 /// What a field's step depended on, to tell when a field can be left as it is.
@@ -263,6 +323,7 @@ struct StepInputs {
     sources: Vec<(u32, f64)>,
     dt_s: f64,
     geometry: u64,
+    uptake: u64,
     /// The step changed the field by less than the tolerance.
     stationary: bool,
 }
@@ -278,7 +339,7 @@ impl StepInputs {
     /// `ε + Σ r / largest ≤ tolerance` suffices. `last` is the last step actually taken, so
     /// skipped changes cannot add up.
     fn same_as(&self, last: &StepInputs, tolerance: f64) -> bool {
-        if !last.stationary || self.dt_s != last.dt_s || self.geometry != last.geometry {
+        if !last.stationary || self.dt_s != last.dt_s || self.geometry != last.geometry || self.uptake != last.uptake {
             return false;
         }
         let largest = last.sources.iter().fold(0.0f64, |m, &(_, s)| m.max(s.abs()));
@@ -319,8 +380,42 @@ impl StepInputs {
     }
 }
 
+/// The first-order sink of `field` for a step: loss into vessels (fields that exchange with
+/// blood) and `uptake` by cells, added in `scratch` when both are there; `None` if neither.
+/// A drug field leaves at its own rate, `drug_exchange_per_s` at every vessel of `vessels`.
+fn sink_of<'a>(
+    field: FieldId,
+    uptake: &'a [f64],
+    vessel_sink: &'a [f64],
+    (vessels, drug_exchange_per_s): (&[u32], f64),
+    scratch: &'a mut [f64],
+) -> Option<&'a [f64]> {
+    if field.is_drug() {
+        scratch.iter_mut().for_each(|s| *s = 0.0);
+        if !uptake.is_empty() {
+            scratch.copy_from_slice(uptake);
+        }
+        for &v in vessels {
+            scratch[v as usize] += drug_exchange_per_s;
+        }
+        return Some(scratch);
+    }
+    match (field.with_blood(), uptake.is_empty()) {
+        (false, true) => None,
+        (true, true) => Some(vessel_sink),
+        (false, false) => Some(uptake),
+        (true, false) => {
+            for ((s, u), v) in scratch.iter_mut().zip(uptake).zip(vessel_sink) {
+                *s = u + v;
+            }
+            Some(scratch)
+        }
+    }
+}
+
 impl Fields {
-    /// All fields at zero on a `width × height` lattice.
+    /// All fields at zero on a `width × height` lattice; the drug fields are left out until
+    /// activated ([`Fields::activate`]).
     pub fn new(width: usize, height: usize, solver: &SolverParams) -> Self {
         let n = width * height;
         let count = FieldId::ALL.len();
@@ -330,8 +425,8 @@ impl Fields {
             absolute_tolerance: NEGLIGIBLE_PM,
         };
         Fields {
-            values: vec![vec![0.0; n]; count],
-            sources: vec![vec![0.0; n]; count],
+            values: FieldId::ALL.map(|f| if f.is_drug() { Vec::new() } else { vec![0.0; n] }).to_vec(),
+            sources: FieldId::ALL.map(|f| if f.is_drug() { Vec::new() } else { vec![0.0; n] }).to_vec(),
             touched: vec![Vec::new(); count],
             gathered_ticks: vec![0; count],
             last_inputs: vec![StepInputs::default(); count],
@@ -341,10 +436,31 @@ impl Fields {
             vessels: Vec::new(),
             vessel_sink: vec![0.0; n],
             exchange_per_s: 0.0,
+            drug_exchange_per_s: vec![0.0; count],
+            uptake: vec![Vec::new(); count],
+            uptake_version: vec![0; count],
+            stepped_s: vec![0.0; count],
+            sink: vec![0.0; n],
         }
     }
 
-    /// Concentrations of `field`, pM, row-major.
+    /// Makes drug field `field` present (at zero everywhere), exchanging with blood at
+    /// `exchange_per_s` at every vessel site. Fields that are not drugs are always present.
+    pub fn activate(&mut self, field: FieldId, exchange_per_s: f64) {
+        let (f, n) = (field.index(), self.vessel_sink.len());
+        if self.values[f].is_empty() {
+            self.values[f] = vec![0.0; n];
+            self.sources[f] = vec![0.0; n];
+        }
+        self.drug_exchange_per_s[f] = exchange_per_s;
+    }
+
+    /// Whether `field` is present in this run (a drug field only when the drug is given).
+    pub fn is_active(&self, field: FieldId) -> bool {
+        !self.values[field.index()].is_empty()
+    }
+
+    /// Concentrations of `field`, pM, row-major (empty for a drug field not present).
     pub fn values(&self, field: FieldId) -> &[f64] {
         &self.values[field.index()]
     }
@@ -355,9 +471,12 @@ impl Fields {
         self.values[field.index()][site]
     }
 
-    /// Mean concentration of `field` over the domain, pM.
+    /// Mean concentration of `field` over the domain, pM (0 for a drug field not present).
     pub fn mean(&self, field: FieldId) -> f64 {
         let v = &self.values[field.index()];
+        if v.is_empty() {
+            return 0.0;
+        }
         v.iter().sum::<f64>() / v.len() as f64
     }
 
@@ -391,10 +510,15 @@ impl Fields {
         geometry: u64,
         transport: &dyn Fn(FieldId) -> FieldTransport,
     ) {
+        self.stepped_s.clear();
+        self.stepped_s.resize(FieldId::ALL.len(), 0.0);
         for field in FieldId::ALL {
             let f = field.index();
+            if !self.is_active(field) {
+                continue;
+            }
             self.gathered_ticks[f] += 1;
-            if !(tick + f as u64).is_multiple_of(every.max(1)) {
+            if !Self::is_due(field, tick, every) {
                 continue;
             }
             let ticks = self.gathered_ticks[f] as f64;
@@ -404,7 +528,35 @@ impl Fields {
                 }
             }
             self.step_one(field, ticks * tick_s, site_um, permeability, geometry, &transport(field));
+            self.stepped_s[f] = ticks * tick_s;
             self.clear_sources_of(f);
+        }
+    }
+
+    /// How long a step `field` took at the end of this tick, s (0 if it was not its turn):
+    /// over that time its uptake took `uptake × value` per second from each site.
+    pub fn stepped_s(&self, field: FieldId) -> f64 {
+        self.stepped_s.get(field.index()).copied().unwrap_or(0.0)
+    }
+
+    /// Whether `field` takes its step at the end of `tick` when fields step every `every`
+    /// ticks (in turns: field `i` when `(tick + i) % every == 0`).
+    pub fn is_due(field: FieldId, tick: u64, every: u64) -> bool {
+        (tick + field.index() as u64).is_multiple_of(every.max(1))
+    }
+
+    /// The uptake of `field` its steps use, first-order per site (1/s; empty: none).
+    pub fn uptake(&self, field: FieldId) -> &[f64] {
+        &self.uptake[field.index()]
+    }
+
+    /// Sets the uptake of `field` by cells, first-order per site (1/s), for its next steps.
+    pub fn set_uptake(&mut self, field: FieldId, per_s: &[f64]) {
+        let f = field.index();
+        if self.uptake[f] != per_s {
+            self.uptake[f].clear();
+            self.uptake[f].extend_from_slice(per_s);
+            self.uptake_version[f] += 1;
         }
     }
 
@@ -413,6 +565,9 @@ impl Fields {
     /// clears the sources. Used to start a run from a settled tissue.
     pub fn settle(&mut self, site_um: f64, permeability: &[f64], transport: &dyn Fn(FieldId) -> FieldTransport) {
         for field in FieldId::ALL {
+            if !self.is_active(field) {
+                continue;
+            }
             let long = 50.0 * transport(field).half_life_h * 3600.0;
             self.step_one(field, long, site_um, permeability, u64::MAX, &transport(field));
             self.clear_sources_of(field.index());
@@ -434,7 +589,7 @@ impl Fields {
         let f = field.index();
         let mut sources: Vec<(u32, f64)> = self.touched[f].iter().map(|&s| (s, self.sources[f][s as usize])).collect();
         sources.sort_unstable_by_key(|&(s, _)| s);
-        let inputs = StepInputs { sources, dt_s, geometry, stationary: true };
+        let inputs = StepInputs { sources, dt_s, geometry, uptake: self.uptake_version[f], stationary: true };
         let gone = inputs.sources.is_empty() && self.values[f].iter().all(|&v| v < NEGLIGIBLE_PM);
         if gone {
             self.values[f].iter_mut().for_each(|v| *v = 0.0);
@@ -449,7 +604,13 @@ impl Fields {
             site_um,
             dt_s,
             permeability,
-            sink_per_s: field.with_blood().then_some(&self.vessel_sink[..]),
+            sink_per_s: sink_of(
+                field,
+                &self.uptake[f],
+                &self.vessel_sink,
+                (&self.vessels, self.drug_exchange_per_s[f]),
+                &mut self.sink,
+            ),
             source_per_s: Some(&self.sources[f]),
             boundary: field.boundary(),
         };
@@ -477,10 +638,11 @@ impl Fields {
         }
     }
 
-    /// Adds this tick's supply from serum at every vessel site: serum concentration
-    /// `serum_pm` times the exchange rate.
+    /// Adds this tick's supply from blood at every vessel site: the serum (or, for a drug,
+    /// unbound plasma) concentration `serum_pm` times the field's exchange rate.
     pub fn add_serum_supply(&mut self, field: FieldId, serum_pm: f64) {
-        let rate = self.exchange_per_s * serum_pm;
+        let exchange = if field.is_drug() { self.drug_exchange_per_s[field.index()] } else { self.exchange_per_s };
+        let rate = exchange * serum_pm;
         if rate > 0.0 {
             for i in 0..self.vessels.len() {
                 self.add_source(field, self.vessels[i] as usize, rate);

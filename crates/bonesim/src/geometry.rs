@@ -31,8 +31,9 @@ const BROKEN_WALL_SHARE: f64 = 0.15;
 const WALL_NOISE_UM: f64 = 40.0;
 /// Mean spacing of vessels in marrow, µm.
 pub const VESSEL_SPACING_UM: f64 = 200.0;
-/// Thickness of the cortical rim as a share of the domain height (each side).
-const CORTEX_SHARE: f64 = 0.12;
+/// Share of a cortical section's bone that is in the cortical rim (the rest is trabecular):
+/// a metaphyseal section holds about as much bone in its thin cortex as in its trabeculae.
+const CORTEX_SHARE_OF_BONE: f64 = 0.5;
 
 /// Fills `lattice` with trabecular bone at BV/TV `bone_fraction`.
 pub fn trabecular(lattice: &mut Lattice, bone_fraction: f64, seed: u64) {
@@ -40,10 +41,12 @@ pub fn trabecular(lattice: &mut Lattice, bone_fraction: f64, seed: u64) {
     fill_lowest(lattice, &wall, bone_fraction, |_| true);
 }
 
-/// Fills `lattice` with a cortical rim along the top and bottom edges and trabecular bone at
-/// BV/TV `bone_fraction` between them.
+/// Fills `lattice` with a cortical rim along the top and bottom edges and trabecular bone
+/// between them, with BV/TV `bone_fraction` over the whole section: half of the bone in the
+/// rim (whole rows, so within a row of the target), half in trabeculae.
 pub fn cortical(lattice: &mut Lattice, bone_fraction: f64, seed: u64) {
-    let rim = ((lattice.height as f64 * CORTEX_SHARE).round() as usize).max(1);
+    let rim = (lattice.height as f64 * bone_fraction * CORTEX_SHARE_OF_BONE / 2.0).round() as usize;
+    let rim = rim.min(lattice.height / 2);
     let h = lattice.height;
     let in_rim = |site: usize, width: usize| {
         let y = site / width;
@@ -56,8 +59,12 @@ pub fn cortical(lattice: &mut Lattice, bone_fraction: f64, seed: u64) {
             lattice.mineral[site] = 1.0;
         }
     }
+    let rim_sites = 2 * rim * width;
+    let interior = lattice.len() - rim_sites;
+    let wanted = (bone_fraction * lattice.len() as f64 - rim_sites as f64).max(0.0);
+    let trabecular = if interior > 0 { (wanted / interior as f64).min(1.0) } else { 0.0 };
     let wall = wall_distance(lattice, seed);
-    fill_lowest(lattice, &wall, bone_fraction, |site| !in_rim(site, width));
+    fill_lowest(lattice, &wall, trabecular, |site| !in_rim(site, width));
 }
 
 /// Fills `lattice` from a greyscale image, resampled to the lattice by nearest pixel: a pixel
@@ -227,10 +234,15 @@ mod tests {
     }
 
     #[test]
-    fn cortical_geometry_has_a_rim() {
+    fn cortical_geometry_has_a_rim_and_the_bone_fraction_asked_for() {
         let mut l = Lattice::new(100, 100, 10.0);
         cortical(&mut l, 0.15, 4);
         assert!((0..100).all(|x| l.is_solid(l.site(x, 0)) && l.is_solid(l.site(x, 99))));
+        for target in [0.0, 0.05, 0.2, 0.4] {
+            let mut l = Lattice::new(120, 90, 10.0);
+            cortical(&mut l, target, 4);
+            assert!((bv_tv(&l) - target).abs() < 0.005, "asked {target}, got {}", bv_tv(&l));
+        }
     }
 
     #[test]

@@ -91,7 +91,7 @@ pub(crate) fn check_parameter_changes(scenario: &Scenario) -> Result<(), Scenari
         }
     }
     // The starting parameters are checked (and reported) when the simulation is set up.
-    let Ok(mut params) = ModelParams::with_overrides(&scenario.parameters) else {
+    let Ok(mut params) = ModelParams::with_overrides(scenario.patient.species, &scenario.parameters) else {
         return Ok(());
     };
     let tick_of = |day: f64| (day * 24.0 / scenario.time.tick_hours).round() as u64;

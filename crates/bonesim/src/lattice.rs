@@ -21,6 +21,27 @@ pub enum TissueKind {
     Vessel,
 }
 
+/// A lattice site, as intents name it: distinct from a cell's slot in the
+/// [`crate::cells::CellStore`], so that the compiler keeps the two apart (row-major index,
+/// `y * width + x`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+pub struct Site(pub u32);
+
+impl Site {
+    /// The row-major index of the site.
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl From<usize> for Site {
+    #[inline]
+    fn from(index: usize) -> Site {
+        Site(index as u32)
+    }
+}
+
 /// A site is solid (bone or osteoid, closed to cells) above this matrix fraction.
 pub const SOLID_MATRIX: f32 = 0.5;
 /// Matrix counts as mineralised bone above this degree of mineralisation.

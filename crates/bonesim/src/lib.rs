@@ -11,6 +11,7 @@
 //! - [`cells`]: the agents and their store;
 //! - [`biology`]: one module per lineage, each rule a small named function;
 //! - [`sim`]: the tick, phase by phase;
+//! - [`pharmacology`]: drugs as plasma concentrations over time, and the hormone therapies;
 //! - [`readout`]: what a run reports;
 //! - [`params`] and [`scenario`]: what a user can set;
 //! - [`view`], [`intervention`] and [`palette`]: for live front ends, a frame of what to
@@ -41,6 +42,7 @@ pub mod intervention;
 pub mod lattice;
 pub mod palette;
 pub mod params;
+pub mod pharmacology;
 pub mod readout;
 pub mod rng;
 pub mod scenario;

@@ -145,7 +145,7 @@ macro_rules! model_params {
 }
 
 use crate::biology::{
-    bone::BoneParams,
+    bone::{BoneParams, HostParams},
     immune::ImmuneParams,
     osteoblast::OsteoblastParams,
     osteoclast::OsteoclastParams,
@@ -155,9 +155,58 @@ use crate::biology::{
     tumor::{CancerParams, TumorPhenotype},
 };
 use crate::field::{FieldId, FieldTransport, FieldTransports, SolverParams};
+use crate::scenario::Species;
+
+/// Parameters whose defaults differ in a mouse, with the reason: `(name, value, why)`. The
+/// tumour models are young mice, whose tibial metaphysis is high-turnover bone; a scenario's
+/// own `[parameters]` apply on top.
+pub const MOUSE_DEFAULTS: &[(&str, f64, &str)] = &[
+    (
+        "host.spinup_days",
+        42.0,
+        "Two remodeling cycles of young rodent trabecular bone (Baron et al. 1984: formation takes \
+         weeks, not months), so that day 0 finds the metaphysis remodeling at its own pace.",
+    ),
+    (
+        "osteocyte.rankl_molecules_per_h",
+        200.0,
+        "Young growing bone makes more RANKL than adult bone, so more of its surface is remodeled \
+         without a targeting signal. Tuned so that a tumour-free 2 × 2 mm mouse section keeps \
+         tens of osteoclasts (Baron et al. 1984: young rodent trabecular bone has five times the \
+         osteoclasts of adult bone).",
+    ),
+    (
+        "osteocyte.apoptosis_per_year",
+        0.15,
+        "Five times the adult human rate: the trabecular bone of young (8-week) rats has five times \
+         the osteoclasts and the bone formation of 12-week rats, whose turnover matches adult human \
+         iliac crest (Baron et al. 1984, Anat Rec 208:137); targeted remodeling starts five times as \
+         often.",
+    ),
+    (
+        "osteoblast.fill_days",
+        13.0,
+        "Mineral apposition 1.5 times the adult rate in young rodents (Baron et al. 1984): 10 µm in \
+         ~13 days.",
+    ),
+    (
+        "serum.plasma_volume_ml",
+        1.0,
+        "A 25 g mouse has ~72 mL of blood per kg (Diehl et al. 2001, J Appl Toxicol 21:15), ~1.8 mL, \
+         a little over half of it plasma.",
+    ),
+    (
+        "serum.represented_marrow_ml",
+        0.01,
+        "The section stands for the marrow of the injected tibia, ~10 µL (a cavity under 1 mm across \
+         and ~15 mm long).",
+    ),
+];
 use crate::systemic::{InflammationParams, SerumParams};
 
 model_params! {
+    /// The host's state at the start of a run.
+    host: HostParams = HostParams::default();
     /// Bone matrix: mineralisation, stored growth factors, how matrix hinders diffusion.
     bone: BoneParams = BoneParams::default();
     /// Osteoclast lineage: precursors, commitment, fusion, resorption, survival.
@@ -253,11 +302,23 @@ impl ModelParams {
         result.unwrap_or_else(|| Err(ParamError::Unknown { name: name.into(), suggestion: closest_name(name) }))
     }
 
-    /// The parameter set with every entry of `overrides` applied.
+    /// The defaults for a host of `species`: [`MOUSE_DEFAULTS`] for a mouse.
+    pub fn for_species(species: Species) -> ModelParams {
+        let mut params = ModelParams::default();
+        if species == Species::Mouse {
+            for &(name, value, _) in MOUSE_DEFAULTS {
+                params.set(name, value).expect("the mouse defaults are valid parameters");
+            }
+        }
+        params
+    }
+
+    /// The defaults for `species` with every entry of `overrides` applied.
     pub fn with_overrides<'a>(
+        species: Species,
         overrides: impl IntoIterator<Item = (&'a String, &'a f64)>,
     ) -> Result<ModelParams, ParamError> {
-        let mut params = ModelParams::default();
+        let mut params = ModelParams::for_species(species);
         for (name, value) in overrides {
             params.set(name, *value)?;
         }
@@ -280,6 +341,14 @@ impl ModelParams {
             }
             let doc = p.doc.split_whitespace().collect::<Vec<_>>().join(" ");
             out.push_str(&format!("| `{}` | {} | {} – {} | {} |\n", p.dotted(), p.default, p.min, p.max, doc));
+        }
+        out.push_str(
+            "\n## Mouse defaults\n\nWith `patient.species = \"mouse\"` these defaults replace the ones \
+             above (a scenario's `[parameters]` still apply on top):\n\n| name | mouse | why |\n|---|---|---|\n",
+        );
+        for (name, value, why) in MOUSE_DEFAULTS {
+            let why = why.split_whitespace().collect::<Vec<_>>().join(" ");
+            out.push_str(&format!("| `{name}` | {value} | {why} |\n"));
         }
         out
     }

@@ -5,6 +5,7 @@
 use crate::cells::{CellKind, CellStore};
 use crate::field::{FieldId, Fields};
 use crate::lattice::{Lattice, TissueKind};
+use crate::pharmacology::{Drug, PlasmaLevel};
 use serde::{Deserialize, Serialize};
 
 /// Bone resorbed and formed over the last day, from per-tick records.
@@ -41,6 +42,11 @@ impl TurnoverLog {
     pub fn record_formed(&mut self, matrix: f64) {
         self.formed[self.position] += matrix;
         self.formed_total += matrix;
+    }
+
+    /// Forgets everything recorded: counting starts again.
+    pub fn restart(&mut self) {
+        *self = TurnoverLog::new(self.resorbed.len());
     }
 
     /// Closes this tick's record.
@@ -113,8 +119,17 @@ pub struct Readouts {
     pub resorbed_mm2: f64,
     /// Matrix formed since the start, mm².
     pub formed_mm2: f64,
-    /// Mean concentration of each field, pM, in [`FieldId::ALL`] order.
+    /// Mineralised bone within the lesion's reach (the region within [`LESION_REACH_UM`] of a
+    /// tumour cell now) relative to the bone that region held at the start; 1 with no tumour.
+    pub lesion_bone_rel: f64,
+    /// Share of the bone surface (open sites touching bone) covered by osteoblasts: Ob.S/BS.
+    pub osteoblast_surface: f64,
+    /// Mean concentration of each field, pM, in [`FieldId::ALL`] order (0 for the fields of
+    /// drugs not given, which have no column).
     pub field_means_pm: Vec<f64>,
+    /// Plasma level of each drug the scenario gives, over the last tick, in the drug's
+    /// plasma unit ([`crate::pharmacology::DrugInfo::plasma_unit`]), in [`Drug::ALL`] order.
+    pub plasma: Vec<(Drug, f64)>,
 }
 
 /// What the readouts need beyond the tissue, the cells and the fields.
@@ -130,16 +145,32 @@ pub struct Extras<'a> {
     pub serum_il6_pg_ml: f64,
     /// Serum sIL-6R, ng/mL.
     pub serum_sil6r_ng_ml: f64,
+    /// Plasma levels of the drugs given.
+    pub plasma: &'a [PlasmaLevel],
 }
 
 /// How close to a tumour cell bone lost or gained counts as its lesion, µm: a tumour's
 /// reach through the factors it secretes (their decay lengths are a few hundred µm).
 pub const LESION_REACH_UM: f64 = 300.0;
 
-/// What a site is part of, as the lesion readouts count it.
+/// The lesion: starting bone lost and woven bone gained within [`LESION_REACH_UM`] of a
+/// tumour cell, and the bone of that region now and at the start.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Lesion {
+    /// Starting bone lost, mm².
+    pub lytic_mm2: f64,
+    /// Woven bone gained where there was none, mm².
+    pub blastic_mm2: f64,
+    /// Mineralised bone in the region now, site units.
+    pub bone_now: f64,
+    /// Mineralised bone the region held at the start, site units.
+    pub bone_at_start: f64,
+}
+
+/// What a site is part of, as the lesion readouts count it (the viewer outlines these).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Lesion {
+pub enum LesionSite {
     /// No lesion.
     #[default]
     None,
@@ -149,14 +180,20 @@ pub enum Lesion {
     Blastic,
 }
 
-/// Classifies every site into `out` (resized to the lattice): lytic, blastic or neither.
-pub fn lesion_sites(lattice: &Lattice, cells: &CellStore, out: &mut Vec<Lesion>) {
+/// The lesion around the tumour cells now (all zero without tumour cells).
+pub fn lesion(lattice: &Lattice, cells: &CellStore) -> Lesion {
+    lesion_sites(lattice, cells, &mut Vec::new())
+}
+
+/// The lesion around the tumour cells now, with every site classified into `out` (resized
+/// to the lattice): lytic, blastic or neither.
+pub fn lesion_sites(lattice: &Lattice, cells: &CellStore, out: &mut Vec<LesionSite>) -> Lesion {
     out.clear();
-    out.resize(lattice.len(), Lesion::None);
+    out.resize(lattice.len(), LesionSite::None);
     let tumour: Vec<usize> =
         (0..cells.len()).filter(|&s| cells.kind[s] == CellKind::Tumor).map(|s| cells.site[s] as usize).collect();
     if tumour.is_empty() {
-        return;
+        return Lesion::default();
     }
     // Distance in steps from the nearest tumour cell, by breadth-first search up to the reach.
     let reach = (LESION_REACH_UM / lattice.site_um).round() as u32;
@@ -179,41 +216,43 @@ pub fn lesion_sites(lattice: &Lattice, cells: &CellStore, out: &mut Vec<Lesion>)
         }
         frontier = next;
     }
+    let (mut lytic, mut blastic, mut bone_now, mut bone_at_start) = (0usize, 0usize, 0.0, 0.0);
     for (s, &d) in distance.iter().enumerate() {
         if d == u32::MAX {
             continue;
         }
+        bone_now += lattice.bone_mass(s) as f64;
+        bone_at_start += lattice.initial_bone[s] as f64;
         let started_as_bone = lattice.initial_bone[s] >= 0.5;
         if started_as_bone && lattice.bone_mass(s) < 0.5 {
-            out[s] = Lesion::Lytic;
+            lytic += 1;
+            out[s] = LesionSite::Lytic;
         }
         if !started_as_bone && lattice.woven[s] && lattice.is_solid(s) {
-            out[s] = Lesion::Blastic;
+            blastic += 1;
+            out[s] = LesionSite::Blastic;
         }
     }
-}
-
-/// Areas of starting bone lost and of woven bone gained within [`LESION_REACH_UM`] of a
-/// tumour cell, mm² (the sites of [`lesion_sites`]).
-pub fn lesion_areas(lattice: &Lattice, cells: &CellStore) -> (f64, f64) {
-    let mut sites = Vec::new();
-    lesion_sites(lattice, cells, &mut sites);
-    let lytic = sites.iter().filter(|&&l| l == Lesion::Lytic).count();
-    let blastic = sites.iter().filter(|&&l| l == Lesion::Blastic).count();
     let area = lattice.site_area_mm2();
-    (lytic as f64 * area, blastic as f64 * area)
+    Lesion { lytic_mm2: lytic as f64 * area, blastic_mm2: blastic as f64 * area, bone_now, bone_at_start }
 }
 
 impl Readouts {
     /// Measures the current state.
     pub fn measure(lattice: &Lattice, cells: &CellStore, fields: &Fields, extras: Extras) -> Readouts {
         let Extras { day, turnover, initial_bone_mass, .. } = extras;
-        let (lytic_area_mm2, blastic_area_mm2) = lesion_areas(lattice, cells);
+        let lesion = lesion(lattice, cells);
+        let (lytic_area_mm2, blastic_area_mm2) = (lesion.lytic_mm2, lesion.blastic_mm2);
         let n = lattice.len() as f64;
         let area = lattice.site_area_mm2();
         let mass = lattice.total_bone_mass();
         let (mut matrix, mut woven, mut osteoid, mut eroded) = (0.0, 0.0, 0usize, 0usize);
+        let (mut surface, mut lined) = (0usize, 0usize);
         for s in 0..lattice.len() {
+            if lattice.is_surface(s) {
+                surface += 1;
+                lined += usize::from(cells.occupant(s).is_some_and(|o| cells.kind[o] == CellKind::Osteoblast));
+            }
             let m = lattice.matrix[s] as f64;
             matrix += m;
             if lattice.woven[s] {
@@ -261,7 +300,10 @@ impl Readouts {
             eroded_area_mm2: eroded as f64 * area,
             resorbed_mm2: turnover.resorbed_total * area,
             formed_mm2: turnover.formed_total * area,
+            lesion_bone_rel: if lesion.bone_at_start > 0.0 { lesion.bone_now / lesion.bone_at_start } else { 1.0 },
+            osteoblast_surface: if surface > 0 { lined as f64 / surface as f64 } else { 0.0 },
             field_means_pm: FieldId::ALL.iter().map(|&f| fields.mean(f)).collect(),
+            plasma: extras.plasma.iter().map(|l| (l.drug, l.in_plasma_unit())).collect(),
         }
     }
 
@@ -294,9 +336,19 @@ impl Readouts {
             ("eroded_area_mm2".into(), self.eroded_area_mm2),
             ("resorbed_mm2".into(), self.resorbed_mm2),
             ("formed_mm2".into(), self.formed_mm2),
+            ("lesion_bone_rel".into(), self.lesion_bone_rel),
+            ("osteoblast_surface".into(), self.osteoblast_surface),
         ];
         for (f, v) in FieldId::ALL.iter().zip(&self.field_means_pm) {
+            // A drug's tissue level only in runs that give it.
+            let given = |d: Drug| self.plasma.iter().any(|&(p, _)| p == d);
+            if f.is_drug() && !crate::pharmacology::delivery::drug_of(*f).is_some_and(given) {
+                continue;
+            }
             cols.push((format!("{}_pm", f.name()), *v));
+        }
+        for (drug, v) in &self.plasma {
+            cols.push((format!("plasma_{}", drug.name()), *v));
         }
         cols
     }

@@ -25,6 +25,8 @@ pub enum Purpose {
     Division = 5,
     /// A cell's fate at a branch point (embedding, lining, apoptosis).
     Fate = 6,
+    /// A trait fixed for a cell's life (drawn with the tick key `u64::MAX`).
+    Trait = 7,
 }
 
 /// The generator of one stream.

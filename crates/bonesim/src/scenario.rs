@@ -9,6 +9,8 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use crate::pharmacology::{Drug, Species};
+
 /// A complete scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -139,11 +141,16 @@ pub struct PatientSettings {
     pub testosterone: f64,
     /// Host cells make no IL-6 (tumour cells still may).
     pub il6_knockout: bool,
+    /// `"human"` or `"mouse"`: the host's remodeling state (a mouse's parameter defaults are
+    /// [`crate::params::MOUSE_DEFAULTS`]), the serum compartment, what a dose in mg/kg or
+    /// mg/m² amounts to, which drugs can be given, and their pharmacokinetics. The tumour
+    /// scenarios are mice (human cancer cells in an immunodeficient host).
+    pub species: Species,
 }
 
 impl Default for PatientSettings {
     fn default() -> Self {
-        PatientSettings { estrogen: 1.0, testosterone: 1.0, il6_knockout: false }
+        PatientSettings { estrogen: 1.0, testosterone: 1.0, il6_knockout: false, species: Species::Human }
     }
 }
 
@@ -237,35 +244,8 @@ impl InflammationEvent {
     }
 }
 
-/// Drugs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Drug {
-    /// Anti-IL-6R antibody (membrane and soluble receptor); dose mg/kg.
-    Tocilizumab,
-    /// Anti-IL-6 antibody; dose mg/kg.
-    Siltuximab,
-    /// Anti-IL-6 avimer; dose mg/kg.
-    Amg220,
-    /// Anti-RANKL antibody; dose mg.
-    Denosumab,
-    /// Bisphosphonate; dose mg.
-    ZoledronicAcid,
-    /// Taxane; dose mg/m².
-    Docetaxel,
-    /// Taxane; dose mg/m².
-    Paclitaxel,
-    /// CXCR4 antagonist; relative dose.
-    Cxcr4Antagonist,
-    /// 17β-estradiol replacement; relative dose.
-    Estradiol,
-    /// Testosterone replacement; relative dose.
-    Testosterone,
-    /// NF-κB inhibitor (methylseleninic acid); relative dose.
-    NfkbInhibitor,
-}
-
-/// `[[therapy]]`: a dosing schedule.
+/// `[[therapy]]`: a dosing schedule. `bonesim drugs` lists each drug's dose unit, plausible
+/// range and species.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TherapySchedule {
@@ -273,11 +253,11 @@ pub struct TherapySchedule {
     pub drug: Drug,
     /// Day of the first dose.
     pub start_day: f64,
-    /// Days between doses.
+    /// Days between doses; for patches and pellets (mg/day), how long each one releases.
     pub every_days: f64,
     /// Number of doses.
     pub doses: u32,
-    /// Dose in the drug's clinical unit (see [`Drug`]).
+    /// Dose in the drug's unit for the species: mg/kg, mg/m², mg, or mg/day released.
     pub dose: f64,
 }
 
@@ -447,10 +427,7 @@ impl Scenario {
             check_range(&format!("inflammation[{i}].doses"), e.doses as f64, 0.0, 10_000.0, "")?;
         }
         for (i, th) in self.therapy.iter().enumerate() {
-            check_range(&format!("therapy[{i}].start_day"), th.start_day, 0.0, 36_500.0, " days")?;
-            check_range(&format!("therapy[{i}].every_days"), th.every_days, 0.1, 3650.0, " days")?;
-            check_range(&format!("therapy[{i}].doses"), th.doses as f64, 1.0, 1000.0, "")?;
-            check_range(&format!("therapy[{i}].dose"), th.dose, 0.0, 10_000.0, "")?;
+            crate::pharmacology::check_therapy(i, th, p.species)?;
         }
         for (i, b) in self.precursor_burst.iter().enumerate() {
             check_range(&format!("precursor_burst[{i}].day"), b.day, 0.0, 36_500.0, " days")?;
@@ -482,6 +459,26 @@ impl Scenario {
         Ok(())
     }
 
+    /// What is allowed but probably not meant: a therapy that starts after the run ends.
+    /// Front ends show these; the run goes ahead.
+    pub fn warnings(&self) -> Vec<ScenarioError> {
+        let mut warnings = Vec::new();
+        for (i, th) in self.therapy.iter().enumerate() {
+            if th.start_day >= self.time.days {
+                warnings.push(ScenarioError {
+                    key: format!("therapy[{i}].start_day"),
+                    message: format!(
+                        "{} starts on day {}, when the run has ended (time.days = {}): it is never given",
+                        th.drug.name(),
+                        th.start_day,
+                        self.time.days
+                    ),
+                });
+            }
+        }
+        warnings
+    }
+
     /// Number of ticks in the run.
     pub fn ticks(&self) -> u64 {
         (self.time.days * 24.0 / self.time.tick_hours).round() as u64
@@ -503,11 +500,27 @@ mod tests {
         s.time.days = -3.0;
         assert_eq!(s.validate().unwrap_err().key, "time.days");
         let mut s = Scenario::default();
-        s.therapy.push(TherapySchedule { every_days: 0.0, ..Default::default() });
+        s.therapy.push(TherapySchedule { every_days: 0.0, doses: 2, ..Default::default() });
         assert_eq!(s.validate().unwrap_err().key, "therapy[0].every_days");
+        let mut s = Scenario::default();
+        s.patient.species = Species::Mouse;
+        s.therapy.push(TherapySchedule::default());
+        assert!(s.validate().unwrap_err().message.contains("mr16_1"));
         let mut s = Scenario::default();
         s.domain.geometry = "spongy".into();
         assert!(s.validate().unwrap_err().message.contains("trabecular"));
+    }
+
+    #[test]
+    fn a_therapy_after_the_end_is_a_warning_not_an_error() {
+        let mut s = Scenario::default();
+        s.time.days = 10.0;
+        s.therapy.push(TherapySchedule { start_day: 14.0, ..Default::default() });
+        assert_eq!(s.validate(), Ok(()));
+        let w = s.warnings();
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].key, "therapy[0].start_day");
+        assert!(w[0].message.contains("never given"));
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::Sim;
 use crate::cells::{CellId, CellKind};
 use crate::field::FieldId;
 use crate::palette::SiteLook;
-use crate::readout::{Lesion, lesion_sites};
+use crate::readout::{LesionSite, lesion_sites};
 
 /// One site as drawn.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -36,7 +36,7 @@ pub struct SiteView {
     /// Tissue, bone mass, quality and history.
     pub look: SiteLook,
     /// The lesion the site is part of.
-    pub lesion: Lesion,
+    pub lesion: LesionSite,
 }
 
 /// A cell's intracellular signalling, each pathway's activity 0–1.
@@ -96,7 +96,7 @@ pub struct Frame {
     /// Its largest value, pM.
     pub field_max_pm: f32,
     /// Scratch for the lesion classification.
-    lesions: Vec<Lesion>,
+    lesions: Vec<LesionSite>,
 }
 
 impl Sim {
@@ -241,10 +241,10 @@ mod tests {
         }
         sim.view_into(None, &mut frame);
         let area = sim.lattice().site_area_mm2();
-        let lytic = frame.sites.iter().filter(|s| s.lesion == Lesion::Lytic).count() as f64 * area;
+        let lytic = frame.sites.iter().filter(|s| s.lesion == LesionSite::Lytic).count() as f64 * area;
         assert!(lytic > 0.0, "no lytic lesion in 40 days of breast cancer");
         assert!((lytic - sim.readouts().lytic_area_mm2).abs() < 1e-12);
-        let lytic_site = frame.sites.iter().find(|s| s.lesion == Lesion::Lytic).unwrap();
+        let lytic_site = frame.sites.iter().find(|s| s.lesion == LesionSite::Lytic).unwrap();
         assert_ne!(lytic_site.look.kind, TissueKind::Bone, "a lytic site has lost its bone");
     }
 

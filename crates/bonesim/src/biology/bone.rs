@@ -7,6 +7,19 @@ use crate::lattice::{Lattice, SOLID_MATRIX};
 use crate::params::parameter_group;
 
 parameter_group! {
+    /// The host's state at the start of a run.
+    pub struct HostParams {
+        /// Days the host's tissue runs alone before day 0 (no tumour, challenge or other
+        /// event), so that a run starts in the host's own remodeling state rather than from
+        /// bone with no remodeling under way; readouts count from its end. 0 for an adult
+        /// human, whose slow remodeling starts up within the run; two mouse remodeling cycles
+        /// (6 weeks) for a mouse, whose high-turnover metaphysis would otherwise start with a
+        /// wave of resorption.
+        spinup_days: 0.0, range 0.0 => 3650.0;
+    }
+}
+
+parameter_group! {
     /// Bone matrix.
     pub struct BoneParams {
         /// Relative diffusivity of fully filled matrix. Mineralised bone leaves proteins
@@ -20,6 +33,12 @@ parameter_group! {
         /// molecules. Bone holds about 200–400 ng TGF-β per g (Seyedin et al. 1985): ~2 ng
         /// in a 10 µm cube of 2 mg/mm³ bone is about 20 000 dimers (25 kDa).
         tgfb_molecules_per_site: 20000.0, range 0.0 => 1e9;
+        /// BMPs released when one site of bone is resorbed, molecules, into the osteoblastic
+        /// factors' field: resorbed matrix frees BMPs with TGF-β and IGFs (seed, vicious-cycle
+        /// section). Demineralised human bone holds ~110 ng of BMP-2, -4 and -7 per g
+        /// (Pietrzak et al. 2006, J Craniofac Surg 17:84), ~45 ng per g of bone: about a sixth
+        /// of its TGF-β, so a sixth of `tgfb_molecules_per_site`.
+        bmp_molecules_per_site: 3000.0, range 0.0 => 1e9;
         /// Hours between updates of the transport geometry the fields see. Bone changes by
         /// a few sites a day at a remodeling site, so a daily update is ample.
         transport_refresh_hours: 48.0, range 1.0 => 8760.0;
@@ -34,6 +53,13 @@ pub struct Resorbed {
     pub mineral: f64,
     /// The site is no longer solid and was cleared into the resorption cavity.
     pub cleared: bool,
+}
+
+/// Share of the matrix of solid site `site` that resorbing `amount` removes: a site left
+/// below the solid threshold goes entirely ([`resorb`]).
+pub fn resorbed_share(l: &Lattice, site: usize, amount: f32) -> f64 {
+    let matrix = l.matrix[site];
+    if matrix <= 0.0 || matrix - amount.min(matrix) < SOLID_MATRIX { 1.0 } else { (amount / matrix) as f64 }
 }
 
 /// Removes `amount` of matrix from the solid site `site`. A site left below the solid

@@ -13,16 +13,21 @@ pub mod osteoclast;
 pub mod osteocyte;
 pub mod signalling;
 pub mod stroma;
+pub mod targets;
 pub mod tumor;
 
 use crate::cells::{CellKind, CellStore};
 use crate::field::{FieldId, Fields};
-use crate::lattice::Lattice;
+use crate::lattice::{Lattice, Site};
 use crate::params::ModelParams;
 use crate::rng::{Purpose, Stream, stream};
 use rand::Rng;
+use rand_distr::Distribution;
 pub use signalling::{Host, Signals, occupancy};
 pub use tumor::TumorPhenotype;
+
+/// Most steps a cell takes in one tick.
+pub const MAX_STEPS_PER_TICK: u32 = 16;
 
 /// What a cell will do this tick.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -52,20 +57,20 @@ pub enum Action {
     /// Move to a neighbouring site (if it is still free when the move is applied).
     Move {
         /// Target site.
-        to: u32,
+        to: Site,
     },
     /// An osteoclast advances into its own pit (if the site is still free), using up one of
     /// its advances.
     Advance {
         /// Target site.
-        to: u32,
+        to: Site,
     },
     /// Apoptosis (or, for osteoclast lineage cells, loss of support).
     Die,
     /// Divide: a daughter of `daughter` kind goes to site `to` (if still free).
     Divide {
         /// Site of the daughter.
-        to: u32,
+        to: Site,
         /// Kind of the daughter.
         daughter: CellKind,
     },
@@ -79,12 +84,12 @@ pub enum Action {
         /// The new kind.
         kind: CellKind,
         /// The new site (if still free).
-        to: u32,
+        to: Site,
     },
     /// Fuse into the osteoclast lineage cell on site `with`.
     Fuse {
         /// Site of the cell to fuse with.
-        with: u32,
+        with: Site,
     },
 }
 
@@ -97,7 +102,7 @@ pub enum TissueAction {
     /// Remove `amount` of matrix (site units) from site `site` (an osteoclast).
     Resorb {
         /// The site resorbed.
-        site: u32,
+        site: Site,
         /// Matrix removed, 0–1.
         amount: f32,
     },
@@ -122,6 +127,8 @@ pub struct Context<'a> {
     pub params: &'a ModelParams,
     /// The host's hormones and systemic exposures.
     pub host: &'a Host,
+    /// What drugs do at their targets.
+    pub targets: &'a targets::Targets,
     /// The tumour's phenotype, if the scenario has a tumour.
     pub tumor: Option<&'a TumorPhenotype>,
     /// Host cells make no IL-6 (an IL-6 knockout host).
@@ -150,9 +157,40 @@ impl Context<'_> {
         1.0 - (-per_day.max(0.0) * self.dt_h / 24.0).exp()
     }
 
+    /// A uniform draw on [0, 1) fixed for the life of the cell in `slot`: a trait by which
+    /// cells of one kind differ (e.g. how strongly they answer a signal).
+    pub fn trait_draw(&self, slot: usize) -> f64 {
+        stream(self.seed, u64::MAX, self.cells.id[slot].0, Purpose::Trait).random()
+    }
+
     /// Age in days of the cell in `slot` in its current kind.
     pub fn days_in_kind(&self, slot: usize) -> f64 {
         (self.tick - self.cells.since_tick[slot]) as f64 * self.dt_h / 24.0
+    }
+
+    /// How many steps (to a neighbouring site) a cell moving at `per_h` steps an hour takes
+    /// this tick: Poisson with mean `per_h × dt_h`, so that movement does not depend on the
+    /// tick's length (at most [`MAX_STEPS_PER_TICK`]).
+    pub fn steps(&self, per_h: f64, rng: &mut Stream) -> u32 {
+        let mean = per_h * self.dt_h;
+        if mean <= 0.0 {
+            return 0;
+        }
+        let n: f64 = rand_distr::Poisson::new(mean).map_or(0.0, |p| p.sample(rng));
+        (n as u32).min(MAX_STEPS_PER_TICK)
+    }
+
+    /// Walks up to `steps` steps from `site`, each to the site `next` picks from where the
+    /// cell is (sites free as the tick began); returns where the walk ends if it left `site`.
+    pub fn walk(&self, site: usize, steps: u32, mut next: impl FnMut(usize) -> Option<usize>) -> Option<usize> {
+        let mut at = site;
+        for _ in 0..steps {
+            match next(at) {
+                Some(n) => at = n,
+                None => break,
+            }
+        }
+        (at != site).then_some(at)
     }
 
     /// A free open neighbour of `site` picked at random, or `None`.
@@ -204,7 +242,8 @@ pub fn sense(slot: usize, ctx: &Context) -> Signals {
             .neighbours8(site)
             .any(|n| ctx.cells.occupant(n).is_some_and(|o| ctx.cells.kind[o] == CellKind::Tumor));
     let contact_nfkb = if touched { adhesion } else { 0.0 };
-    signalling::sense(kind, il6r, site, contact_nfkb, ctx.fields, ctx.params, ctx.host)
+    let targets = ctx.targets.at(ctx.fields, site);
+    signalling::sense(kind, il6r, site, contact_nfkb, ctx.fields, ctx.params, ctx.host, &targets)
 }
 
 /// Secretion rate in pM/s at a site of `site_um` for `molecules_per_h` molecules per hour.

@@ -7,6 +7,7 @@
 use super::{Action, Context, Intent, Signals, TissueAction};
 use crate::cells::CellKind;
 use crate::field::FieldId;
+use crate::lattice::Site;
 use crate::params::parameter_group;
 use crate::rng::Purpose;
 use rand::Rng;
@@ -21,22 +22,46 @@ parameter_group! {
         /// Divisions per day of a pre-osteoblast at full TGF-β signal (TGF-β released by
         /// resorption recruits and expands osteoprogenitors; seed, vicious-cycle section).
         division_per_day: 1.0, range 0.0 => 10.0;
+        /// Steps per hour of a cell of the osteoblast lineage on its way (a pre-osteoblast
+        /// looking for the cavity, an osteoblast moving along it): about a 10 µm site an hour.
+        migration_steps_per_h: 1.0, range 0.0 => 100.0;
         /// Mean life of a pre-osteoblast that finds no eroded surface, days.
         preosteoblast_lifespan_days: 5.0, range 0.1 => 1000.0;
         /// Days to fill one 10 µm site with osteoid: 10 µm at a mineral apposition rate of
         /// 0.5 µm/day (SCIENCE §4: 0.5–1 µm/day).
         fill_days: 20.0, range 0.1 => 1000.0;
-        /// Apoptosis of an active osteoblast per day. Small: osteoblasts are active for about
-        /// three months and most finish their cavity (SCIENCE §4).
-        apoptosis_per_day: 0.002, range 0.0 => 10.0;
-        /// Chance that an osteoblast stays embedded in a site it has just filled, becoming
-        /// an osteocyte. New bone must replace the osteocytes lost with resorbed bone and by
-        /// apoptosis: at least d (T + a) / T ≈ 0.033 × (0.09 + 0.08) / 0.09 ≈ 0.06 for
-        /// osteocyte density d, turnover T and apoptosis a; targeted resorption digs towards
-        /// RANKL-making osteocytes and so removes more than the average density. Tuned to 0.1
-        /// so that the osteocyte population holds steady in `homeostasis`. It makes 5–20 % of
-        /// osteoblasts osteocytes over their working life (SCIENCE §4).
-        embed_share: 0.1, range 0.0 => 1.0;
+        /// Apoptosis of an active osteoblast per day, before DKK1 and TNF-α raise it. Small:
+        /// osteoblasts are active for about three months and most finish their cavity
+        /// (SCIENCE §4). 0.0012 with healthy marrow's TNF-α (TNFR1 about 1 % occupied, ×1.7
+        /// through `tnf_apoptosis_gain`) gives the 0.002 a day this was before TNF-α acted.
+        apoptosis_per_day: 0.0012, range 0.0 => 10.0;
+        /// Fold rise of osteoblast apoptosis at full DKK1 blockade: Wnt signalling keeps
+        /// osteoblasts and their progenitors alive (Almeida et al. 2005, J Biol Chem
+        /// 280:41342), so DKK1, raised in the marrow of breast cancer bone metastases (seed
+        /// ref 74), uncouples formation from resorption. Tuned.
+        dkk1_apoptosis_gain: 100.0, range 0.0 => 1000.0;
+        /// Fold rise of osteoblast apoptosis at full TNFR1 occupancy: TNF-α induces
+        /// osteoblast apoptosis (Jilka et al. 1998, J Bone Miner Res 13:793). The fold in vivo
+        /// is not measured; tuned so that two weeks of LPS infection in a young mouse thins
+        /// the osteoblasts by about a tenth (10 left no visible effect; the TNF test in
+        /// tests/mechanisms.rs measures it).
+        tnf_apoptosis_gain: 60.0, range 0.0 => 1000.0;
+        /// How strongly embedding answers the osteocytes around. An osteoblast stays embedded
+        /// in a site it has just filled, becoming an osteocyte, with chance `d (1 + g (1 − n /
+        /// d))` (within 0–1): `d` the normal osteocyte density (`osteocyte.density`), `n` the
+        /// density of osteocytes in the bone within `osteocyte.network_reach_um`, `g` this
+        /// gain. New bone gets the normal density where the bone around has it, more where
+        /// osteocytes were lost, fewer where there are many. Which osteoblasts are buried is
+        /// thought to be signalled by the osteocytes already embedded nearby (Marotti's
+        /// hypothesis, reviewed by Franz-Odendaal et al. 2006, Dev Dyn 235:176), and osteocyte
+        /// density stays about constant through life, so new bone replaces the osteocytes lost
+        /// with resorbed bone and by apoptosis. Tuned so that the osteocyte population holds
+        /// over a decade of remodeling (homeostasis, 120 × 120, seeds 21–22: at 10 it fell
+        /// 15–25 % in ten years; at 100 it overshot by up to 27 % and, with so many
+        /// osteoblasts buried, cavities were left short of bone; at 30 it stayed within
+        /// 90–105 % over five years); 5–20 % of osteoblasts become osteocytes over their
+        /// working life (SCIENCE §4).
+        embedding_gain: 30.0, range 0.0 => 1000.0;
         /// Share of osteoblasts with no cavity left that become lining cells; the rest die
         /// (SCIENCE §4: 50–70 % die by apoptosis).
         lining_share: 0.35, range 0.0 => 1.0;
@@ -63,6 +88,7 @@ parameter_group! {
         /// raises RANKL through JAK/STAT3 (seed Figure 3, refs 53–54). Tuned.
         rankl_stat3_gain: 4.0, range 0.0 => 1000.0;
         /// Fold rise of RANKL at full PTH1R occupancy: PTHrP raises RANKL (seed Figure 1B).
+        /// Osteocytes answer it too (`osteocyte.rankl_pthrp_gain`).
         rankl_pthrp_gain: 8.0, range 0.0 => 1000.0;
         /// Fold rise of RANKL at full EP receptor occupancy (PGE2 through cAMP; seed ref 82).
         rankl_pge2_gain: 3.0, range 0.0 => 1000.0;
@@ -84,12 +110,21 @@ parameter_group! {
         /// blockade holds osteoblasts back (seed refs 73–74), so 0.9 makes maturation take
         /// ten times longer.
         dkk1_maturation_block: 0.9, range 0.0 => 1.0;
-        /// Osteoblastic-factor occupancy above which pre-osteoblasts mature and osteoblasts
-        /// lay down bone on any bone surface, not only in resorption cavities (prostate
-        /// cancer's ET-1 and BMPs drive new, disorganised bone; seed "Frequency…" section).
+        /// Median formation drive (osteoblastic-factor signal left by DKK1) at which a cell
+        /// of the osteoblast lineage answers it by forming bone on any bone surface, not only
+        /// in resorption cavities (prostate cancer's ET-1 and BMPs drive new, disorganised
+        /// bone; seed "Frequency…" section). Cells differ: each has its own threshold, spread
+        /// evenly from 0 to twice this, so the share of cells that answer rises smoothly with
+        /// the drive and lesion kind is a spectrum rather than a switch.
         osteoblastic_threshold: 0.3, range 0.0 => 1.0;
-        /// How much faster woven bone is laid down than lamellar (woven bone is deposited
-        /// several µm a day).
+        /// Share of the formation drive that DKK1 blocks at full LRP5/6 blockade: endothelin-1
+        /// drives new bone by lowering DKK1 in osteoblasts, and DKK1 stops it (Clines et al.
+        /// 2007, Mol Endocrinol 21:486); DKK1 from a tumour switches a lesion from osteoblastic
+        /// to osteolytic (Hall et al. 2005, Cancer Res 65:7554).
+        dkk1_formation_block: 0.9, range 0.0 => 1.0;
+        /// How much faster woven bone is laid down than lamellar at full formation drive:
+        /// woven bone is deposited several times faster than lamellar bone (Shapiro and Wu
+        /// 2019, Eur Cell Mater 38:137). The rate scales with the drive.
         woven_speedup: 4.0, range 1.0 => 100.0;
     }
 }
@@ -130,10 +165,24 @@ pub fn secrete(slot: usize, s: &Signals, ctx: &Context, emit: &mut crate::biolog
     emit(FieldId::Pge2, site, p.pge2_molecules_per_h * s.nfkb);
 }
 
-/// Whether osteoblastic factors are strong enough here to drive bone formation on any
-/// surface.
-fn driven_to_form(s: &Signals, p: &OsteoblastParams) -> bool {
-    s.osteoblastic > p.osteoblastic_threshold
+/// Apoptosis of an active osteoblast per day: Wnt blockade by DKK1 and TNF-α raise it.
+pub fn apoptosis_per_day(s: &Signals, p: &OsteoblastParams) -> f64 {
+    p.apoptosis_per_day * (1.0 + p.dkk1_apoptosis_gain * s.dkk1 + p.tnf_apoptosis_gain * s.tnf)
+}
+
+/// The formation drive, 0–1: the osteoblastic factors' signal (ET-1, BMPs, from tumour
+/// cells or from resorbed matrix) less what DKK1 blocks of it.
+pub fn formation_drive(s: &Signals, p: &OsteoblastParams) -> f64 {
+    s.osteoblastic * (1.0 - p.dkk1_formation_block * s.dkk1)
+}
+
+/// Whether the cell in `slot` answers the formation drive here by forming bone on any
+/// surface: the drive exceeds the cell's own threshold (uniform on 0 to twice
+/// `osteoblastic_threshold`, fixed for the cell's life).
+fn driven_to_form(slot: usize, s: &Signals, ctx: &Context) -> bool {
+    let p = &ctx.params.osteoblast;
+    let drive = formation_drive(s, p);
+    drive > 0.0 && drive > 2.0 * p.osteoblastic_threshold * ctx.trait_draw(slot)
 }
 
 /// Whether `site` is part of a resorption cavity an osteoblast can fill: eroded, open, and
@@ -149,7 +198,7 @@ pub fn decide_pre(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let site = ctx.cells.site[slot] as usize;
     let mut rng = ctx.rng(slot, Purpose::Decide);
     let in_cavity = is_cavity_surface(site, ctx);
-    let on_driven_surface = driven_to_form(s, p) && ctx.lattice.is_surface(site);
+    let on_driven_surface = ctx.lattice.is_surface(site) && driven_to_form(slot, s, ctx);
     let settled = in_cavity || on_driven_surface;
     if !settled && rng.random::<f64>() < ctx.chance(1.0 / p.preosteoblast_lifespan_days) {
         return Intent::act(Action::Die);
@@ -162,12 +211,17 @@ pub fn decide_pre(slot: usize, s: &Signals, ctx: &Context) -> Intent {
         && rng.random::<f64>() < ctx.chance(p.division_per_day * s.tgfb)
         && let Some(to) = daughter_site(slot, ctx)
     {
-        return Intent::act(Action::Divide { to: to as u32, daughter: CellKind::PreOsteoblast });
+        return Intent::act(Action::Divide { to: Site::from(to), daughter: CellKind::PreOsteoblast });
     }
     if settled {
         return Intent::STAY;
     }
-    step_towards_cavity(site, &mut rng, ctx).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
+    // Walk towards the cavity, stopping on it.
+    let steps = ctx.steps(p.migration_steps_per_h, &mut rng);
+    let to = ctx.walk(site, steps, |at| {
+        if at != site && is_cavity_surface(at, ctx) { None } else { step_towards_cavity(at, &mut rng, ctx) }
+    });
+    to.map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }))
 }
 
 /// An osteoblast: fill the cavity site it sits on; when it is full, embed, move on, or end.
@@ -175,7 +229,7 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let p = &ctx.params.osteoblast;
     let site = ctx.cells.site[slot] as usize;
     let mut rng = ctx.rng(slot, Purpose::Decide);
-    if rng.random::<f64>() < ctx.chance(p.apoptosis_per_day) {
+    if rng.random::<f64>() < ctx.chance(apoptosis_per_day(s, p)) {
         return Intent::act(Action::Die);
     }
     let fillable = ctx.lattice.matrix[site] < 1.0 && touches_solid(site, ctx);
@@ -184,23 +238,26 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
         let amount = (ctx.dt_h / 24.0 / p.fill_days) as f32;
         return Intent { action: Action::Stay, tissue: TissueAction::Deposit { amount, woven: false } };
     }
-    if fillable && driven_to_form(s, p) && !ctx.lattice.vessel[site] {
-        // Driven by osteoblastic factors: fast, disorganised woven bone on any surface.
-        let amount = (ctx.dt_h / 24.0 / p.fill_days * p.woven_speedup) as f32;
+    let driven = driven_to_form(slot, s, ctx);
+    if fillable && driven && !ctx.lattice.vessel[site] {
+        // Driven by osteoblastic factors: fast, disorganised woven bone on any surface, the
+        // faster the stronger the drive.
+        let speed = 1.0 + (p.woven_speedup - 1.0) * formation_drive(s, p);
+        let amount = (ctx.dt_h / 24.0 / p.fill_days * speed) as f32;
         return Intent { action: Action::Stay, tissue: TissueAction::Deposit { amount, woven: true } };
     }
     // The site is full (whether it stays in it as an osteocyte was settled as it filled;
     // see `embeds`), or was never part of a cavity: move on along the cavity, wait for a
     // neighbour to make room, or end.
     let cavity = |n: usize| is_cavity_surface(n, ctx);
-    if let Some(to) = ctx.free_neighbour(site, &mut rng, cavity) {
-        return Intent::act(Action::Move { to: to as u32 });
-    }
-    if driven_to_form(s, p) {
-        let surface = |n: usize| ctx.lattice.is_surface(n);
-        if let Some(to) = ctx.free_neighbour(site, &mut rng, surface) {
-            return Intent::act(Action::Move { to: to as u32 });
-        }
+    let surface = |n: usize| ctx.lattice.is_surface(n);
+    let steps = ctx.steps(p.migration_steps_per_h, &mut rng).min(1);
+    let moved = ctx.walk(site, steps, |at| {
+        ctx.free_neighbour(at, &mut rng, cavity)
+            .or_else(|| if driven { ctx.free_neighbour(at, &mut rng, surface) } else { None })
+    });
+    if let Some(to) = moved {
+        return Intent::act(Action::Move { to: Site::from(to) });
     }
     if ctx.lattice.neighbours(site).any(cavity) && rng.random::<f64>() >= ctx.chance(p.give_up_per_day) {
         return Intent::STAY;
@@ -209,9 +266,28 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
 }
 
 /// Whether the osteoblast in `slot`, whose site has just filled, stays embedded in it as an
-/// osteocyte. Drawn once per filled site.
+/// osteocyte: at the normal density where the bone around has it, likelier where it has
+/// fewer. Drawn once per filled site.
 pub fn embeds(slot: usize, ctx: &Context) -> bool {
-    ctx.rng(slot, Purpose::Fate).random::<f64>() < ctx.params.osteoblast.embed_share
+    let site = ctx.cells.site[slot] as usize;
+    let d = ctx.params.osteocyte.density;
+    let deficit = if d > 0.0 { 1.0 - osteocyte_density_around(site, ctx) / d } else { 0.0 };
+    let chance = d * (1.0 + ctx.params.osteoblast.embedding_gain * deficit);
+    ctx.rng(slot, Purpose::Fate).random::<f64>() < chance
+}
+
+/// Osteocytes per solid site within `osteocyte.network_reach_um` of `site`.
+fn osteocyte_density_around(site: usize, ctx: &Context) -> f64 {
+    let l = ctx.lattice;
+    let r = (ctx.params.osteocyte.network_reach_um / l.site_um).round().max(1.0) as i64;
+    let (mut solid, mut osteocytes) = (0usize, 0usize);
+    for (dx, dy, s) in l.window(site, r) {
+        if dx * dx + dy * dy <= r * r && l.is_solid(s) {
+            solid += 1;
+            osteocytes += usize::from(ctx.cells.occupant(s).is_some_and(|o| ctx.cells.kind[o] == CellKind::Osteocyte));
+        }
+    }
+    if solid == 0 { 0.0 } else { osteocytes as f64 / solid as f64 }
 }
 
 /// An osteoblast with nothing left to fill: a lining cell on the nearest open site, or
@@ -221,7 +297,7 @@ fn end_of_formation(site: usize, fate: &mut crate::rng::Stream, ctx: &Context) -
     let open = ctx.lattice.neighbours(site).chain([site]).find(|&n| ctx.lattice.is_open(n));
     match open {
         Some(to) if fate.random::<f64>() < p.lining_share => {
-            Intent::act(Action::BecomeAt { kind: CellKind::LiningCell, to: to as u32 })
+            Intent::act(Action::BecomeAt { kind: CellKind::LiningCell, to: Site::from(to) })
         }
         _ => Intent::act(Action::Die),
     }

@@ -2,10 +2,19 @@
 //! keeps them alive; on a bone surface, RANKL not held by the decoy OPG commits them to
 //! pre-osteoclasts; pre-osteoclasts fuse into multinucleated osteoclasts, which resorb the
 //! bone beside them while RANKL supports them and die after about two weeks.
+//!
+//! RANKL is not the only support: IL-6, IL-1β, TNF-α, IL-17 and PGE2 drive osteoclast
+//! formation *and* resorption where RANKL is limited (seed refs 78–83: RANKL inhibitors fail
+//! to stop IL-6-driven osteoclastogenesis and resorption). Their drives join RANK's signal in
+//! one "support" signal that commits precursors, sets an osteoclast's activity and lengthens
+//! its life. They cannot stand in for RANKL entirely: together they give at most about half
+//! of full support, and RANKL stays limiting wherever it is (TNF-α needs permissive RANKL
+//! to make osteoclasts efficiently; Lam et al. 2000).
 
 use super::{Action, Context, Intent, Signals, TissueAction};
 use crate::cells::CellKind;
 use crate::field::FieldId;
+use crate::lattice::Site;
 use crate::params::parameter_group;
 use crate::rng::Purpose;
 use rand::Rng;
@@ -48,20 +57,22 @@ parameter_group! {
         /// cells is pro-osteoclastogenic (seed refs 55–57), also on monocytes without
         /// osteoblasts (Yago et al. 2009, J Cell Biochem 108:947).
         il17_drive: 0.2, range 0.0 => 10.0;
-        /// Rise of osteoclast life at full IL-1β signal, as a share (IL-1 keeps osteoclasts
-        /// alive; Jimi et al. 1999, Exp Cell Res 247:84).
-        il1b_survival: 0.5, range 0.0 => 10.0;
+        /// Drive of TNF-α at full TNFR1 occupancy, as a share of full RANK signal: TNF-α
+        /// makes osteoclasts that resorb without RANKL (Kobayashi et al. 2000, J Exp Med
+        /// 191:275) and strongly with permissive RANKL (Lam et al. 2000, J Clin Invest
+        /// 106:1481). Tuned. (Each `*_drive` acts on commitment, activity and survival.)
+        tnf_drive: 0.4, range 0.0 => 10.0;
         /// Rise of osteoclast life with full estrogen loss, as a share: 17β-estradiol raised
         /// osteoclast apoptosis two- to threefold (Hughes et al. 1996, Nat Med 2:1132), so
         /// without it osteoclasts live about twice as long and dig deeper. A route from
         /// estrogen to bone that needs no IL-6 (SCIENCE §8).
         estrogen_loss_survival: 1.0, range 0.0 => 10.0;
-        /// Chance per tick that a precursor or pre-osteoclast steps up the free-RANKL
-        /// gradient rather than at random.
+        /// Share of a precursor's or osteoclast's steps taken up the free-RANKL gradient
+        /// rather than at random.
         chemotaxis: 0.5, range 0.0 => 1.0;
-        /// Chance per tick that a marrow cell of the lineage moves at all (monocytes crawl
-        /// several µm per minute; one 10 µm site per hour at most here).
-        motility: 0.8, range 0.0 => 1.0;
+        /// Steps (to a neighbouring 10 µm site) per hour of a cell of the lineage: monocytes
+        /// crawl several µm a minute, but wander rather than run; 0.8 sites an hour.
+        motility_steps_per_h: 0.8, range 0.0 => 100.0;
         /// Fusion of a pre-osteoclast with a touching lineage cell, per day.
         fusion_per_day: 6.0, range 0.0 => 100.0;
         /// Mean life of an unfused pre-osteoclast, days.
@@ -77,19 +88,21 @@ parameter_group! {
         /// How far from its centre an osteoclast resorbs, µm: half the width of a cell of
         /// 40–100 µm (SCIENCE §4).
         reach_um: 20.0, range 5.0 => 100.0;
-        /// Chance per tick that an osteoclast with no bone left within reach advances into
+        /// Rate per hour at which an osteoclast with no bone left within reach advances into
         /// the pit it has opened, where that goes deeper into the bone, rather than moving
         /// along the surface.
-        follow_pit: 0.5, range 0.0 => 1.0;
+        pit_advance_per_h: 0.7, range 0.0 => 100.0;
         /// How many sites an osteoclast advances into its own pit. With its reach this sets
         /// the erosion depth: 2 sites of reach plus 3 advances is about 50 µm (erosion depth
         /// 40–60 µm, SCIENCE §4).
         pit_advances: 3.0, range 0.0 => 50.0;
-        /// Share of the resorption rate kept without RANK signal (RANKL drives activity as
-        /// well as formation; seed Figure 1A).
+        /// Share of the resorption rate kept without support (RANKL and the cytokines that
+        /// can stand in for it drive activity as well as formation; seed Figure 1A).
         basal_activity: 0.3, range 0.0 => 1.0;
-        /// Mean life of an osteoclast at half RANK occupancy, days (about two weeks,
-        /// SCIENCE §4). RANKL prolongs it, its absence shortens it (Lacey et al. 2000).
+        /// Mean life of an osteoclast at half support, days (about two weeks, SCIENCE §4).
+        /// RANKL prolongs it, its absence shortens it (Lacey et al. 2000); IL-1 keeps
+        /// osteoclasts alive too (Jimi et al. 1999, Exp Cell Res 247:84), and so does the rest
+        /// of the support.
         lifespan_days: 14.0, range 0.5 => 365.0;
         /// Shape of the osteoclast life-span distribution (Weibull): 1 is memoryless;
         /// higher values make lives cluster around the mean, as a programmed life of about
@@ -110,15 +123,29 @@ pub fn decide_precursor(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     if ctx.lattice.is_surface(site) && rng.random::<f64>() < ctx.chance(commitment_per_day(s, p)) {
         return Intent::act(Action::Become { kind: CellKind::PreOsteoclast });
     }
-    wander(site, &mut rng, ctx, |_| true).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
+    wander(site, &mut rng, ctx, |_| true).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }))
 }
 
-/// Commitment rate of a precursor on a bone surface, per day: RANKL through RANK, and the
-/// RANKL-independent drives of IL-1β, PGE2, IL-6 and IL-17, added into one signal that goes
-/// through the same switch (they converge on NFATc1); M-CSF throughout.
+/// The support of the osteoclast lineage, 0–1: RANKL through RANK, or the RANKL-independent
+/// drives of IL-1β, TNF-α, PGE2, IL-6 and IL-17 (they converge on NF-κB and NFATc1). The
+/// drives' sum `D` acts as a signal `D / (1 + D)` (0.57 with every drive at its full value),
+/// combined with RANK's occupancy `R` as either of two: `R + (1 − R) D / (1 + D)`.
+/// So the drives make osteoclasts where RANKL is blocked, yet never saturate support on their
+/// own, and less RANKL means less support wherever the drives are.
+pub fn support(s: &Signals, p: &OsteoclastParams) -> f64 {
+    let drives = p.il1b_drive * s.il1b
+        + p.tnf_drive * s.tnf
+        + p.pge2_drive * s.pge2
+        + p.il6_drive * s.stat3
+        + p.il17_drive * s.il17;
+    let independent = drives / (1.0 + drives);
+    s.rank + (1.0 - s.rank) * independent
+}
+
+/// Commitment rate of a precursor on a bone surface, per day: the support through one
+/// switch; M-CSF throughout.
 fn commitment_per_day(s: &Signals, p: &OsteoclastParams) -> f64 {
-    let signal = s.rank + p.il1b_drive * s.il1b + p.pge2_drive * s.pge2 + p.il6_drive * s.stat3 + p.il17_drive * s.il17;
-    p.commitment_per_day * signal.min(1.0).powf(p.commitment_hill) * s.c_fms
+    p.commitment_per_day * support(s, p).powf(p.commitment_hill) * s.c_fms
 }
 
 /// Death rate of a precursor, per day: M-CSF halves it.
@@ -137,12 +164,12 @@ pub fn decide_pre(slot: usize, _s: &Signals, ctx: &Context) -> Intent {
     }
     if let Some(partner) = fusion_partner(slot, site, ctx) {
         if rng.random::<f64>() < ctx.chance(p.fusion_per_day) {
-            return Intent::act(Action::Fuse { with: partner as u32 });
+            return Intent::act(Action::Fuse { with: Site::from(partner) });
         }
         return Intent::STAY;
     }
     let on_surface = |s: usize| ctx.lattice.is_surface(s);
-    wander(site, &mut rng, ctx, on_surface).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
+    wander(site, &mut rng, ctx, on_surface).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }))
 }
 
 /// The cell a pre-osteoclast can fuse into, within `FUSION_REACH` sites (pre-osteoclasts
@@ -181,7 +208,7 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let p = &ctx.params.osteoclast;
     let site = ctx.cells.site[slot] as usize;
     let mut rng = ctx.rng(slot, Purpose::Decide);
-    let life = (1.0 + p.il1b_survival * s.il1b) * (1.0 + p.estrogen_loss_survival * ctx.host.estrogen_loss());
+    let life = 1.0 + p.estrogen_loss_survival * ctx.host.estrogen_loss();
     if rng.random::<f64>() < ctx.chance(death_per_day(ctx.days_in_kind(slot) / life, s, p) / life) {
         return Intent::act(Action::Die);
     }
@@ -190,7 +217,15 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
         if let Some(target) = resorption_target(site, ctx) {
             let rate = resorption_per_day(nuclei, s, p);
             let amount = (rate * ctx.dt_h / 24.0) as f32;
-            return Intent { action: Action::Stay, tissue: TissueAction::Resorb { site: target as u32, amount } };
+            let tissue = TissueAction::Resorb { site: Site::from(target), amount };
+            // What the matrix held is set free in the lacuna and taken up: a toxin there
+            // (a bisphosphonate) may kill the osteoclast as it resorbs.
+            let share = super::bone::resorbed_share(ctx.lattice, target, amount);
+            let kill = ctx.targets.resorption_kill_chance(target, share);
+            if kill > 0.0 && rng.random::<f64>() < kill {
+                return Intent { action: Action::Die, tissue };
+            }
+            return Intent { action: Action::Stay, tissue };
         }
         // Its footprint is cleared: advance into the pit, deeper into the bone, as long as it
         // has advances left (erosion stops at a depth).
@@ -199,21 +234,21 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
         });
         if let Some(to) = pit
             && ctx.cells.divisions_left[slot] > 0
-            && rng.random::<f64>() < p.follow_pit
+            && rng.random::<f64>() < ctx.chance(24.0 * p.pit_advance_per_h)
         {
-            return Intent::act(Action::Advance { to: to as u32 });
+            return Intent::act(Action::Advance { to: Site::from(to) });
         }
     }
     let on_surface = |s: usize| ctx.lattice.is_surface(s);
-    wander(site, &mut rng, ctx, on_surface).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: to as u32 }))
+    wander(site, &mut rng, ctx, on_surface).map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }))
 }
 
 /// Death rate of an osteoclast of `age_days`, per day: the hazard of a Weibull life whose
-/// mean is `lifespan_days` at half RANK occupancy, stretched by RANK signal (a third longer
-/// at full occupancy, a third shorter with none).
+/// mean is `lifespan_days` at half support, stretched by support (a third longer at full
+/// support, a third shorter with none).
 fn death_per_day(age_days: f64, s: &Signals, p: &OsteoclastParams) -> f64 {
     let k = p.lifespan_shape;
-    let mean = p.lifespan_days * (2.0 + 2.0 * s.rank) / 3.0;
+    let mean = p.lifespan_days * (2.0 + 2.0 * support(s, p)) / 3.0;
     let scale = mean / gamma_one_plus(1.0 / k);
     (k / scale) * (age_days.max(0.0) / scale).powf(k - 1.0)
 }
@@ -231,9 +266,9 @@ fn touches_more_bone(n: usize, site: usize, ctx: &Context) -> bool {
     solid(n) > solid(site)
 }
 
-/// Bone resorbed per day, in sites.
+/// Bone resorbed per day, in sites: activity rises with support.
 pub fn resorption_per_day(nuclei: f64, s: &Signals, p: &OsteoclastParams) -> f64 {
-    nuclei * p.resorption_sites_per_nucleus_day * (p.basal_activity + (1.0 - p.basal_activity) * s.rank)
+    nuclei * p.resorption_sites_per_nucleus_day * (p.basal_activity + (1.0 - p.basal_activity) * support(s, p))
 }
 
 /// The site to resorb: the solid site within the osteoclast's reach nearest to it (an
@@ -260,8 +295,9 @@ fn resorption_target(site: usize, ctx: &Context) -> Option<usize> {
     best.map(|(_, n)| n)
 }
 
-/// A step for a marrow cell of the lineage: up the free-RANKL gradient with probability
-/// `chemotaxis`, otherwise to a random free neighbour; only onto sites where `accept` holds.
+/// Where a marrow cell of the lineage wanders this tick: each step up the free-RANKL gradient
+/// with probability `chemotaxis`, otherwise to a random free neighbour; only onto sites
+/// where `accept` holds.
 fn wander(
     site: usize,
     rng: &mut crate::rng::Stream,
@@ -269,16 +305,19 @@ fn wander(
     accept: impl Fn(usize) -> bool + Copy,
 ) -> Option<usize> {
     let p = &ctx.params.osteoclast;
-    if rng.random::<f64>() >= p.motility {
-        return None;
-    }
-    if rng.random::<f64>() < p.chemotaxis {
-        let free_rankl = |s: usize| super::signalling::free_rankl(ctx.fields, s, ctx.params);
-        if let Some(to) = ctx.uphill_neighbour(site, free_rankl, accept) {
-            return Some(to);
+    let steps = ctx.steps(p.motility_steps_per_h, rng);
+    ctx.walk(site, steps, |at| {
+        if rng.random::<f64>() < p.chemotaxis {
+            let free_rankl = |s: usize| {
+                let decoy = ctx.targets.at(ctx.fields, s).rankl_decoy;
+                super::signalling::free_rankl(ctx.fields, s, ctx.params, decoy)
+            };
+            if let Some(to) = ctx.uphill_neighbour(at, free_rankl, accept) {
+                return Some(to);
+            }
         }
-    }
-    ctx.free_neighbour(site, rng, accept)
+        ctx.free_neighbour(at, rng, accept)
+    })
 }
 
 /// Parameters are checked for sense here too: `min_nuclei` cannot exceed `max_nuclei`.
@@ -304,10 +343,25 @@ mod tests {
     }
 
     #[test]
+    fn cytokines_support_osteoclasts_without_rankl_but_rankl_stays_limiting() {
+        // Every RANKL-independent drive at its full value: support without RANKL, but less
+        // than RANKL gives, and more RANKL still means more support (so a RANKL blocker acts
+        // in an inflamed lesion too).
+        let p = OsteoclastParams::default();
+        let inflamed =
+            |rank| Signals { rank, il1b: 1.0, tnf: 1.0, pge2: 1.0, stat3: 1.0, il17: 1.0, ..Default::default() };
+        let without_rankl = support(&inflamed(0.0), &p);
+        assert!(without_rankl > 0.3 && without_rankl < 0.7, "{without_rankl}");
+        assert!(support(&inflamed(0.6), &p) > support(&inflamed(0.3), &p) + 0.1);
+        assert!(support(&inflamed(1.0), &p) <= 1.0);
+    }
+
+    #[test]
     fn mean_osteoclast_life_is_the_lifespan_at_half_rank() {
         // Integrate survival S(t) = exp(−∫h) numerically: its integral is the mean life.
         let p = OsteoclastParams::default();
         let s = Signals { rank: 0.5, ..Default::default() };
+        assert_eq!(support(&s, &p), 0.5);
         let dt = 0.01;
         let (mut survival, mut mean, mut t) = (1.0, 0.0, 0.0);
         while survival > 1e-9 {

@@ -4,7 +4,9 @@
 //! raise RANKL for a while (Kennedy et al. 2012, Bone 50:1115), which calls osteoclasts to
 //! that spot: targeted remodeling. Osteocytes inside bone that is resorbed die with it.
 
+use super::signalling::occupancy;
 use super::{Action, Context, Intent};
+use crate::field::FieldId;
 use crate::params::parameter_group;
 use crate::rng::Purpose;
 use rand::Rng;
@@ -22,35 +24,58 @@ parameter_group! {
         /// is not measured in vivo and is tuned so that an event's surface RANKL reaches
         /// RANK's half occupancy).
         alarm_rankl_fold: 100.0, range 1.0 => 1e5;
+        /// Fold rise of an osteocyte's RANKL at full PTH1R occupancy where it presents it:
+        /// PTH receptor signalling in osteocytes drives resorption by raising RANKL directly
+        /// (Ben-awadh et al. 2014, Endocrinology 155:2797; constitutively active PTH1R in
+        /// osteocytes raised RANKL, O'Brien et al. 2008, PLoS One 3:e2942), so a tumour's
+        /// PTHrP reaches the skeleton's main RANKL source. The fold in vivo is not measured;
+        /// tuned to half the lineage's (`osteoblast.rankl_pthrp_gain`): with it, a breast
+        /// lesion's osteoclasts fall by about a fifth without PTHrP, where without it they
+        /// did not fall at all (RANKL from stroma is a small share of the marrow's).
+        rankl_pthrp_gain: 4.0, range 0.0 => 1000.0;
         /// Reach of the signal from a dying osteocyte to its neighbours, µm (through the
         /// lacuno-canalicular network; Kennedy et al. 2012 saw RANKL within ~100 µm).
-        alarm_radius_um: 60.0, range 0.0 => 1000.0;
+        alarm_radius_um: 80.0, range 0.0 => 1000.0;
         /// Reach of an osteocyte's dendrites, µm: its RANKL is presented on the nearest bone
         /// surface within this distance (dendrites run ~50 µm through the canaliculi to the
         /// surface; Bonewald 2011, J Bone Miner Res 26:229). Deeper osteocytes release it in
         /// the bone around them.
         dendrite_reach_um: 50.0, range 0.0 => 500.0;
+        /// Reach of the osteocyte network an osteoblast senses when it is buried or not, µm:
+        /// two dendrite lengths, the osteocytes it touches and theirs (see
+        /// `osteoblast.embedding_gain`). It takes in the osteocytes lost where remodeling was
+        /// called to a dying one (`alarm_radius_um`).
+        network_reach_um: 100.0, range 10.0 => 1000.0;
         /// How long the neighbours keep RANKL raised, days.
         alarm_days: 7.0, range 0.0 => 365.0;
-        /// Apoptosis per osteocyte per year. Sets how often remodeling starts; tuned to an
-        /// adult turnover of 6–10 % of bone a year (SCIENCE §4: about 10 %/yr) with the
-        /// healthy marrow's IL-6 tone, which raises RANKL a little through STAT3. Higher
-        /// turnover means more bone in open cavities at any time, and a larger dip of BV/TV
-        /// from a start with none.
-        apoptosis_per_year: 0.06, range 0.0 => 100.0;
+        /// Apoptosis per osteocyte per year: a mean life of over 30 years (osteocytes live
+        /// for decades; SCIENCE §4). Each death calls for remodeling, so this sets how often
+        /// targeted remodeling starts; tuned with `alarm_radius_um` to an adult turnover of
+        /// 5–10 % of trabecular bone a year (SCIENCE §4: the skeleton about 10 %/yr) while
+        /// the osteocyte population, replenished by osteoblasts embedding in new bone, holds
+        /// over a decade.
+        apoptosis_per_year: 0.03, range 0.0 => 100.0;
         /// Rise of osteocyte apoptosis with full estrogen loss, as a fold: withdrawal of
         /// estrogen makes osteocytes die 2–3 times as often (Tomkinson et al. 1997, J Clin
         /// Endocrinol Metab 82:3128). A route from estrogen to bone that needs no IL-6
         /// (SCIENCE §8).
         estrogen_loss_apoptosis_gain: 2.0, range 0.0 => 100.0;
+        /// Rise of osteocyte apoptosis with full testosterone loss, as a fold: androgens
+        /// protect osteocytes and osteoblasts from apoptosis through the same nongenotropic
+        /// signalling as estrogens (Kousteni et al. 2001, Cell 104:719), so androgen
+        /// deprivation costs bone even where NF-κB is calm. Taken as the estrogen fold.
+        testosterone_loss_apoptosis_gain: 2.0, range 0.0 => 100.0;
     }
 }
 
-/// An osteocyte: it lives for decades, or dies by apoptosis, more often without estrogen.
+/// An osteocyte: it lives for decades, or dies by apoptosis, more often without estrogen or
+/// testosterone.
 pub fn decide(slot: usize, ctx: &Context) -> Intent {
     let p = &ctx.params.osteocyte;
-    let loss = ctx.host.estrogen_loss();
-    let per_day = p.apoptosis_per_year * (1.0 + p.estrogen_loss_apoptosis_gain * loss) / 365.25;
+    let h = ctx.host;
+    let gain =
+        p.estrogen_loss_apoptosis_gain * h.estrogen_loss() + p.testosterone_loss_apoptosis_gain * h.testosterone_loss();
+    let per_day = p.apoptosis_per_year * (1.0 + gain) / 365.25;
     let mut rng = ctx.rng(slot, Purpose::Decide);
     if rng.random::<f64>() < ctx.chance(per_day) {
         return Intent::act(Action::Die);
@@ -59,12 +84,15 @@ pub fn decide(slot: usize, ctx: &Context) -> Intent {
 }
 
 /// What an osteocyte secretes: RANKL, presented at its outlet on the bone surface, raised
-/// when it is alarmed by a dying neighbour.
+/// when it is alarmed by a dying neighbour and by PTHrP reaching that surface.
 pub fn secrete(slot: usize, ctx: &Context, emit: &mut crate::biology::Emit) {
     let p = &ctx.params.osteocyte;
+    let outlet = ctx.cells.outlet[slot] as usize;
     let alarmed = ctx.tick < ctx.cells.until_tick[slot];
-    let rate = p.rankl_molecules_per_h * if alarmed { p.alarm_rankl_fold } else { 1.0 };
-    emit(crate::field::FieldId::Rankl, ctx.cells.outlet[slot] as usize, rate);
+    let pthrp = occupancy(ctx.fields.at(FieldId::Pthrp, outlet), ctx.params.signalling.pthrp_half_pm);
+    let rate =
+        p.rankl_molecules_per_h * if alarmed { p.alarm_rankl_fold } else { 1.0 } * (1.0 + p.rankl_pthrp_gain * pthrp);
+    emit(FieldId::Rankl, outlet, rate);
 }
 
 /// The open site nearest `site` within `reach` sites (by squared distance, then site order),

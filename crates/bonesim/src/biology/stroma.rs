@@ -7,6 +7,7 @@ use super::osteoblast::{self, is_cavity_surface};
 use super::{Action, Context, Intent, Signals};
 use crate::cells::CellKind;
 use crate::field::FieldId;
+use crate::lattice::Site;
 use crate::params::parameter_group;
 use crate::rng::Purpose;
 use rand::Rng;
@@ -27,11 +28,12 @@ parameter_group! {
         reversal_signal: 0.4, range 0.0 => 1.0;
         /// Hours between two commitments of one stromal cell (a cell cycle).
         refractory_hours: 24.0, range 0.0 => 10000.0;
-        /// Chance per tick of a step up the TGF-β gradient where TGF-β is sensed.
-        chemotaxis: 0.1, range 0.0 => 1.0;
-        /// Chance per tick of a random step. Resting marrow stroma is a sessile reticular
-        /// network; stromal cells move when TGF-β calls them (`chemotaxis`).
-        motility: 0.0, range 0.0 => 1.0;
+        /// Steps per hour up the TGF-β gradient where TGF-β is sensed (TGF-β released by
+        /// resorption draws MSCs to the remodeling site; Tang et al. 2009).
+        chemotaxis_steps_per_h: 0.1, range 0.0 => 100.0;
+        /// Random steps per hour. Resting marrow stroma is a sessile reticular network;
+        /// stromal cells move when TGF-β calls them (`chemotaxis_steps_per_h`).
+        motility_steps_per_h: 0.0, range 0.0 => 100.0;
         /// M-CSF secreted by a stromal cell, molecules/h. Tuned to give M-CSF of tens of pM.
         mcsf_molecules_per_h: 700.0, range 0.0 => 1e7;
         /// OPG secreted by a stromal cell, molecules/h. Tuned to give OPG of a few hundred pM.
@@ -49,7 +51,9 @@ parameter_group! {
         /// DKK1 made by a reactive stromal cell at full NF-κB, molecules/h: tumour cells in
         /// bone raise stromal DKK1 (seed ref 73).
         dkk1_molecules_per_h: 300.0, range 0.0 => 1e7;
-        /// Weight of the osteoblastic factors (ET-1, BMPs) in the commitment signal.
+        /// Weight of the formation drive (ET-1 and BMPs, less what DKK1 blocks) in the
+        /// commitment signal: BMPs commit mesenchymal progenitors to the osteoblast lineage
+        /// (seed Introduction: BMPs induce Runx2).
         osteoblastic_commitment: 1.0, range 0.0 => 10.0;
     }
 }
@@ -79,32 +83,39 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     // osteoprogenitors of the reversal surface; Delaisse et al. 2020).
     let off_cavity = |n: usize| !ctx.lattice.eroded[n];
     if ctx.lattice.eroded[site] {
-        return match ctx.free_neighbour(site, &mut rng, off_cavity) {
-            Some(to) => Intent::act(Action::Move { to: to as u32 }),
-            None => Intent::act(Action::Become { kind: CellKind::PreOsteoblast }),
-        };
+        let way_out =
+            ctx.lattice.neighbours(site).any(|n| off_cavity(n) && ctx.lattice.is_open(n) && ctx.cells.is_free(n));
+        if !way_out {
+            return Intent::act(Action::Become { kind: CellKind::PreOsteoblast });
+        }
+        let steps = ctx.steps(ctx.params.osteoblast.migration_steps_per_h, &mut rng);
+        let out = ctx.walk(site, steps.min(1), |at| ctx.free_neighbour(at, &mut rng, off_cavity));
+        return out.map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }));
     }
     let near_cavity = ctx.lattice.neighbours(site).chain([site]).any(|n| is_cavity_surface(n, ctx));
-    let signal =
-        s.tgfb.max(if near_cavity { p.reversal_signal } else { 0.0 }).max(p.osteoblastic_commitment * s.osteoblastic);
+    let signal = s
+        .tgfb
+        .max(if near_cavity { p.reversal_signal } else { 0.0 })
+        .max(p.osteoblastic_commitment * osteoblast::formation_drive(s, &ctx.params.osteoblast));
     let rested = ctx.tick >= ctx.cells.until_tick[slot];
     if rested
         && signal > 0.0
         && rng.random::<f64>() < ctx.chance(p.commitment_per_day * signal)
         && let Some(to) = osteoblast::daughter_site(slot, ctx)
     {
-        return Intent::act(Action::Divide { to: to as u32, daughter: CellKind::PreOsteoblast });
+        return Intent::act(Action::Divide { to: Site::from(to), daughter: CellKind::PreOsteoblast });
     }
-    if s.tgfb > 0.2 && rng.random::<f64>() < p.chemotaxis {
-        let tgfb = ctx.fields.values(FieldId::Tgfb);
-        if let Some(to) = ctx.uphill_neighbour(site, |n| tgfb[n], off_cavity) {
-            return Intent::act(Action::Move { to: to as u32 });
+    let tgfb = ctx.fields.values(FieldId::Tgfb);
+    let directed = if s.tgfb > 0.2 { ctx.steps(p.chemotaxis_steps_per_h, &mut rng) } else { 0 };
+    let random = ctx.steps(p.motility_steps_per_h, &mut rng);
+    let mut taken = 0;
+    let to = ctx.walk(site, directed + random, |at| {
+        taken += 1;
+        if taken <= directed {
+            ctx.uphill_neighbour(at, |n| tgfb[n], off_cavity)
+        } else {
+            ctx.free_neighbour(at, &mut rng, off_cavity)
         }
-    }
-    if rng.random::<f64>() < p.motility
-        && let Some(to) = ctx.free_neighbour(site, &mut rng, off_cavity)
-    {
-        return Intent::act(Action::Move { to: to as u32 });
-    }
-    Intent::STAY
+    });
+    to.map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }))
 }

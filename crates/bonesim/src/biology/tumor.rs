@@ -9,13 +9,16 @@
 //!   signalling for proliferation, AKT and trans-signalling for survival, in the measure a
 //!   phenotype depends on IL-6; TGF-β and IGF freed from resorbed matrix feed growth,
 //!   survival and PTHrP (the vicious cycle);
-//! - they home up CXCL12 through CXCR4, which IL-6 raises through STAT3 (seed ref 36);
+//! - they home up CXCL12 through CXCR4, which IL-6 raises through STAT3 (seed ref 36); cells
+//!   arriving from the circulation must be held by CXCR4 on CXCL12 while they extravasate,
+//!   or they are carried away, so CXCR4 sets how many settle in bone;
 //! - a cell divides only into free marrow beside it.
 
 use super::signalling::Signals;
 use super::{Action, Context, Intent};
 use crate::cells::CellKind;
 use crate::field::FieldId;
+use crate::lattice::Site;
 use crate::params::{ParamInfo, parameter_group};
 use crate::rng::Purpose;
 use rand::Rng;
@@ -37,8 +40,21 @@ parameter_group! {
         /// seed ref 49).
         nfkb_il6_gain: 2.0, range 0.0 => 100.0;
         /// Fold rise of CXCR4 at full STAT3 (IL-6 raises CXCR4 in breast cancer cells through
-        /// STAT3; seed ref 36).
+        /// STAT3; seed ref 36). Tuned: the fold is not given there.
         stat3_cxcr4_gain: 2.0, range 0.0 => 100.0;
+        /// CXCR4 signal (CXCR4 level × CXCL12 occupancy) at which half of the cells arriving
+        /// from the circulation are held while they extravasate. Tuned.
+        retention_half_signal: 0.3, range 1e-6 => 100.0;
+        /// Days a cell arriving from the circulation takes to extravasate and settle: most
+        /// arrested cells leave the vessel within about three days (Chambers et al. 2002,
+        /// Nat Rev Cancer 2:563). It does not divide meanwhile.
+        extravasation_days: 2.0, range 0.0 => 30.0;
+        /// Loss per day of an arriving cell that nothing holds (back into the circulation,
+        /// or dying there). With CXCR4 blocked, far fewer cells settle in bone: CXCR4
+        /// antibodies reduce breast cancer metastasis (Müller et al. 2001, Nature 410:50) and
+        /// prostate cancer metastasis to bone (Sun et al. 2005, J Bone Miner Res 20:318).
+        /// Tuned.
+        circulating_loss_per_day: 1.5, range 0.0 => 100.0;
         /// Weight of IL-6 trans-signalling in growth and survival, beside AKT and MAPK (seed
         /// Figure 3: trans-signalling drives survival and proliferation independently of
         /// AKT and MAPK).
@@ -47,11 +63,16 @@ parameter_group! {
         /// "injection"`): injected cells spread through the marrow around the needle rather
         /// than arriving as one packed clump.
         injection_sites_per_cell: 4.0, range 1.0 => 1000.0;
-        /// Chance per tick that a tumour cell moves.
-        motility: 0.1, range 0.0 => 1.0;
-        /// Share of moves made up the CXCL12 gradient at full CXCR4 and CXCL12 signal (the
-        /// rest are random).
+        /// Steps (to a neighbouring site) per hour of a tumour cell.
+        motility_steps_per_h: 0.1, range 0.0 => 100.0;
+        /// Share of moves made up the CXCL12 gradient at a saturating CXCR4 signal (the rest
+        /// are random); at a signal S the share is `homing × S / (1 + S)`.
         homing: 0.8, range 0.0 => 1.0;
+        /// Share of mitotic death from a taxane that full AKT activity prevents: IL-6 makes
+        /// prostate cancer cells resistant to docetaxel through AKT (seed ref 49; Figure 3),
+        /// and high IL-6 in breast metastases goes with paclitaxel resistance (ref 115).
+        /// The share is not measured; taken as a half.
+        akt_taxane_resistance: 0.5, range 0.0 => 1.0;
     }
 }
 
@@ -66,7 +87,7 @@ pub struct TumorPhenotype {
     pub il6_dependence: f64,
     /// Membrane IL-6R, relative to full.
     pub il6r: f64,
-    /// CXCR4, relative to full (before STAT3 raises it).
+    /// CXCR4 expression relative to a reference cell (before STAT3 raises it).
     pub cxcr4: f64,
     /// IL-6 made, molecules/h.
     pub il6_molecules_per_h: f64,
@@ -107,7 +128,9 @@ impl TumorPhenotype {
         sil6r_molecules_per_h: 0.0,
         stroma_contact_nfkb: 0.0,
     };
-    /// Prostate cancer, C4-2B-like: osteoblastic factors (ET-1, BMPs), little PTHrP and no
+    /// Prostate cancer, C4-2B-like: osteoblastic factors (ET-1, BMPs), little active PTHrP
+    /// (the PSA these cells secrete cleaves PTHrP in its PTH-like domain and inactivates it;
+    /// Cramer et al. 1996, J Urol 156:526; 50 molecules/h counts what is left), no
     /// DKK1 (whose loss lets the osteoblastic phenotype show; Hall et al. 2005), sheds some
     /// sIL-6R, and makes less IL-6 than PC3 or DU145 (the LNCaP lineage is a low IL-6
     /// producer). Doubling and apoptosis tuned so that 20 injected cells follow the C4-2B
@@ -119,7 +142,7 @@ impl TumorPhenotype {
         il6r: 0.5,
         cxcr4: 1.0,
         il6_molecules_per_h: 500.0,
-        pthrp_molecules_per_h: 200.0,
+        pthrp_molecules_per_h: 50.0,
         dkk1_molecules_per_h: 0.0,
         osteoblastic_molecules_per_h: 3000.0,
         il1b_molecules_per_h: 0.0,
@@ -218,7 +241,13 @@ impl TumorPhenotype {
             default.il6_dependence,
         );
         entry("il6r", "Membrane IL-6R relative to full.", 1.0, &mut self.il6r, default.il6r);
-        entry("cxcr4", "CXCR4 relative to full, before STAT3 raises it.", 10.0, &mut self.cxcr4, default.cxcr4);
+        entry(
+            "cxcr4",
+            "CXCR4 expression relative to a reference cell, before STAT3 raises it (bone-metastatic breast, prostate and myeloma cells overexpress CXCR4; seed refs 32–35).",
+            10.0,
+            &mut self.cxcr4,
+            default.cxcr4,
+        );
         let rate = "made per cell, molecules/h (tuned; see `TumorPhenotype` docs).";
         entry("il6_molecules_per_h", rate, 1e8, &mut self.il6_molecules_per_h, default.il6_molecules_per_h);
         entry("pthrp_molecules_per_h", rate, 1e8, &mut self.pthrp_molecules_per_h, default.pthrp_molecules_per_h);
@@ -266,8 +295,31 @@ pub fn division_per_day(s: &Signals, ph: &TumorPhenotype, c: &CancerParams) -> f
     std::f64::consts::LN_2 / ph.doubling_days * drive * (1.0 + c.tgfb_growth_gain * s.tgfb)
 }
 
+/// CXCR4 expression of a tumour cell: its phenotype's, raised by STAT3 (seed ref 36).
+pub fn cxcr4_level(s: &Signals, ph: &TumorPhenotype, c: &CancerParams) -> f64 {
+    ph.cxcr4 * (1.0 + c.stat3_cxcr4_gain * s.stat3)
+}
+
+/// The CXCR4 signal: CXCR4 level × CXCL12 occupancy.
+pub fn cxcr4_signal(s: &Signals, ph: &TumorPhenotype, c: &CancerParams) -> f64 {
+    cxcr4_level(s, ph, c) * s.cxcl12
+}
+
+/// Share of a tumour cell's mitoses that end in death under a mitotic poison (a taxane), less
+/// under AKT (seed ref 49).
+pub fn mitotic_death(s: &Signals, c: &CancerParams) -> f64 {
+    s.mitotic_arrest * (1.0 - c.akt_taxane_resistance * s.akt)
+}
+
+/// Share of a cell arriving from the circulation that CXCR4 holds, 0–1.
+pub fn retention(s: &Signals, ph: &TumorPhenotype, c: &CancerParams) -> f64 {
+    let signal = cxcr4_signal(s, ph, c);
+    signal / (signal + c.retention_half_signal)
+}
+
 /// A tumour cell: die, divide into free marrow beside it, or move (up CXCL12 through CXCR4,
-/// or at random).
+/// or at random). A cell still extravasating does not divide, and leaves unless CXCR4 holds
+/// it.
 pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let Some(ph) = ctx.tumor else { return Intent::act(Action::Die) };
     let c = &ctx.params.cancer;
@@ -276,25 +328,34 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     if rng.random::<f64>() < ctx.chance(death_per_day(s, ph, c)) {
         return Intent::act(Action::Die);
     }
-    if rng.random::<f64>() < ctx.chance(division_per_day(s, ph, c)) {
+    let extravasating = ctx.tick < ctx.cells.until_tick[slot];
+    if extravasating && rng.random::<f64>() < ctx.chance(c.circulating_loss_per_day * (1.0 - retention(s, ph, c))) {
+        return Intent::act(Action::Die);
+    }
+    if !extravasating && rng.random::<f64>() < ctx.chance(division_per_day(s, ph, c)) {
         let mut place = ctx.rng(slot, Purpose::Division);
         if let Some(to) = ctx.free_neighbour(site, &mut place, |_| true) {
-            return Intent::act(Action::Divide { to: to as u32, daughter: CellKind::Tumor });
-        }
-    }
-    if rng.random::<f64>() < c.motility {
-        let cxcr4 = (ph.cxcr4 * (1.0 + c.stat3_cxcr4_gain * s.stat3)).min(1.0);
-        if rng.random::<f64>() < c.homing * cxcr4 * s.cxcl12 {
-            let cxcl12 = ctx.fields.values(FieldId::Cxcl12);
-            if let Some(to) = ctx.uphill_neighbour(site, |n| cxcl12[n], |_| true) {
-                return Intent::act(Action::Move { to: to as u32 });
+            // A poisoned spindle: the cell dies in mitosis rather than divides.
+            let arrest = mitotic_death(s, c);
+            if arrest > 0.0 && place.random::<f64>() < arrest {
+                return Intent::act(Action::Die);
             }
-        }
-        if let Some(to) = ctx.free_neighbour(site, &mut rng, |_| true) {
-            return Intent::act(Action::Move { to: to as u32 });
+            return Intent::act(Action::Divide { to: Site::from(to), daughter: CellKind::Tumor });
         }
     }
-    Intent::STAY
+    let signal = cxcr4_signal(s, ph, c);
+    let homing = c.homing * signal / (1.0 + signal);
+    let cxcl12 = ctx.fields.values(FieldId::Cxcl12);
+    let steps = ctx.steps(c.motility_steps_per_h, &mut rng);
+    let to = ctx.walk(site, steps, |at| {
+        if rng.random::<f64>() < homing
+            && let Some(to) = ctx.uphill_neighbour(at, |n| cxcl12[n], |_| true)
+        {
+            return Some(to);
+        }
+        ctx.free_neighbour(at, &mut rng, |_| true)
+    });
+    to.map_or(Intent::STAY, |to| Intent::act(Action::Move { to: Site::from(to) }))
 }
 
 /// What a tumour cell secretes.
@@ -302,7 +363,8 @@ pub fn secrete(slot: usize, s: &Signals, ctx: &Context, emit: &mut super::Emit) 
     let Some(ph) = ctx.tumor else { return };
     let c = &ctx.params.cancer;
     let site = ctx.cells.site[slot] as usize;
-    emit(FieldId::Il6, site, ph.il6_molecules_per_h * (1.0 + c.nfkb_il6_gain * s.nfkb));
+    // Mitotic stress (paclitaxel) raises IL-6 through JNK (seed ref 110).
+    emit(FieldId::Il6, site, ph.il6_molecules_per_h * (1.0 + c.nfkb_il6_gain * s.nfkb) * (1.0 + s.il6_induction));
     emit(FieldId::Pthrp, site, ph.pthrp_molecules_per_h * (1.0 + c.tgfb_pthrp_gain * s.tgfb));
     emit(FieldId::Dkk1, site, ph.dkk1_molecules_per_h);
     emit(FieldId::Osteoblastic, site, ph.osteoblastic_molecules_per_h);

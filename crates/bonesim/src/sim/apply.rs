@@ -5,9 +5,11 @@
 use super::Sim;
 use crate::biology::{self, Action, TissueAction};
 use crate::cells::{CellKind, NewCell};
+use crate::field::FieldId;
+use crate::lattice::Site;
 
 impl Sim {
-    /// Phase 6: intents take effect in id order; the dead are removed at the end.
+    /// Phase 7: intents take effect in id order; the dead are removed at the end.
     pub(super) fn apply(&mut self) {
         let n = self.cells.len();
         self.order.clear();
@@ -63,13 +65,13 @@ impl Sim {
         match action {
             Action::Stay => {}
             Action::Move { to } => {
-                let to = to as usize;
+                let to = to.index();
                 if self.lattice.is_open(to) && self.cells.is_free(to) {
                     self.cells.move_to(slot, to);
                 }
             }
             Action::Advance { to } => {
-                let to = to as usize;
+                let to = to.index();
                 if self.lattice.is_open(to) && self.cells.is_free(to) {
                     self.cells.move_to(slot, to);
                     self.cells.divisions_left[slot] = self.cells.divisions_left[slot].saturating_sub(1);
@@ -82,7 +84,7 @@ impl Sim {
                 }
             }
             Action::Divide { to, daughter } => {
-                let to = to as usize;
+                let to = to.index();
                 if self.lattice.is_open(to) && self.cells.is_free(to) {
                     let parent = self.cells.kind[slot];
                     let divisions_left = match parent {
@@ -105,19 +107,19 @@ impl Sim {
             Action::Become { kind } => self.cells.change_kind(slot, kind, tick),
             Action::BecomeAt { kind, to } => {
                 self.cells.change_kind(slot, kind, tick);
-                let to = to as usize;
+                let to = to.index();
                 if !kind.takes_site() || self.cells.is_free(to) {
                     self.cells.move_to(slot, to);
                 }
             }
-            Action::Fuse { with } => self.fuse(slot, with as usize),
+            Action::Fuse { with } => self.fuse(slot, with),
         }
     }
 
     /// The pre-osteoclast in `slot` joins the lineage cell on site `with`, if it is still
     /// there: an osteoclast gains its nucleus; two pre-osteoclasts make an osteoclast.
-    pub(super) fn fuse(&mut self, slot: usize, with: usize) {
-        let Some(partner) = self.cells.occupant(with) else {
+    pub(super) fn fuse(&mut self, slot: usize, with: Site) {
+        let Some(partner) = self.cells.occupant(with.index()) else {
             return;
         };
         if partner == slot || self.dead[partner] {
@@ -158,7 +160,7 @@ impl Sim {
     pub(super) fn apply_tissue(&mut self, slot: usize, action: TissueAction) {
         match action {
             TissueAction::None => {}
-            TissueAction::Resorb { site, amount } => self.resorb(slot, site as usize, amount),
+            TissueAction::Resorb { site, amount } => self.resorb(slot, site.index(), amount),
             TissueAction::Deposit { amount, woven } => {
                 let site = self.cells.site[slot] as usize;
                 if self.deposit(site, amount, woven) {
@@ -171,9 +173,15 @@ impl Sim {
         }
     }
 
-    /// An osteoclast removes matrix from `site`, freeing the TGF-β stored in it at the
-    /// osteoclast; an osteocyte inside a site that is cleared dies with it.
+    /// An osteoclast removes matrix from `site`, freeing the TGF-β and BMPs stored in it at
+    /// the osteoclast; an osteocyte inside a site that is cleared dies with it.
     pub(super) fn resorb(&mut self, slot: usize, site: usize, amount: f32) {
+        // What a drug bound to this matrix is set free in the lacuna (taken up by the
+        // osteoclast, which decided knowing it).
+        if self.lattice.is_solid(site) {
+            let share = biology::bone::resorbed_share(&self.lattice, site, amount);
+            crate::pharmacology::bisphosphonate::release(self.pharmacology.targets_mut(), site, share);
+        }
         let Some(resorbed) = biology::bone::resorb(&mut self.lattice, site, amount) else { return };
         if resorbed.cleared
             && let Some(osteocyte) = self.cells.occupant(site)
@@ -182,8 +190,10 @@ impl Sim {
             self.dead[osteocyte] = true;
         }
         self.turnover.record_resorbed(resorbed.mineral);
-        let molecules = resorbed.mineral * self.params.bone.tgfb_molecules_per_site;
-        self.released_tgfb.push((self.cells.site[slot], molecules));
+        let at = self.cells.site[slot];
+        let bone = &self.params.bone;
+        self.released.push((FieldId::Tgfb, at, resorbed.mineral * bone.tgfb_molecules_per_site));
+        self.released.push((FieldId::Osteoblastic, at, resorbed.mineral * bone.bmp_molecules_per_site));
     }
 
     /// An osteoblast lays down osteoid on its own site, which starts mineralising. Returns

@@ -11,7 +11,8 @@ use crate::scenario::{InflammatoryAgent, TumorPlacement};
 use rand::Rng;
 
 impl Sim {
-    /// Phase 1: parameter changes due now; precursors from vessels, and scheduled bursts.
+    /// Phase 2: parameter changes due now; precursors from vessels, and the scenario's
+    /// events (none while the host spins up before day 0).
     pub(super) fn arrive(&mut self) {
         self.change_parameters();
         let rate = self.params.osteoclast.precursor_arrival_per_vessel_day;
@@ -25,6 +26,9 @@ impl Sim {
             {
                 self.cells.add(NewCell::new(CellKind::Precursor, site, self.tick));
             }
+        }
+        if self.spinning_up {
+            return;
         }
         let bursts: Vec<_> = self.scenario.precursor_burst.iter().filter(|b| self.is_due(b.day)).cloned().collect();
         for burst in bursts {
@@ -59,7 +63,7 @@ impl Sim {
 
     /// Whether an event scheduled on `day` happens this tick.
     pub(super) fn is_due(&self, day: f64) -> bool {
-        (day * self.ticks_per_day()).round() as u64 == self.tick
+        (day * self.ticks_per_day()).round() as u64 + self.origin == self.tick
     }
 
     /// A free open site beside `vessel`, picked at random, where a cell from the blood enters.
@@ -72,8 +76,7 @@ impl Sim {
     /// Sets the systemic exposures, and the rest of the body's IL-6 answer to them.
     pub(super) fn set_exposure(&mut self, exposure: Exposure) {
         self.host.exposure = exposure;
-        self.serum.body_il6_fold =
-            signalling::body_il6_fold(&self.host, &self.params, self.scenario.patient.il6_knockout);
+        self.body_il6_fold = signalling::body_il6_fold(&self.host, &self.params, self.scenario.patient.il6_knockout);
     }
 
     /// Places the scenario's tumour cells: as an intratibial injection, a cluster in the
@@ -107,6 +110,10 @@ impl Sim {
                     let vessel = self.vessels[rng.random_range(0..self.vessels.len())] as usize;
                     if let Some(site) = self.free_site_beside(vessel, &mut rng) {
                         self.cells.add(NewCell::new(CellKind::Tumor, site, self.tick));
+                        let settled =
+                            self.tick + (self.params.cancer.extravasation_days * self.ticks_per_day()).round() as u64;
+                        let slot = self.cells.len() - 1;
+                        self.cells.until_tick[slot] = settled;
                     }
                 }
             }

@@ -17,6 +17,10 @@ use crate::params::ModelParams;
 /// below 10 nM everywhere. A micromolar cytokine is a run that has left biology.
 pub const MAX_CONCENTRATION_PM: f64 = 1e6;
 
+/// The most of a drug the tissue accepts, pM (1 mM): drugs act at nM to µM, and no dose in
+/// its plausible range brings more than tens of µM to plasma.
+pub const MAX_DRUG_PM: f64 = 1e9;
+
 /// A quantity that is not a finite number or has run away.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Runaway {
@@ -68,7 +72,7 @@ impl Sim {
         let day = self.day();
         let p = &self.params.serum;
         let serum = [
-            ("serum IL-6", self.serum.il6_pm(p), "pM", FieldId::Il6),
+            ("serum IL-6", self.serum.il6_pm(), "pM", FieldId::Il6),
             ("serum sIL-6R", self.serum.sil6r_pm(p), "pM", FieldId::Sil6r),
         ];
         for (name, value, unit, field) in serum {
@@ -78,11 +82,10 @@ impl Sim {
         }
         for field in FieldId::ALL {
             let values = self.fields.values(field);
+            let max = if field.is_drug() { MAX_DRUG_PM } else { MAX_CONCENTRATION_PM };
             // A branch-free scan (NaN and ±inf fail the comparison); the position only on failure.
-            let healthy = values.iter().fold(true, |ok, v| ok & (v.abs() <= MAX_CONCENTRATION_PM));
-            let bad = (!healthy)
-                .then(|| values.iter().position(|v| !v.is_finite() || v.abs() > MAX_CONCENTRATION_PM))
-                .flatten();
+            let healthy = values.iter().fold(true, |ok, v| ok & (v.abs() <= max));
+            let bad = (!healthy).then(|| values.iter().position(|v| !v.is_finite() || v.abs() > max)).flatten();
             if let Some(site) = bad {
                 let (x, y) = (site % self.lattice.width, site / self.lattice.width);
                 let name = field.label().split(" (").next().unwrap_or_default();
@@ -190,7 +193,7 @@ mod tests {
         assert_eq!(r.parameters, vec![("opg.half_life_h".to_string(), 100.0)]);
         assert!(EngineError::Runaway(r).to_string().contains("ran away to 2.000e6 pM"));
         let mut sim = Sim::new(&small(), None).unwrap();
-        sim.serum.il6_from_bone_m = f64::INFINITY;
+        sim.serum.il6_m = f64::INFINITY;
         let Err(EngineError::Runaway(r)) = sim.check_health() else { panic!("serum not checked") };
         assert_eq!(r.quantity, "serum IL-6");
     }

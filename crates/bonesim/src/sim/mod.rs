@@ -2,20 +2,26 @@
 //!
 //! [`Sim::step`] is the whole tick, one phase a line:
 //!
-//! 1. `arrive`: precursors enter from vessels; the scenario's events happen ([`events`]);
-//! 2. `secrete`: cells (and resorbed matrix) put their factors into the fields' sources;
-//! 3. `diffuse`: the fields whose turn it is take one implicit step (every field steps every
-//!    `solver.field_step_hours`, in turns);
-//! 4. `sense`: each cell reads its receptors' signals (parallel, read-only);
-//! 5. `decide`: each cell chooses an intent (parallel, read-only);
-//! 6. `apply`: intents take effect one cell at a time in id order, so conflicts (two cells
+//! 1. `pharmacology`: every scheduled drug's plasma level over the tick; the host's hormones
+//!    under the hormone therapies; each drug's supply to its tissue field at the vessels
+//!    ([`pharmacokinetics`]);
+//! 2. `arrive`: precursors enter from vessels; the scenario's events happen ([`events`]);
+//! 3. `secrete`: cells (and resorbed matrix) put their factors into the fields' sources;
+//! 4. `diffuse`: the fields whose turn it is take one implicit step (every field steps every
+//!    `solver.field_step_hours`, in turns), the drugs' fields among them;
+//! 5. `pharmacodynamics`: the drugs at their targets: zoledronic acid binds bone
+//!    ([`pharmacodynamics`]); the other drugs' hold on their targets is read by the cells as
+//!    they sense;
+//! 6. `sense`: each cell reads its receptors' signals (parallel, read-only);
+//! 7. `decide`: each cell chooses an intent (parallel, read-only);
+//! 8. `apply`: intents take effect one cell at a time in id order, so conflicts (two cells
 //!    wanting one site) go to the older cell ([`apply`]); the tissue changes go through
 //!    [`crate::biology::bone`];
-//! 7. `remodel`: osteoid mineralises; the transport geometry is refreshed on its schedule.
+//! 9. `remodel`: osteoid mineralises; the transport geometry is refreshed on its schedule.
 //!
 //! The cells present at the start are placed by [`placement`].
 
-use crate::biology::signalling::Exposure;
+use crate::biology::signalling::{self, Exposure};
 use crate::biology::{self, Context, Host, Intent, Signals, TumorPhenotype, molecules_per_h_to_pm_s};
 use crate::cells::CellStore;
 use crate::error::EngineError;
@@ -23,13 +29,16 @@ use crate::field::{FieldId, Fields};
 use crate::geometry::{self, GreyImage};
 use crate::lattice::Lattice;
 use crate::params::ModelParams;
+use crate::pharmacology::Pharmacology;
 use crate::readout::{Extras, Readouts, TurnoverLog};
 use crate::scenario::{GeometryKind, Scenario};
-use crate::systemic::Serum;
+use crate::systemic::{Serum, SerumInputs};
 
 mod apply;
 mod events;
 mod health;
+mod pharmacodynamics;
+mod pharmacokinetics;
 mod placement;
 
 pub use health::{MAX_CONCENTRATION_PM, Runaway};
@@ -41,12 +50,16 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
+    /// Drug levels and hormones.
+    Pharmacology,
     /// Cells entering the tissue.
     Arrive,
     /// Secretion into the fields.
     Secrete,
     /// The field solve.
     Diffuse,
+    /// The drugs at their targets.
+    Pharmacodynamics,
     /// Receptor signals.
     Sense,
     /// Cell decisions.
@@ -59,15 +72,26 @@ pub enum Phase {
 
 impl Phase {
     /// Every phase, in tick order.
-    pub const ALL: [Phase; 7] =
-        [Phase::Arrive, Phase::Secrete, Phase::Diffuse, Phase::Sense, Phase::Decide, Phase::Apply, Phase::Remodel];
+    pub const ALL: [Phase; 9] = [
+        Phase::Pharmacology,
+        Phase::Arrive,
+        Phase::Secrete,
+        Phase::Diffuse,
+        Phase::Pharmacodynamics,
+        Phase::Sense,
+        Phase::Decide,
+        Phase::Apply,
+        Phase::Remodel,
+    ];
 
     /// Name in outputs.
     pub fn name(self) -> &'static str {
         match self {
+            Phase::Pharmacology => "pharmacology",
             Phase::Arrive => "arrive",
             Phase::Secrete => "secrete",
             Phase::Diffuse => "diffuse",
+            Phase::Pharmacodynamics => "pharmacodynamics",
             Phase::Sense => "sense",
             Phase::Decide => "decide",
             Phase::Apply => "apply",
@@ -105,13 +129,26 @@ pub struct Sim {
     lattice: Lattice,
     cells: CellStore,
     fields: Fields,
-    /// Ticks done.
+    /// Ticks done, the host's spin-up included: what keys random streams and dates cells.
     tick: u64,
+    /// The tick of day 0: the end of the host's spin-up.
+    origin: u64,
+    /// The host is spinning up before day 0: no scenario events yet.
+    spinning_up: bool,
     dt_h: f64,
     /// The host's hormones and systemic exposures this tick.
     host: Host,
     /// Blood serum.
     serum: Serum,
+    /// Drugs in plasma, and the hormone axis.
+    pharmacology: Pharmacology,
+    /// The rest of the body's IL-6 production relative to a healthy host's.
+    body_il6_fold: f64,
+    /// Scratch for the cells' IL-6 uptake per site.
+    uptake_scratch: Vec<f64>,
+    /// Scratch for bone's uptake of a bisphosphonate per site (recomputed every tick).
+    #[serde(skip)]
+    bone_uptake: Vec<f64>,
     /// The tumour's phenotype, if the scenario has a tumour.
     phenotype: Option<TumorPhenotype>,
     /// This tick's secretions (kept to reuse the allocation).
@@ -122,8 +159,9 @@ pub struct Sim {
     /// Sites whose osteoid is mineralising, and a flag per site to keep the list unique.
     mineralising: Vec<u32>,
     is_mineralising: Vec<bool>,
-    /// TGF-β released by resorption in the last apply, molecules per site, secreted next.
-    released_tgfb: Vec<(u32, f64)>,
+    /// Growth factors released from matrix by resorption in the last apply (field, site,
+    /// molecules), secreted next.
+    released: Vec<(FieldId, u32, f64)>,
     /// Bone resorbed and formed, for the turnover markers.
     turnover: TurnoverLog,
     initial_bone_mass: f64,
@@ -141,7 +179,8 @@ impl Sim {
     /// Sets up `scenario`. `image` is the decoded slice when the geometry is an image.
     pub fn new(scenario: &Scenario, image: Option<&GreyImage>) -> Result<Sim, EngineError> {
         scenario.validate()?;
-        let params = ModelParams::with_overrides(&scenario.parameters)?;
+        let params = ModelParams::with_overrides(scenario.patient.species, &scenario.parameters)?;
+        let pharmacology = Pharmacology::new(scenario)?;
         let phenotype = params.phenotype(scenario.tumor.kind);
         if let Some(problem) = params.osteoclast.inconsistency() {
             return Err(EngineError::Inconsistent(problem));
@@ -169,6 +208,8 @@ impl Sim {
             params,
             cells: CellStore::new(n),
             tick: 0,
+            origin: 0,
+            spinning_up: false,
             dt_h,
             permeability,
             geometry_version: 0,
@@ -178,11 +219,15 @@ impl Sim {
                 exposure: Exposure::default(),
             },
             serum: Serum::default(),
+            pharmacology,
+            body_il6_fold: 1.0,
+            uptake_scratch: Vec::new(),
+            bone_uptake: Vec::new(),
             phenotype,
             sources: Vec::new(),
             mineralising: Vec::new(),
             is_mineralising: vec![false; n],
-            released_tgfb: Vec::new(),
+            released: Vec::new(),
             turnover: TurnoverLog::new((24.0 / dt_h).round().max(1.0) as usize),
             initial_bone_mass: lattice.total_bone_mass(),
             signals: Vec::new(),
@@ -200,25 +245,61 @@ impl Sim {
         sim.find_outlets(true);
         let exchange = sim.params.serum.vessel_exchange_per_h / 3600.0;
         sim.fields.set_vessels(&sim.vessels, exchange);
-        // Start from a settled tissue: signals of the starting cells, their secretion, and
-        // the fields' steady state.
+        sim.deliver_drugs_through_vessels();
+        // Start from a settled tissue and serum: serum at the body's own level, signals of
+        // the starting cells, their secretion, the fields' steady state, then serum with what
+        // the section adds.
+        sim.serum = Serum::steady(&sim.serum_inputs(), &sim.params.serum);
         sim.sense();
         sim.secrete();
         let params = &sim.params;
         let transport = |f: FieldId| params.transport(f);
         sim.fields.settle(sim.lattice.site_um, &sim.permeability, &transport);
+        sim.serum = Serum::steady(&sim.serum_inputs(), &sim.params.serum);
         sim.sense();
+        sim.spin_up();
         Ok(sim)
+    }
+
+    /// Runs the host alone for `host.spinup_days` before day 0, so that a run starts in the
+    /// host's own remodeling state rather than from bone with no remodeling under way; day 0
+    /// (the start of the readouts, bone mass relative to start included) is its end.
+    fn spin_up(&mut self) {
+        let ticks = self.spinup_ticks();
+        if ticks == 0 {
+            return;
+        }
+        self.spinning_up = true;
+        for _ in 0..ticks {
+            self.step();
+        }
+        self.spinning_up = false;
+        self.origin = self.tick;
+        self.lattice.mark_initial();
+        self.initial_bone_mass = self.lattice.total_bone_mass();
+        self.turnover.restart();
+        self.timings = PhaseTimings::default();
+    }
+
+    /// Ticks of the host's spin-up before day 0.
+    fn spinup_ticks(&self) -> u64 {
+        (self.params.host.spinup_days * self.ticks_per_day()).round() as u64
     }
 
     /// Advances the simulation by one tick.
     pub fn step(&mut self) {
+        // NOTE: drug levels and hormones come first: every later phase of the tick, the
+        // exposures set on arrival included, sees this tick's.
+        self.timed(Phase::Pharmacology, Sim::pharmacokinetics);
         self.timed(Phase::Arrive, Sim::arrive);
         // NOTE: secretion reads the cells as the last tick left them, and the fields are
         // solved before anyone senses them, so every cell acts on fields that already
         // include this tick's secretion.
         self.timed(Phase::Secrete, Sim::secrete);
         self.timed(Phase::Diffuse, Sim::diffuse);
+        // NOTE: after the solve, so that bone binds the drug the tissue now holds, and
+        // before sensing, so that every cell senses the targets as the drugs left them.
+        self.timed(Phase::Pharmacodynamics, Sim::pharmacodynamics);
         self.timed(Phase::Sense, Sim::sense);
         self.timed(Phase::Decide, Sim::decide);
         self.timed(Phase::Apply, Sim::apply);
@@ -232,14 +313,14 @@ impl Sim {
         self.timings.spent[phase as usize] += start.elapsed();
     }
 
-    /// Ticks done.
+    /// Ticks done since day 0.
     pub fn tick(&self) -> u64 {
-        self.tick
+        self.tick - self.origin
     }
 
-    /// Simulated days done.
+    /// Simulated days done since day 0.
     pub fn day(&self) -> f64 {
-        self.tick as f64 * self.dt_h / 24.0
+        self.tick() as f64 * self.dt_h / 24.0
     }
 
     /// Ticks the scenario runs for.
@@ -272,7 +353,7 @@ impl Sim {
         &self.fields
     }
 
-    /// Each cell's receptor signals and pathway activities as it last sensed, by slot.
+    /// Every cell's signals as it last sensed them, by slot (the order of [`Sim::cells`]).
     pub fn signals(&self) -> &[Signals] {
         &self.signals
     }
@@ -297,8 +378,9 @@ impl Sim {
             day: self.day(),
             turnover: &self.turnover,
             initial_bone_mass: self.initial_bone_mass,
-            serum_il6_pg_ml: self.serum.il6_pg_ml(p),
+            serum_il6_pg_ml: self.serum.il6_pg_ml(),
             serum_sil6r_ng_ml: self.serum.sil6r_ng_ml(p),
+            plasma: self.pharmacology.levels(),
         };
         Readouts::measure(&self.lattice, &self.cells, &self.fields, extras)
     }
@@ -308,7 +390,7 @@ impl Sim {
         24.0 / self.dt_h
     }
 
-    /// Phase 2: what every cell secretes, what resorbed matrix releases, and what serum
+    /// Phase 3: what every cell secretes, what resorbed matrix releases, and what serum
     /// brings in at the vessels.
     fn secrete(&mut self) {
         let um = self.lattice.site_um;
@@ -327,36 +409,72 @@ impl Sim {
                 biology::secrete(slot, &signals, &ctx, &mut emit);
             }
             // Released TGF-β: the molecules freed during the last tick, spread over this one.
-            for &(site, molecules) in &self.released_tgfb {
-                emit(FieldId::Tgfb, site as usize, molecules / self.dt_h);
+            for &(field, site, molecules) in &self.released {
+                emit(field, site as usize, molecules / self.dt_h);
             }
         }
-        self.released_tgfb.clear();
+        self.released.clear();
         for &(field, site, rate) in &sources {
             self.fields.add_source(field, site, rate);
         }
         self.sources = sources;
         let p = &self.params.serum;
-        self.fields.add_serum_supply(FieldId::Il6, self.serum.il6_pm(p));
+        self.fields.add_serum_supply(FieldId::Il6, self.serum.il6_pm());
         self.fields.add_serum_supply(FieldId::Sil6r, self.serum.sil6r_pm(p));
     }
 
-    /// Phase 3: the fields whose turn it is take one implicit step; serum follows what the
+    /// Phase 4: the fields whose turn it is take one implicit step; serum follows what the
     /// tissue releases into blood.
     fn diffuse(&mut self) {
+        let every = (self.params.solver.field_step_hours / self.dt_h).round().max(1.0) as u64;
+        let tick_s = self.dt_h * 3600.0;
+        if Fields::is_due(FieldId::Il6, self.tick, every) {
+            self.update_il6_uptake();
+        }
         let params = &self.params;
         let transport = |f: FieldId| params.transport(f);
-        let every = (params.solver.field_step_hours / self.dt_h).round().max(1.0) as u64;
-        let tick_s = self.dt_h * 3600.0;
         let (um, version) = (self.lattice.site_um, self.geometry_version);
         self.fields.end_tick(self.tick, every, tick_s, um, &self.permeability, version, &transport);
-        let il6 = self.fields.release_into_blood_mol_s(FieldId::Il6, um);
-        let sil6r = self.fields.release_into_blood_mol_s(FieldId::Sil6r, um);
-        let section_ml = self.lattice.len() as f64 * (um * 1e-4).powi(3);
-        self.serum.step(il6, sil6r, tick_s, section_ml, &self.params.serum);
+        let inputs = self.serum_inputs();
+        self.serum.step(&inputs, tick_s, &self.params.serum);
     }
 
-    /// Phase 4: receptor signals and pathway activities of every cell.
+    /// The IL-6 that cells with IL-6 receptors take up, per site, for IL-6's next step.
+    fn update_il6_uptake(&mut self) {
+        let mut rates = std::mem::take(&mut self.uptake_scratch);
+        rates.clear();
+        rates.resize(self.lattice.len(), 0.0);
+        let s = &self.params.signalling;
+        let il6 = self.fields.values(FieldId::Il6);
+        let tumor_il6r = self.phenotype.map_or(0.0, |t| t.il6r);
+        let targets = self.pharmacology.targets();
+        for slot in 0..self.cells.len() {
+            let il6r = signalling::membrane_il6r(self.cells.kind[slot], &self.params, tumor_il6r);
+            if il6r > 0.0 {
+                let site = self.cells.site[slot] as usize;
+                // Only free IL-6 on free receptors is taken up (the drugs' hold on both).
+                let t = targets.at(&self.fields, site);
+                rates[site] += t.il6_free * signalling::il6_uptake_per_s(il6r * t.il6r_free, il6[site] * t.il6_free, s);
+            }
+        }
+        self.fields.set_uptake(FieldId::Il6, &rates);
+        self.uptake_scratch = rates;
+    }
+
+    /// What drives serum now: the section's release into blood, the rest of the body's
+    /// production, the free IL-6 receptors.
+    fn serum_inputs(&self) -> SerumInputs {
+        let um = self.lattice.site_um;
+        SerumInputs {
+            il6_from_bone_mol_s: self.fields.release_into_blood_mol_s(FieldId::Il6, um),
+            sil6r_from_bone_mol_s: self.fields.release_into_blood_mol_s(FieldId::Sil6r, um),
+            body_il6_fold: self.body_il6_fold,
+            il6_receptors_free: self.pharmacology.il6_receptor_clearance_left(),
+            section_ml: self.lattice.len() as f64 * (um * 1e-4).powi(3),
+        }
+    }
+
+    /// Phase 5: receptor signals and pathway activities of every cell.
     fn sense(&mut self) {
         let mut signals = std::mem::take(&mut self.signals);
         {
@@ -366,7 +484,7 @@ impl Sim {
         self.signals = signals;
     }
 
-    /// Phase 5: every cell's intent.
+    /// Phase 6: every cell's intent.
     fn decide(&mut self) {
         let mut intents = std::mem::take(&mut self.intents);
         {
@@ -388,6 +506,7 @@ impl Sim {
             cells: &self.cells,
             params: &self.params,
             host: &self.host,
+            targets: self.pharmacology.targets(),
             tumor: self.phenotype.as_ref(),
             il6_knockout: self.scenario.patient.il6_knockout,
             tick: self.tick,
@@ -396,7 +515,7 @@ impl Sim {
         }
     }
 
-    /// Phase 7: osteoid mineralises; the fields see the new geometry on schedule.
+    /// Phase 8: osteoid mineralises; the fields see the new geometry on schedule.
     fn remodel(&mut self) {
         let step = (self.dt_h / 24.0 / self.params.bone.mineralisation_days) as f32;
         let l = &mut self.lattice;
