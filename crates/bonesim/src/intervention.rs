@@ -160,10 +160,17 @@ mod tests {
         let c = sim.cells();
         (&c.id, &c.kind, &c.site, &c.nuclei, &c.since_tick, &c.until_tick).hash(&mut h);
         sim.signals().iter().for_each(|s| [s.stat3, s.akt, s.mapk, s.nfkb].map(f64::to_bits).hash(&mut h));
+        // A drug not given and a drug given later, at zero until then, are the same state.
         for f in crate::field::FieldId::ALL {
-            sim.fields().values(f).iter().for_each(|v| v.to_bits().hash(&mut h));
+            let values = sim.fields().values(f);
+            if values.iter().any(|&v| v != 0.0) {
+                f.hash(&mut h);
+                values.iter().for_each(|v| v.to_bits().hash(&mut h));
+            }
         }
-        sim.readouts().columns().iter().for_each(|(name, v)| (name, v.to_bits()).hash(&mut h));
+        let columns = sim.readouts().columns();
+        let present = columns.iter().filter(|(_, v)| *v != 0.0);
+        present.for_each(|(name, v)| (name, v.to_bits()).hash(&mut h));
         h.finish()
     }
 
@@ -211,6 +218,13 @@ mod tests {
         let (untouched, _) = run(&s, &[]);
         let parted = live.iter().zip(&untouched).position(|(a, b)| a != b);
         assert_eq!(parted, Some(24), "the first intervention acts in the tick after it");
+        // The drug given mid-run acts from its tick on: without it the run is the same until
+        // then and differs after.
+        let mut without_drug = recorded.clone();
+        without_drug.therapy.clear();
+        let (undrugged, _) = run(&without_drug, &[]);
+        let parted = live.iter().zip(&undrugged).position(|(a, b)| a != b);
+        assert_eq!(parted, Some(37), "the therapy acts in the tick after it is given");
         // The faster tumour: more tumour cells by the end than with the challenge alone.
         let mut without_change = recorded.clone();
         without_change.parameter_change.clear();

@@ -363,7 +363,12 @@ impl Sim {
     /// from the start gives this run again, bit for bit (see [`crate::intervention`]).
     pub fn intervene(&mut self, intervention: &crate::intervention::Intervention) -> Result<(), EngineError> {
         let today = self.day();
-        Ok(intervention.record(&mut self.scenario, today)?)
+        intervention.record(&mut self.scenario, today)?;
+        if matches!(intervention, crate::intervention::Intervention::Therapy(_)) {
+            self.pharmacology.reschedule(&self.scenario)?;
+            self.deliver_drugs_through_vessels();
+        }
+        Ok(())
     }
 
     /// Wall time spent in each phase.
@@ -426,7 +431,7 @@ impl Sim {
     /// Phase 4: the fields whose turn it is take one implicit step; serum follows what the
     /// tissue releases into blood.
     fn diffuse(&mut self) {
-        let every = (self.params.solver.field_step_hours / self.dt_h).round().max(1.0) as u64;
+        let every = self.field_step_ticks();
         let tick_s = self.dt_h * 3600.0;
         if Fields::is_due(FieldId::Il6, self.tick, every) {
             self.update_il6_uptake();
@@ -437,6 +442,11 @@ impl Sim {
         self.fields.end_tick(self.tick, every, tick_s, um, &self.permeability, version, &transport);
         let inputs = self.serum_inputs();
         self.serum.step(&inputs, tick_s, &self.params.serum);
+    }
+
+    /// Ticks between two steps of a field.
+    fn field_step_ticks(&self) -> u64 {
+        (self.params.solver.field_step_hours / self.dt_h).round().max(1.0) as u64
     }
 
     /// The IL-6 that cells with IL-6 receptors take up, per site, for IL-6's next step.
