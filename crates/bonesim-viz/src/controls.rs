@@ -13,6 +13,7 @@ use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
 use bonesim::field::FieldId;
 use bonesim::intervention::Intervention;
+use bonesim::pharmacology::Species;
 use bonesim::scenario::{Drug, InflammationEvent, InflammatoryAgent, ParameterChange, TherapySchedule};
 use bonesim_scenario::{Override, load};
 use std::path::PathBuf;
@@ -168,10 +169,18 @@ pub fn drug_name(d: Drug) -> &'static str {
     }
 }
 
-/// The unit of a drug's dose for a `species` patient, as the engine reads `[[therapy]]`
-/// (empty if the drug is not for that species).
-pub fn drug_unit(d: Drug, species: Species) -> &'static str {
-    d.info().regimen(species).map_or("", |r| r.dose_unit.label())
+/// The unit of a drug's dose as the engine reads `[[therapy]]`: one unit where the human and
+/// mouse regimens share it, else each with its species (a drug given to the wrong species is
+/// refused by the engine, and the log says why).
+pub fn drug_unit(d: Drug) -> String {
+    let unit = |species: Species| d.info().regimen(species).ok().map(|r| r.dose_unit.label());
+    match (unit(Species::Human), unit(Species::Mouse)) {
+        (Some(h), Some(m)) if h == m => h.to_string(),
+        (Some(h), Some(m)) => format!("{h} (human), {m} (mouse)"),
+        (Some(h), None) => format!("{h} (human only)"),
+        (None, Some(m)) => format!("{m} (mouse only)"),
+        (None, None) => String::new(),
+    }
 }
 
 /// An inflammatory agent as people name it.
@@ -183,15 +192,16 @@ pub fn agent_name(a: InflammatoryAgent) -> &'static str {
     }
 }
 
-/// One line for the log: what an intervention did.
-pub fn describe(intervention: &Intervention) -> String {
+/// One line for the log: what an intervention did, to a `species` patient.
+pub fn describe(intervention: &Intervention, species: Species) -> String {
     match intervention {
         Intervention::Inflammation(e) if e.doses > 1 => {
             format!("{} challenge, dose {}, × {} every {} d", agent_name(e.agent), e.dose, e.doses, e.every_days)
         }
         Intervention::Inflammation(e) => format!("{} challenge, dose {}", agent_name(e.agent), e.dose),
         Intervention::Therapy(t) => {
-            format!("{} {} {}, × {} every {} d", drug_name(t.drug), t.dose, drug_unit(t.drug), t.doses, t.every_days)
+            let unit = t.drug.info().regimen(species).map_or("", |r| r.dose_unit.label());
+            format!("{} {} {unit}, × {} every {} d", drug_name(t.drug), t.dose, t.doses, t.every_days)
         }
         Intervention::Parameter(c) => format!("{} = {} from now on", c.name, c.value),
     }
@@ -552,8 +562,9 @@ mod tests {
     #[test]
     fn the_log_names_interventions_as_people_do() {
         let t = TherapySchedule { drug: Drug::ZoledronicAcid, dose: 4.0, every_days: 28.0, doses: 3, start_day: 0.0 };
-        assert_eq!(describe(&Intervention::Therapy(t)), "zoledronic acid 4 mg, × 3 every 28 d");
+        assert_eq!(describe(&Intervention::Therapy(t.clone()), Species::Human), "zoledronic acid 4 mg, × 3 every 28 d");
+        assert_eq!(describe(&Intervention::Therapy(t), Species::Mouse), "zoledronic acid 4 mg/kg, × 3 every 28 d");
         let e = InflammationEvent { agent: InflammatoryAgent::Il1b, dose: 2.0, ..Default::default() };
-        assert_eq!(describe(&Intervention::Inflammation(e)), "IL-1β challenge, dose 2");
+        assert_eq!(describe(&Intervention::Inflammation(e), Species::Human), "IL-1β challenge, dose 2");
     }
 }

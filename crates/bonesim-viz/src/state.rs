@@ -235,9 +235,9 @@ pub fn receive_frames(
     }
     for report in &current.shown.reports {
         let line = match report {
-            Report::Intervened { lane, day, what } => {
+            Report::Intervened { lane, day, what, species } => {
                 let label = status.labels.get(*lane).map_or("", String::as_str);
-                format!("day {day:.2}, {label}: {}", crate::controls::describe(what))
+                format!("day {day:.2}, {label}: {}", crate::controls::describe(what, *species))
             }
             Report::Refused(why) => format!("refused: {why}"),
             Report::Loaded => format!("running {}", status.labels.join(" | ")),

@@ -602,14 +602,6 @@ fn left_panel(
             if ui.button("start now (T)").clicked() {
                 out.push(ViewerAction::Treat);
             }
-            ui.label(
-                RichText::new(
-                    "Drugs are not modelled by the engine yet: a therapy is recorded as a [[therapy]] entry of \
-                     the run's scenario and will act once drugs land; it changes nothing in this run.",
-                )
-                .small()
-                .color(Color32::from_rgb(240, 228, 66)),
-            );
             ui.add_space(4.0);
             parameter_form(ui, seen, forms, out);
             ui.add_space(4.0);

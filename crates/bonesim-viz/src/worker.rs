@@ -13,6 +13,7 @@
 use bonesim::Sim;
 use bonesim::field::FieldId;
 use bonesim::intervention::Intervention;
+use bonesim::pharmacology::Species;
 use bonesim::readout::Readouts;
 use bonesim::scenario::Scenario;
 use bonesim::view::Frame;
@@ -71,6 +72,8 @@ pub enum Report {
         day: f64,
         /// What was done.
         what: Intervention,
+        /// The lane's patient (a dose's unit depends on it).
+        species: Species,
     },
     /// Something asked for could not be done.
     Refused(String),
@@ -434,7 +437,12 @@ impl Worker {
         for &i in lanes {
             let Some(lane) = self.lanes.get_mut(i) else { continue };
             let report = match lane.sim.intervene(intervention) {
-                Ok(()) => Report::Intervened { lane: i, day: lane.sim.day(), what: intervention.clone() },
+                Ok(()) => Report::Intervened {
+                    lane: i,
+                    day: lane.sim.day(),
+                    what: intervention.clone(),
+                    species: lane.sim.scenario().patient.species,
+                },
                 Err(e) => Report::Refused(format!("{}: {e}", lane.spec.label)),
             };
             self.made.reports.push(report);
