@@ -173,14 +173,18 @@ pub fn drug_name(d: Drug) -> &'static str {
 /// mouse regimens share it, else each with its species (a drug given to the wrong species is
 /// refused by the engine, and the log says why).
 pub fn drug_unit(d: Drug) -> String {
-    let unit = |species: Species| d.info().regimen(species).ok().map(|r| r.dose_unit.label());
-    match (unit(Species::Human), unit(Species::Mouse)) {
+    match (dose_unit(d, Species::Human), dose_unit(d, Species::Mouse)) {
         (Some(h), Some(m)) if h == m => h.to_string(),
         (Some(h), Some(m)) => format!("{h} (human), {m} (mouse)"),
         (Some(h), None) => format!("{h} (human only)"),
         (None, Some(m)) => format!("{m} (mouse only)"),
         (None, None) => String::new(),
     }
+}
+
+/// The unit of a drug's dose for a `species` patient (`None` if not given to that species).
+fn dose_unit(d: Drug, species: Species) -> Option<&'static str> {
+    d.info().regimen(species).ok().map(|r| r.dose_unit.label())
 }
 
 /// An inflammatory agent as people name it.
@@ -200,7 +204,7 @@ pub fn describe(intervention: &Intervention, species: Species) -> String {
         }
         Intervention::Inflammation(e) => format!("{} challenge, dose {}", agent_name(e.agent), e.dose),
         Intervention::Therapy(t) => {
-            let unit = t.drug.info().regimen(species).map_or("", |r| r.dose_unit.label());
+            let unit = dose_unit(t.drug, species).unwrap_or("");
             format!("{} {} {unit}, × {} every {} d", drug_name(t.drug), t.dose, t.doses, t.every_days)
         }
         Intervention::Parameter(c) => format!("{} = {} from now on", c.name, c.value),
