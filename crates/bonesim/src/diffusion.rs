@@ -874,6 +874,28 @@ impl DiffusionSolver {
         self.settings
     }
 
+    /// Bytes the loops of `steps` field steps running `cycles` V-cycles in all stream from and
+    /// to memory, if every pass reads each array it touches once (what a cache too small for
+    /// the grid allows at best): the solver's side of a roofline. Counted from the loops, in
+    /// words of 8 bytes per site of a level: rows 10 (fill: b, cy twice, u of the other
+    /// parity, rhs; Thomas: rhs, pivots, gains, cx, u), zebra columns 20 (each parity strides
+    /// over every cache line: b, cx, u, cy, pivots and forward values down, forward values,
+    /// gains and u up), residual 6, restriction 5.25, coarse correction 14.25, and on the
+    /// finest level 3 more for the change between cycles. Each step adds 23 words per site
+    /// outside the cycles (comparing caches, the right-hand side, copies, balance, clipping).
+    pub fn streamed_bytes(&self, steps: u32, cycles: u32) -> f64 {
+        const WORDS_PER_LEVEL_CYCLE: f64 = 10.0 + 20.0 + 6.0 + 5.25 + 14.25;
+        const WORDS_FINEST_CYCLE: f64 = 3.0;
+        const WORDS_PER_STEP: f64 = 23.0;
+        let (last, fine) = (self.level_dims.len() - 1, self.level_dims[0]);
+        let sites = |&(w, h): &(usize, usize)| (w * h) as f64;
+        // The coarsest level is relaxed COARSEST_SWEEPS times instead (rows and columns).
+        let per_cycle: f64 = self.level_dims[..last].iter().map(|d| sites(d) * WORDS_PER_LEVEL_CYCLE).sum::<f64>()
+            + sites(&self.level_dims[last]) * 30.0 * COARSEST_SWEEPS as f64
+            + sites(&fine) * WORDS_FINEST_CYCLE;
+        8.0 * (per_cycle * cycles as f64 + sites(&fine) * WORDS_PER_STEP * steps as f64)
+    }
+
     /// Advances field `u` (row-major, `w × h`) by one step of `problem`. `key` names the
     /// field (0, 1, 2, …) so that its factorised systems can be reused from step to step.
     pub fn step(&mut self, key: usize, u: &mut [f64], problem: &DiffusionProblem) -> SolveStats {

@@ -32,6 +32,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod benchmark;
 pub mod biology;
 pub mod cells;
 pub mod diffusion;
