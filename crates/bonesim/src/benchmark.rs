@@ -7,7 +7,7 @@
 //! (RANKL, OPG, M-CSF, …). Every step moves the sources by one site, so each solve starts
 //! warm but away from its answer, as a field does in a run after cells have moved.
 
-use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SolverSettings};
+use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SolveStats, SolverSettings};
 use crate::field::{FieldId, FieldTransport};
 use crate::lattice::Lattice;
 
@@ -73,22 +73,27 @@ impl SolverWorkload {
         self.values.len()
     }
 
-    /// Moves the sources and steps every field once; returns the V-cycles run, all fields
-    /// together.
+    /// Moves the sources and steps every field once, all together
+    /// ([`DiffusionSolver::step_together`]); returns the V-cycles run, summed over the fields.
     pub fn step_all(&mut self) -> u32 {
+        self.turn ^= 1;
+        let (permeability, source) = (&self.permeability, &self.sources[self.turn]);
+        let problems: Vec<DiffusionProblem> =
+            self.transports.iter().map(|t| problem(t, permeability, source, self.step_s)).collect();
+        let keys: Vec<usize> = (0..self.values.len()).collect();
+        let mut fields: Vec<&mut [f64]> = self.values.iter_mut().map(|v| v.as_mut_slice()).collect();
+        let mut stats = vec![SolveStats::default(); keys.len()];
+        self.solver.step_together(&keys, &mut fields, &problems, &mut stats);
+        stats.iter().map(|s| s.cycles).sum()
+    }
+
+    /// Moves the sources and steps every field once, one after another
+    /// ([`DiffusionSolver::step`]); returns the V-cycles run, summed over the fields.
+    pub fn step_each(&mut self) -> u32 {
         self.turn ^= 1;
         let mut cycles = 0;
         for (key, (u, t)) in self.values.iter_mut().zip(&self.transports).enumerate() {
-            let problem = DiffusionProblem {
-                diffusion_um2_s: t.diffusion_um2_s,
-                decay_per_s: t.decay_per_s(),
-                site_um: 10.0,
-                dt_s: self.step_s,
-                permeability: &self.permeability,
-                sink_per_s: None,
-                source_per_s: Some(&self.sources[self.turn]),
-                boundary: Boundary::NoFlux,
-            };
+            let problem = problem(t, &self.permeability, &self.sources[self.turn], self.step_s);
             cycles += self.solver.step(key, u, &problem).cycles;
         }
         cycles
@@ -103,5 +108,19 @@ impl SolverWorkload {
     /// The fields' values (to check a run against another).
     pub fn values(&self) -> &[Vec<f64>] {
         &self.values
+    }
+}
+
+/// The step of a field of transport `t` in a workload.
+fn problem<'a>(t: &FieldTransport, permeability: &'a [f64], source: &'a [f64], dt_s: f64) -> DiffusionProblem<'a> {
+    DiffusionProblem {
+        diffusion_um2_s: t.diffusion_um2_s,
+        decay_per_s: t.decay_per_s(),
+        site_um: 10.0,
+        dt_s,
+        permeability,
+        sink_per_s: None,
+        source_per_s: Some(source),
+        boundary: Boundary::NoFlux,
     }
 }
