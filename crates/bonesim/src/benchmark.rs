@@ -99,10 +99,12 @@ impl SolverWorkload {
         cycles
     }
 
-    /// Bytes the solver's loops stream from and to memory for `fields` field steps that ran
-    /// `cycles` V-cycles in all (see [`DiffusionSolver::streamed_bytes`]).
+    /// Bytes the solver's loops stream from and to memory in one [`SolverWorkload::step_all`]
+    /// that ran `cycles` V-cycles summed over the fields (see
+    /// [`DiffusionSolver::streamed_bytes`]).
     pub fn streamed_bytes(&self, cycles: u32) -> f64 {
-        self.solver.streamed_bytes(self.fields() as u32, cycles)
+        let blocks = DiffusionSolver::blocks_of(self.fields());
+        self.solver.streamed_bytes(self.fields() as u32, blocks as u32, cycles)
     }
 
     /// The fields' values (to check a run against another).

@@ -999,28 +999,43 @@ impl DiffusionSolver {
         self.settings
     }
 
-    /// Bytes the loops of `steps` field steps running `cycles` V-cycles in all stream from and
-    /// to memory, if every pass reads each array it touches once (what a cache too small for
-    /// the grid allows at best): the solver's side of a roofline. Counted from the loops, in
-    /// words of 8 bytes per site of a level: rows 10 (fill: b, cy twice, u of the other
-    /// parity, rhs; Thomas: rhs, pivots, gains, cx, u), zebra columns 20 (each parity strides
-    /// over every cache line: b, cx, u, cy, pivots and forward values down, forward values,
-    /// gains and u up), residual 6, restriction 5.25, coarse correction 14.25, and on the
-    /// finest level 3 more for the change between cycles. Each step adds 23 words per site
-    /// outside the cycles (comparing caches, the right-hand side, copies, balance, clipping).
-    /// Fields stepped together share their geometry, which this count leaves out: it is
-    /// what one field alone streams, times the fields.
-    pub fn streamed_bytes(&self, steps: u32, cycles: u32) -> f64 {
-        const WORDS_PER_LEVEL_CYCLE: f64 = 10.0 + 20.0 + 6.0 + 5.25 + 14.25;
-        const WORDS_FINEST_CYCLE: f64 = 3.0;
-        const WORDS_PER_STEP: f64 = 23.0;
+    /// Bytes the loops of `fields` field steps, taken in `blocks` blocks (1 block per field
+    /// for [`DiffusionSolver::step`]; see [`DiffusionSolver::blocks_of`]) and running `cycles`
+    /// V-cycles summed over the fields, stream from and to memory if every pass reads each
+    /// array it touches once (what a cache too small for the grid allows at best): the
+    /// solver's side of a roofline. Counted from the loops, in words of 8 bytes per site of
+    /// a level. Per field: rows 7 (b, u of the other parity, rhs written and read, pivots,
+    /// gains, u), zebra columns 16 (each parity strides over every cache line: b, u, pivots
+    /// and forward values down, forward values, gains and u up), residual 4, restriction 3.25,
+    /// coarse correction 10.25, and on the finest level 3 more for the change between cycles;
+    /// 20 per step outside the cycles (comparing caches, the right-hand side, copies,
+    /// balance, clipping). Per block, shared by its fields: the geometry (couplings and
+    /// interpolation weights), 15 words per cycle and 3 per step.
+    pub fn streamed_bytes(&self, fields: u32, blocks: u32, cycles: u32) -> f64 {
+        const FIELD_WORDS_PER_LEVEL: f64 = 7.0 + 16.0 + 4.0 + 3.25 + 10.25;
+        const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 4.0 + 2.0 + 2.0 + 4.0;
+        const FIELD_WORDS_FINEST: f64 = 3.0;
+        const FIELD_WORDS_PER_STEP: f64 = 20.0;
+        const GEOMETRY_WORDS_PER_STEP: f64 = 3.0;
         let (last, fine) = (self.level_dims.len() - 1, self.level_dims[0]);
         let sites = |&(w, h): &(usize, usize)| (w * h) as f64;
+        let levels: f64 = self.level_dims[..last].iter().map(sites).sum();
         // The coarsest level is relaxed COARSEST_SWEEPS times instead (rows and columns).
-        let per_cycle: f64 = self.level_dims[..last].iter().map(|d| sites(d) * WORDS_PER_LEVEL_CYCLE).sum::<f64>()
-            + sites(&self.level_dims[last]) * 30.0 * COARSEST_SWEEPS as f64
-            + sites(&fine) * WORDS_FINEST_CYCLE;
-        8.0 * (per_cycle * cycles as f64 + sites(&fine) * WORDS_PER_STEP * steps as f64)
+        let coarsest = sites(&self.level_dims[last]) * COARSEST_SWEEPS as f64;
+        let field_cycle = levels * FIELD_WORDS_PER_LEVEL + coarsest * 23.0 + sites(&fine) * FIELD_WORDS_FINEST;
+        let geometry_cycle = levels * GEOMETRY_WORDS_PER_LEVEL + coarsest * 7.0;
+        let (fields, blocks, cycles) = (f64::from(fields), f64::from(blocks), f64::from(cycles));
+        // A block runs as many cycles as its fields (each field reports the block's count).
+        let block_cycles = if fields > 0.0 { cycles * blocks / fields } else { 0.0 };
+        8.0 * (field_cycle * cycles
+            + geometry_cycle * block_cycles
+            + sites(&fine) * (FIELD_WORDS_PER_STEP * fields + GEOMETRY_WORDS_PER_STEP * blocks))
+    }
+
+    /// How many blocks [`DiffusionSolver::step_together`] takes `fields` fields in.
+    pub fn blocks_of(fields: usize) -> usize {
+        let (quads, rest) = (fields / BLOCK_FIELDS, fields % BLOCK_FIELDS);
+        quads + rest / 2 + rest % 2
     }
 
     /// Advances field `u` (row-major, `w × h`) by one step of `problem`. `key` names the
