@@ -902,8 +902,10 @@ pub struct DiffusionSolver {
 
 /// Fields solved together in one pass at most: four f64 fill a 256-bit SIMD register.
 const BLOCK_FIELDS: usize = 4;
-/// Cached systems kept per block size; the oldest goes first.
-const CACHED_SYSTEMS: usize = 32;
+/// Cached systems kept for single fields, and for blocks of several (each entry holds a
+/// whole block's, so fewer); the oldest goes first.
+const CACHED_SINGLE: usize = 64;
+const CACHED_BLOCKS: usize = 8;
 
 /// Everything a step of `K` fields together works in.
 #[derive(Clone, Debug)]
@@ -912,8 +914,9 @@ struct Workspace<const K: usize> {
     /// Reaction terms of the step being taken, to compare against the cache.
     react: Vec<Lanes<K>>,
     /// The systems of recently stepped fields (or blocks of fields), by their keys, most
-    /// recent last.
+    /// recent last, and how many are kept.
     systems: Vec<([usize; K], FieldSystems<K>)>,
+    capacity: usize,
 }
 
 impl<const K: usize> Workspace<K> {
@@ -923,6 +926,7 @@ impl<const K: usize> Workspace<K> {
             work: level_dims.iter().map(|&(w, h)| WorkLevel::new(w, h)).collect(),
             react: vec![[0.0; K]; w * h],
             systems: Vec::new(),
+            capacity: if K == 1 { CACHED_SINGLE } else { CACHED_BLOCKS },
         }
     }
 }
@@ -1288,7 +1292,7 @@ fn step_block<const K: usize>(
     }
     stats.copy_from_slice(&block);
     ws.systems.push((keys, systems));
-    if ws.systems.len() > CACHED_SYSTEMS {
+    if ws.systems.len() > ws.capacity {
         ws.systems.remove(0);
     }
 }
