@@ -233,6 +233,21 @@ impl GeometryLevel {
     fn parallel(&self) -> bool {
         self.w * self.h >= PARALLEL_MIN_SITES
     }
+
+    /// Where the column solves keep site (x, y): the even columns first, then the odd ones,
+    /// each row-major over its own columns. A zebra pass over the columns of one parity then
+    /// streams only its half of the pivots, gains and forward values.
+    #[inline]
+    fn column_site(&self, x: usize, y: usize) -> usize {
+        let parity = x % 2;
+        parity * self.h * self.w.div_ceil(2) + y * self.parity_width(parity) + x / 2
+    }
+
+    /// How many columns of parity `parity` (of `x`'s parity, for any `x`) there are.
+    #[inline]
+    fn parity_width(&self, parity: usize) -> usize {
+        if parity % 2 == 0 { self.w.div_ceil(2) } else { self.w / 2 }
+    }
 }
 
 /// Weight that site `f` of a line of `n` sites takes from its own aggregate's centre; `face(k)`
@@ -308,7 +323,8 @@ struct LevelSystem<const K: usize> {
     /// Thomas factors of each row: inverse pivots, and gains `x_i = f_i + gain_i x_{i+1}`.
     row_inv_pivot: Vec<Lanes<K>>,
     row_gain: Vec<Lanes<K>>,
-    /// The same for each column (recurrence along y, stored row-major).
+    /// The same for each column (recurrence along y), the columns of each parity apart
+    /// ([`GeometryLevel::column_site`]).
     col_inv_pivot: Vec<Lanes<K>>,
     col_gain: Vec<Lanes<K>>,
 }
@@ -354,27 +370,20 @@ impl<const K: usize> LevelSystem<K> {
         } else {
             rows.enumerate().for_each(factor_row);
         }
-        // Columns: the recurrence runs along y, so whole rows are processed at once.
+        // Columns: the recurrence runs along y, so whole rows are processed at once. Stored
+        // column-parity apart (see GeometryLevel::column_site).
         for y in 0..geo.h {
-            let row = y * w..(y + 1) * w;
-            let (above, here) = self.col_gain.split_at_mut(y * w);
-            let gain = &mut here[..w];
-            let inv = &mut self.col_inv_pivot[row.clone()];
-            let (d, c) = (&self.diag[row.clone()], &geo.cy[row]);
-            if y == 0 {
-                for x in 0..w {
-                    for k in 0..K {
-                        inv[x][k] = 1.0 / d[x][k];
-                        gain[x][k] = g[k] * c[x] * inv[x][k];
-                    }
-                }
-            } else {
-                let (previous, c_above) = (&above[(y - 1) * w..], &geo.cy[(y - 1) * w..y * w]);
-                for x in 0..w {
-                    for k in 0..K {
-                        inv[x][k] = 1.0 / (d[x][k] - g[k] * c_above[x] * previous[x][k]);
-                        gain[x][k] = g[k] * c[x] * inv[x][k];
-                    }
+            for x in 0..w {
+                let (i, at) = (y * w + x, geo.column_site(x, y));
+                let (d, c) = (self.diag[i], geo.cy[i]);
+                for k in 0..K {
+                    self.col_inv_pivot[at][k] = if y == 0 {
+                        1.0 / d[k]
+                    } else {
+                        let previous = self.col_gain[at - geo.parity_width(x)][k];
+                        1.0 / (d[k] - g[k] * geo.cy[i - w] * previous)
+                    };
+                    self.col_gain[at][k] = g[k] * c * self.col_inv_pivot[at][k];
                 }
             }
         }
@@ -616,10 +625,13 @@ impl<const K: usize> LevelOperator<'_, K> {
         let (cx, cy) = (&self.geo.cx, &self.geo.cy);
         let (inv, gain) = (&self.sys.col_inv_pivot, &self.sys.col_gain);
         let start = x0 + (x0 + parity) % 2;
+        // Pivots, gains and forward values sit parity apart: the pass reads only its half.
+        let stride = self.geo.parity_width(parity);
         for y in 0..h {
             let i0 = y * w;
+            let at0 = self.geo.column_site(parity, y);
             for x in (start..x1).step_by(2) {
-                let i = i0 + x;
+                let (i, at) = (i0 + x, at0 + x / 2);
                 let mut f = b[i];
                 if x > 0 {
                     let (c, v) = (cx[i - 1], grid.u(i - 1));
@@ -634,29 +646,30 @@ impl<const K: usize> LevelOperator<'_, K> {
                     }
                 }
                 if y > 0 {
-                    let (c, v) = (cy[i - w], grid.forward(i - w));
+                    let (c, v) = (cy[i - w], grid.forward(at - stride));
                     for k in 0..K {
                         f[k] += g[k] * c * v[k];
                     }
                 }
                 for k in 0..K {
-                    f[k] *= inv[i][k];
+                    f[k] *= inv[at][k];
                 }
-                grid.set_forward(i, f);
+                grid.set_forward(at, f);
             }
         }
+        let last = self.geo.column_site(parity, h - 1);
         for x in (start..x1).step_by(2) {
-            let i = (h - 1) * w + x;
-            grid.set_u(i, grid.forward(i));
+            grid.set_u((h - 1) * w + x, grid.forward(last + x / 2));
         }
         for y in (0..h - 1).rev() {
             let i0 = y * w;
+            let at0 = self.geo.column_site(parity, y);
             for x in (start..x1).step_by(2) {
-                let i = i0 + x;
-                let (f, below) = (grid.forward(i), grid.u(i + w));
+                let (i, at) = (i0 + x, at0 + x / 2);
+                let (f, below) = (grid.forward(at), grid.u(i + w));
                 let mut v = [0.0; K];
                 for k in 0..K {
-                    v[k] = f[k] + gain[i][k] * below[k];
+                    v[k] = f[k] + gain[at][k] * below[k];
                 }
                 grid.set_u(i, v);
             }
@@ -793,8 +806,8 @@ fn restrict<const K: usize>(fine: &[Lanes<K>], level: &GeometryLevel, coarse: &m
     restrict_into(fine, level, &mut vec![[0.0; K]; half], &mut vec![[0.0; K]; half], coarse);
 }
 
-/// `u += P coarse`, with the interpolation weights of `level` (the fine level).
-fn prolong_add<const K: usize>(coarse: &[Lanes<K>], level: &GeometryLevel, u: &mut [Lanes<K>]) {
+/// `u = P coarse`, with the interpolation weights of `level` (the fine level).
+fn prolong<const K: usize>(coarse: &[Lanes<K>], level: &GeometryLevel, u: &mut [Lanes<K>]) {
     let (w, h) = (level.w, level.h);
     let (wc, hc) = (w.div_ceil(2), h.div_ceil(2));
     let row = |(y, out): (usize, &mut [Lanes<K>])| {
@@ -807,7 +820,8 @@ fn prolong_add<const K: usize>(coarse: &[Lanes<K>], level: &GeometryLevel, u: &m
             for k in 0..K {
                 let from_own_row = wx * own[cx][k] + (1.0 - wx) * own[sx][k];
                 let from_side_row = wx * side[cx][k] + (1.0 - wx) * side[sx][k];
-                v[k] += wy * from_own_row + (1.0 - wy) * from_side_row;
+                // As added to zero, so that a −0.0 becomes +0.0 as it did.
+                v[k] = 0.0 + (wy * from_own_row + (1.0 - wy) * from_side_row);
             }
         }
     };
@@ -837,8 +851,7 @@ fn restrict_residual<const K: usize>(op: &LevelOperator<K>, work: &mut WorkLevel
 /// coefficients jump; with the scaling no correction makes the error larger.
 fn correct_from_coarse<const K: usize>(op: &LevelOperator<K>, coarse: &[Lanes<K>], work: &mut WorkLevel<K>) {
     let w = op.geo.w;
-    work.correction.iter_mut().for_each(|c| *c = [0.0; K]);
-    prolong_add(coarse, op.geo, &mut work.correction);
+    prolong(coarse, op.geo, &mut work.correction);
     let (c, r) = (&work.correction, &work.residual);
     let row_dots = |(y, (image, sums)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
         op.apply_row(c, y, image);
@@ -1009,14 +1022,14 @@ impl DiffusionSolver {
     /// array it touches once (what a cache too small for the grid allows at best): the
     /// solver's side of a roofline. Counted from the loops, in words of 8 bytes per site of
     /// a level. Per field: rows 7 (b, u of the other parity, rhs written and read, pivots,
-    /// gains, u), zebra columns 16 (each parity strides over every cache line: b, u, pivots
-    /// and forward values down, forward values, gains and u up), residual 4, restriction 3.25,
-    /// coarse correction 10.25, and on the finest level 3 more for the change between cycles;
+    /// gains, u), zebra columns 12 (each parity strides over every cache line of b and u, and
+    /// streams its own half of the pivots, gains and forward values), residual 4, restriction
+    /// 3.25, coarse correction 9.25, and on the finest level 3 more for the change between cycles;
     /// 20 per step outside the cycles (comparing caches, the right-hand side, copies,
     /// balance, clipping). Per block, shared by its fields: the geometry (couplings and
     /// interpolation weights), 15 words per cycle and 3 per step.
     pub fn streamed_bytes(&self, fields: u32, blocks: u32, cycles: u32) -> f64 {
-        const FIELD_WORDS_PER_LEVEL: f64 = 7.0 + 16.0 + 4.0 + 3.25 + 10.25;
+        const FIELD_WORDS_PER_LEVEL: f64 = 7.0 + 12.0 + 4.0 + 3.25 + 9.25;
         const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 4.0 + 2.0 + 2.0 + 4.0;
         const FIELD_WORDS_FINEST: f64 = 3.0;
         const FIELD_WORDS_PER_STEP: f64 = 20.0;
@@ -1026,7 +1039,7 @@ impl DiffusionSolver {
         let levels: f64 = self.level_dims[..last].iter().map(sites).sum();
         // The coarsest level is relaxed COARSEST_SWEEPS times instead (rows and columns).
         let coarsest = sites(&self.level_dims[last]) * COARSEST_SWEEPS as f64;
-        let field_cycle = levels * FIELD_WORDS_PER_LEVEL + coarsest * 23.0 + sites(&fine) * FIELD_WORDS_FINEST;
+        let field_cycle = levels * FIELD_WORDS_PER_LEVEL + coarsest * 19.0 + sites(&fine) * FIELD_WORDS_FINEST;
         let geometry_cycle = levels * GEOMETRY_WORDS_PER_LEVEL + coarsest * 7.0;
         let (fields, blocks, cycles) = (f64::from(fields), f64::from(blocks), f64::from(cycles));
         // A block runs as many cycles as its fields (each field reports the block's count).
