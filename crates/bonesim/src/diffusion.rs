@@ -246,7 +246,7 @@ impl GeometryLevel {
     /// How many columns of parity `parity` (of `x`'s parity, for any `x`) there are.
     #[inline]
     fn parity_width(&self, parity: usize) -> usize {
-        if parity % 2 == 0 { self.w.div_ceil(2) } else { self.w / 2 }
+        if parity.is_multiple_of(2) { self.w.div_ceil(2) } else { self.w / 2 }
     }
 }
 
