@@ -199,27 +199,31 @@ fn time_solver(
     bandwidth: &Bandwidth,
 ) -> SolverRow {
     let settings = SolverSettings { absolute_tolerance: bonesim::field::NEGLIGIBLE_PM, ..Default::default() };
-    let mut workload = pools[1].install(|| SolverWorkload::new(size, fields, step_hours, settings));
+    let mut workload = pools[1].install(|| SolverWorkload::new(size, fields, step_hours, settings, true));
     let mut seconds = [Vec::new(), Vec::new()];
-    let mut apart = Vec::new();
     let mut cycles = 0u64;
-    // Builds the caches of stepping the fields one at a time.
-    pools[1].install(|| workload.step_each());
     for _ in 0..repeats {
         for (pool, times) in pools.iter().zip(&mut seconds) {
             let start = Instant::now();
             cycles += u64::from(pool.install(|| workload.step_all()));
             times.push(start.elapsed().as_secs_f64());
         }
+    }
+    let (sites, streamed) =
+        (workload.sites(), workload.streamed_bytes((cycles as f64 / (2 * repeats) as f64).round() as u32));
+    // The same fields one after another, on a workload of their own (its caches would double
+    // the memory of this one).
+    drop(workload);
+    let mut workload = pools[1].install(|| SolverWorkload::new(size, fields, step_hours, settings, false));
+    let mut apart = Vec::new();
+    for _ in 0..repeats {
         let start = Instant::now();
         pools[1].install(|| workload.step_each());
         apart.push(start.elapsed().as_secs_f64());
     }
     let [one, all] = seconds.map(median);
-    let steps = 2 * repeats;
-    let cycles_per_step = cycles as f64 / steps as f64;
-    let streamed = workload.streamed_bytes(cycles_per_step.round() as u32);
-    let updates = (workload.sites() * fields) as f64;
+    let cycles_per_step = cycles as f64 / (2 * repeats) as f64;
+    let updates = (sites * fields) as f64;
     SolverRow {
         size,
         fields,

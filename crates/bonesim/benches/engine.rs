@@ -18,7 +18,7 @@ fn field_step(c: &mut Criterion) {
     let pool = rayon::ThreadPoolBuilder::new().build().expect("thread pool");
     let mut group = c.benchmark_group("field_step");
     for (n, fields) in [(256, 1), (512, 1), (512, 8)] {
-        let mut workload = pool.install(|| SolverWorkload::new(n, fields, 12.0, SolverSettings::default()));
+        let mut workload = pool.install(|| SolverWorkload::new(n, fields, 12.0, SolverSettings::default(), true));
         group.bench_with_input(BenchmarkId::new(format!("{fields}_fields"), n), &n, |b, _| {
             b.iter(|| pool.install(|| workload.step_all()))
         });

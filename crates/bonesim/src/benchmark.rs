@@ -33,9 +33,10 @@ pub struct SolverWorkload {
 impl SolverWorkload {
     /// `fields` fields on an `n × n` section, each stepped by `step_hours` at a time; the
     /// fields take the transports of the model's fields in order (cycling through them past
-    /// the last). Every field is stepped twice here, so the caches are built and the fields
-    /// are near their steady state before anything is timed.
-    pub fn new(n: usize, fields: usize, step_hours: f64, settings: SolverSettings) -> Self {
+    /// the last). Every field is stepped twice here, `together` (as
+    /// [`SolverWorkload::step_all`] will) or not (as [`SolverWorkload::step_each`]), so the
+    /// caches are built and the fields are near their steady state before anything is timed.
+    pub fn new(n: usize, fields: usize, step_hours: f64, settings: SolverSettings, together: bool) -> Self {
         assert!(n >= 2 && fields >= 1 && step_hours > 0.0, "a workload needs a grid, a field and a step");
         let mut lattice = Lattice::new(n, n, 10.0);
         crate::geometry::trabecular(&mut lattice, 0.2, 1);
@@ -58,8 +59,13 @@ impl SolverWorkload {
             step_s: step_hours * 3600.0,
             turn: 0,
         };
-        workload.step_all();
-        workload.step_all();
+        for _ in 0..2 {
+            if together {
+                workload.step_all();
+            } else {
+                workload.step_each();
+            }
+        }
         workload
     }
 
