@@ -12,7 +12,7 @@ use anyhow::Result;
 use bonesim::benchmark::SolverWorkload;
 use bonesim::diffusion::SolverSettings;
 use bonesim::sim::Phase;
-use bonesim_scenario::{Source, load};
+use bonesim_scenario::{Override, Source, load};
 use rayon::ThreadPool;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -131,7 +131,9 @@ pub fn bench(args: BenchArgs) -> Result<()> {
     let pools = [pool(1)?, pool(threads)?];
 
     // The scenario first: its memory is measured before anything else has grown the process.
-    let scenario = if args.no_scenario { None } else { Some(time_scenario(&args.scenario, days, repeats, &pools)?) };
+    let overrides = args.sets.set.iter().map(|(k, v)| Override::from_set(k, v)).collect::<Result<Vec<_>, _>>()?;
+    let scenario =
+        if args.no_scenario { None } else { Some(time_scenario(&args.scenario, overrides, days, repeats, &pools)?) };
     progress("memory bandwidth (copy kernel)");
     let bandwidth = measure_bandwidth(repeats, &pools);
     let mut solver = Vec::new();
@@ -241,8 +243,14 @@ fn time_solver(
     }
 }
 
-fn time_scenario(name: &str, days: f64, repeats: usize, pools: &[ThreadPool; 2]) -> Result<ScenarioReport> {
-    let loaded = load(Source::open(name)?, Vec::new(), None)?;
+fn time_scenario(
+    name: &str,
+    overrides: Vec<Override>,
+    days: f64,
+    repeats: usize,
+    pools: &[ThreadPool; 2],
+) -> Result<ScenarioReport> {
+    let loaded = load(Source::open(name)?, overrides, None)?;
     let scenario = &loaded.scenario;
     let ticks = (days * 24.0 / scenario.time.tick_hours).round() as u64;
     if ticks == 0 {

@@ -83,6 +83,9 @@ pub struct BenchArgs {
     /// Print the results as JSON on standard output instead of tables.
     #[arg(long)]
     pub json: bool,
+    /// Change the timed scenario (`--set domain.width=2048`), as for `run`.
+    #[command(flatten)]
+    pub sets: SetArgs,
 }
 
 /// `bonesim run`.
@@ -211,7 +214,7 @@ pub struct ValidateArgs {
     pub sets: SetArgs,
 }
 
-/// `--set`, shared by `run` and `validate`.
+/// `--set`, shared by `run`, `validate` and `bench`.
 #[derive(Debug, Args)]
 pub struct SetArgs {
     /// Override a scenario key by its dotted path (`patient.estrogen=0`, `therapy[0].dose=4`,

@@ -568,6 +568,25 @@ fn bench_measures_the_solver_and_a_scenario_and_reports_json() {
     let diffuse = sc["phases"].as_array().unwrap().iter().find(|p| p["phase"] == "diffuse").unwrap();
     positive(&diffuse["ms_per_tick"], "diffuse time");
 
+    // --set changes the timed scenario as it does a run's.
+    let o = bonesim(
+        dir.path(),
+        &[
+            "bench",
+            "--no-solver",
+            "--repeats",
+            "1",
+            "--days",
+            "1",
+            "--set",
+            "domain.width=40",
+            "--set",
+            "domain.height=30",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("(40 × 30,"), "{}", stdout(&o));
+
     let bad = bonesim(dir.path(), &["bench", "--days", "0", "--no-solver"]);
     assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
     assert!(stderr(&bad).contains("--days"), "{}", stderr(&bad));
