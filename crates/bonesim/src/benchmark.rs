@@ -112,11 +112,6 @@ impl SolverWorkload {
         let blocks = DiffusionSolver::blocks_of(self.fields());
         self.solver.streamed_bytes(self.fields() as u32, blocks as u32, cycles)
     }
-
-    /// The fields' values (to check a run against another).
-    pub fn values(&self) -> &[Vec<f64>] {
-        &self.values
-    }
 }
 
 /// The step of a field of transport `t` in a workload.

@@ -1378,15 +1378,21 @@ fn largest_change<const K: usize>(
         }
         (change, size)
     };
-    let max2 = |a: (Lanes<K>, Lanes<K>), b: (Lanes<K>, Lanes<K>)| {
-        (std::array::from_fn(|k| a.0[k].max(b.0[k])), std::array::from_fn(|k| a.1[k].max(b.1[k])))
-    };
-    let zero = || ([0.0; K], [0.0; K]);
     if parallel {
-        previous.par_chunks_mut(w).enumerate().map(row).reduce(zero, max2)
+        previous.par_chunks_mut(w).enumerate().map(row).reduce(no_change, larger_of)
     } else {
-        previous.chunks_mut(w).enumerate().map(row).fold(zero(), max2)
+        previous.chunks_mut(w).enumerate().map(row).fold(no_change(), larger_of)
     }
+}
+
+/// (largest change, largest value) per field, before any row is seen.
+fn no_change<const K: usize>() -> (Lanes<K>, Lanes<K>) {
+    ([0.0; K], [0.0; K])
+}
+
+/// The larger of two (largest change, largest value) per field, lane by lane.
+fn larger_of<const K: usize>(a: (Lanes<K>, Lanes<K>), b: (Lanes<K>, Lanes<K>)) -> (Lanes<K>, Lanes<K>) {
+    (std::array::from_fn(|k| a.0[k].max(b.0[k])), std::array::from_fn(|k| a.1[k].max(b.1[k])))
 }
 
 /// Copies each field's solution from the interleaved `now` into `fields`; returns the
@@ -1410,12 +1416,12 @@ fn hand_back<const K: usize>(
         }
         (change, size)
     };
-    let max2 = |a: (Lanes<K>, Lanes<K>), b: (Lanes<K>, Lanes<K>)| {
-        (std::array::from_fn(|k| a.0[k].max(b.0[k])), std::array::from_fn(|k| a.1[k].max(b.1[k])))
-    };
-    let zero = || ([0.0; K], [0.0; K]);
     let rows = now.len() / w;
-    if parallel { (0..rows).into_par_iter().map(row).reduce(zero, max2) } else { (0..rows).map(row).fold(zero(), max2) }
+    if parallel {
+        (0..rows).into_par_iter().map(row).reduce(no_change, larger_of)
+    } else {
+        (0..rows).map(row).fold(no_change(), larger_of)
+    }
 }
 
 /// The `K` fields a block hands its solution back to, written row by row from several
