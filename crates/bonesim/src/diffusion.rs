@@ -345,11 +345,15 @@ impl<const K: usize> LevelSystem<K> {
     /// Couplings are non-negative and the diagonal dominates, so every pivot is positive.
     fn factorise(&mut self, geo: &GeometryLevel, g: Lanes<K>) {
         let w = geo.w;
-        for ((d, r), c) in self.diag.iter_mut().zip(&self.react).zip(&geo.csum) {
-            for k in 0..K {
-                d[k] = r[k] + g[k] * c;
+        let react = &self.react;
+        for_each_row(&mut self.diag, w, geo.parallel(), |y, row| {
+            for (x, d) in row.iter_mut().enumerate() {
+                let (r, c) = (react[y * w + x], geo.csum[y * w + x]);
+                for k in 0..K {
+                    d[k] = r[k] + g[k] * c;
+                }
             }
-        }
+        });
         let diag = &self.diag;
         let factor_row = |(y, (inv, gain)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
             let (d, c) = (&diag[y * w..(y + 1) * w], &geo.cx[y * w..(y + 1) * w]);
@@ -371,21 +375,30 @@ impl<const K: usize> LevelSystem<K> {
             rows.enumerate().for_each(factor_row);
         }
         // Columns: the recurrence runs along y, so whole rows are processed at once. Stored
-        // column-parity apart (see GeometryLevel::column_site).
-        for y in 0..geo.h {
-            for x in 0..w {
-                let (i, at) = (y * w + x, geo.column_site(x, y));
-                let (d, c) = (self.diag[i], geo.cy[i]);
-                for k in 0..K {
-                    self.col_inv_pivot[at][k] = if y == 0 {
-                        1.0 / d[k]
-                    } else {
-                        let previous = self.col_gain[at - geo.parity_width(x)][k];
-                        1.0 / (d[k] - g[k] * geo.cy[i - w] * previous)
-                    };
-                    self.col_gain[at][k] = g[k] * c * self.col_inv_pivot[at][k];
+        // column-parity apart (see GeometryLevel::column_site): the two parities are
+        // independent halves, factorised side by side.
+        let split = geo.h * geo.parity_width(0);
+        let (even_inv, odd_inv) = self.col_inv_pivot.split_at_mut(split);
+        let (even_gain, odd_gain) = self.col_gain.split_at_mut(split);
+        let factor_columns = |parity: usize, inv: &mut [Lanes<K>], gain: &mut [Lanes<K>]| {
+            let width = geo.parity_width(parity);
+            for y in 0..geo.h {
+                for (j, x) in (parity..w).step_by(2).enumerate() {
+                    let (i, at) = (y * w + x, y * width + j);
+                    let (d, c) = (diag[i], geo.cy[i]);
+                    for k in 0..K {
+                        inv[at][k] =
+                            if y == 0 { 1.0 / d[k] } else { 1.0 / (d[k] - g[k] * geo.cy[i - w] * gain[at - width][k]) };
+                        gain[at][k] = g[k] * c * inv[at][k];
+                    }
                 }
             }
+        };
+        if geo.parallel() {
+            rayon::join(|| factor_columns(0, even_inv, even_gain), || factor_columns(1, odd_inv, odd_gain));
+        } else {
+            factor_columns(0, even_inv, even_gain);
+            factor_columns(1, odd_inv, odd_gain);
         }
     }
 }
@@ -399,10 +412,9 @@ struct WorkLevel<const K: usize> {
     b: Vec<Lanes<K>>,
     /// Residual rows, and the column solver's forward values.
     scratch: Vec<Lanes<K>>,
-    /// The residual before the coarse correction, the interpolated correction, and its image.
+    /// The residual before the coarse correction, and the interpolated correction.
     residual: Vec<Lanes<K>>,
     correction: Vec<Lanes<K>>,
-    image: Vec<Lanes<K>>,
     /// Row partial sums, for sums in a fixed order.
     partials: Vec<Lanes<K>>,
     /// The solution before the current cycle (finest level).
@@ -421,7 +433,6 @@ impl<const K: usize> WorkLevel<K> {
             scratch: vec![[0.0; K]; n],
             residual: vec![[0.0; K]; n],
             correction: vec![[0.0; K]; n],
-            image: vec![[0.0; K]; n],
             partials: vec![[0.0; K]; 2 * h],
             previous: vec![[0.0; K]; n],
             to_own: vec![[0.0; K]; h * w.div_ceil(2)],
@@ -475,6 +486,35 @@ impl<const K: usize> LevelOperator<'_, K> {
                 }
             }
         }
+    }
+
+    /// `(A u)` at site `(x, y)`, the terms taken in the order [`LevelOperator::apply_row`]
+    /// takes them, so that both give the same bits.
+    #[inline]
+    fn apply_at(&self, u: &[Lanes<K>], x: usize, y: usize) -> Lanes<K> {
+        let (w, h, g) = (self.geo.w, self.geo.h, self.g);
+        let (cx, cy) = (&self.geo.cx, &self.geo.cy);
+        let i = y * w + x;
+        let (d, v) = (self.sys.diag[i], u[i]);
+        let mut o: Lanes<K> = std::array::from_fn(|k| d[k] * v[k]);
+        let mut take = |c: f64, v: Lanes<K>| {
+            for k in 0..K {
+                o[k] -= g[k] * c * v[k];
+            }
+        };
+        if x > 0 {
+            take(cx[i - 1], u[i - 1]);
+        }
+        if x + 1 < w {
+            take(cx[i], u[i + 1]);
+        }
+        if y > 0 {
+            take(cy[i - w], u[i - w]);
+        }
+        if y + 1 < h {
+            take(cy[i], u[i + w]);
+        }
+        o
     }
 
     /// `out = b − A u` on row `y`.
@@ -853,12 +893,13 @@ fn correct_from_coarse<const K: usize>(op: &LevelOperator<K>, coarse: &[Lanes<K>
     let w = op.geo.w;
     prolong(coarse, op.geo, &mut work.correction);
     let (c, r) = (&work.correction, &work.residual);
-    let row_dots = |(y, (image, sums)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
-        op.apply_row(c, y, image);
+    // `A c` is taken site by site and used at once, never stored.
+    for_each_row(&mut work.partials, 2, op.geo.parallel(), |y, sums| {
         let row = y * w..(y + 1) * w;
         // Started from −0.0, as `Iterator::sum` is.
         let (mut cr, mut ca) = ([-0.0; K], [-0.0; K]);
-        for ((c, r), a) in c[row.clone()].iter().zip(&r[row]).zip(image.iter()) {
+        for (x, (c, r)) in c[row.clone()].iter().zip(&r[row]).enumerate() {
+            let a = op.apply_at(&work.correction, x, y);
             for k in 0..K {
                 cr[k] += c[k] * r[k];
                 ca[k] += c[k] * a[k];
@@ -866,12 +907,7 @@ fn correct_from_coarse<const K: usize>(op: &LevelOperator<K>, coarse: &[Lanes<K>
         }
         sums[0] = cr;
         sums[1] = ca;
-    };
-    if op.geo.parallel() {
-        work.image.par_chunks_mut(w).zip(work.partials.par_chunks_mut(2)).enumerate().for_each(row_dots);
-    } else {
-        work.image.chunks_mut(w).zip(work.partials.chunks_mut(2)).enumerate().for_each(row_dots);
-    }
+    });
     // Summed in row order, so the step does not depend on the number of threads.
     let (mut numerator, mut denominator) = ([0.0; K], [0.0; K]);
     for s in work.partials.chunks(2) {
@@ -882,11 +918,14 @@ fn correct_from_coarse<const K: usize>(op: &LevelOperator<K>, coarse: &[Lanes<K>
     }
     let alpha: Lanes<K> =
         std::array::from_fn(|k| if denominator[k] > 0.0 { numerator[k] / denominator[k] } else { 0.0 });
-    for (u, c) in work.u.iter_mut().zip(&work.correction) {
-        for k in 0..K {
-            u[k] += alpha[k] * c[k];
+    let correction = &work.correction;
+    for_each_row(&mut work.u, w, op.geo.parallel(), |y, row| {
+        for (u, c) in row.iter_mut().zip(&correction[y * w..(y + 1) * w]) {
+            for k in 0..K {
+                u[k] += alpha[k] * c[k];
+            }
         }
-    }
+    });
 }
 
 /// Backward-Euler diffusion–decay solver on a fixed grid (see the module docs).
@@ -1024,15 +1063,16 @@ impl DiffusionSolver {
     /// a level. Per field: rows 7 (b, u of the other parity, rhs written and read, pivots,
     /// gains, u), zebra columns 12 (each parity strides over every cache line of b and u, and
     /// streams its own half of the pivots, gains and forward values), residual 4, restriction
-    /// 3.25, coarse correction 9.25, and on the finest level 3 more for the change between cycles;
-    /// 20 per step outside the cycles (comparing caches, the right-hand side, copies,
-    /// balance, clipping). Per block, shared by its fields: the geometry (couplings and
+    /// 3.25, coarse correction 7.25 (`A c` is used where it is made, never stored), and on the
+    /// finest level 3 more for the change between cycles; 17 per step outside the cycles
+    /// (comparing caches, the right-hand side, copies, balance; the balance shift and the
+    /// search for negatives ride on the copy back). Per block, shared by its fields: the geometry (couplings and
     /// interpolation weights), 15 words per cycle and 3 per step.
     pub fn streamed_bytes(&self, fields: u32, blocks: u32, cycles: u32) -> f64 {
-        const FIELD_WORDS_PER_LEVEL: f64 = 7.0 + 12.0 + 4.0 + 3.25 + 9.25;
+        const FIELD_WORDS_PER_LEVEL: f64 = 7.0 + 12.0 + 4.0 + 3.25 + 7.25;
         const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 4.0 + 2.0 + 2.0 + 4.0;
         const FIELD_WORDS_FINEST: f64 = 3.0;
-        const FIELD_WORDS_PER_STEP: f64 = 20.0;
+        const FIELD_WORDS_PER_STEP: f64 = 17.0;
         const GEOMETRY_WORDS_PER_STEP: f64 = 3.0;
         let (last, fine) = (self.level_dims.len() - 1, self.level_dims[0]);
         let sites = |&(w, h): &(usize, usize)| (w * h) as f64;
@@ -1127,7 +1167,7 @@ impl DiffusionSolver {
     fn prepare(&mut self, permeability: &[f64]) {
         let (w, h) = self.level_dims[0];
         assert_eq!(permeability.len(), w * h, "permeability size does not match");
-        if self.permeability != permeability {
+        if !same(&self.permeability, permeability, w * h >= PARALLEL_MIN_SITES) {
             self.rebuild_geometry(permeability);
         }
     }
@@ -1171,22 +1211,25 @@ fn step_block<const K: usize>(
     }
     let sinks: [Option<&[f64]>; K] = std::array::from_fn(|k| problems[k].sink_per_s);
     let edge = &grid.geometry[0].edge;
-    if sinks.iter().all(Option::is_none) && !fixed.contains(&true) {
-        ws.react.iter_mut().for_each(|r| *r = [1.0; K]);
-    } else {
-        for (i, r) in ws.react.iter_mut().enumerate() {
+    let parallel = n >= PARALLEL_MIN_SITES;
+    let plain = sinks.iter().all(Option::is_none) && !fixed.contains(&true);
+    for_each_row(&mut ws.react, w, parallel, |y, row| {
+        for (x, r) in row.iter_mut().enumerate() {
+            let i = y * w + x;
             for k in 0..K {
-                let sink = sinks[k].map_or(0.0, |s| s[i]);
-                r[k] = 1.0 + tau[k] * sink + if fixed[k] { g[k] * edge[i] } else { 0.0 };
+                r[k] = if plain {
+                    1.0
+                } else {
+                    1.0 + tau[k] * sinks[k].map_or(0.0, |s| s[i]) + if fixed[k] { g[k] * edge[i] } else { 0.0 }
+                };
             }
         }
-    }
+    });
     let systems = take_systems(grid, ws, keys, g);
 
     // Right-hand side E u⁰ + τ s (+ inflow from a fixed edge), its sum and its largest
     // entry; warm start from u⁰.
     let fine = &mut ws.work[0];
-    let parallel = n >= PARALLEL_MIN_SITES;
     let sources: [Option<&[f64]>; K] = std::array::from_fn(|k| problems[k].source_per_s);
     let start: [&[f64]; K] = std::array::from_fn(|k| &*fields[k]);
     let fill = |(y, (b, sums)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
@@ -1292,16 +1335,12 @@ fn step_block<const K: usize>(
         }
     }
     let shift: Lanes<K> = std::array::from_fn(|k| (b_sum[k] - weighted[k]) / react_sum[k]);
-    for v in fine.u.iter_mut() {
-        for k in 0..K {
-            v[k] += shift[k];
-        }
-    }
-    let (change, size) = hand_back(&fine.u, fields, w, parallel);
+    let handed = hand_back(&fine.u, shift, fields, w, parallel);
     for (k, u) in fields.iter_mut().enumerate() {
         let s = &mut block[k];
-        s.step_change = if size[k] > 0.0 { change[k] / size[k] } else { change[k] };
-        s.clipped_fraction = remove_negatives(u, react, k);
+        let (change, size) = (handed.change[k], handed.size[k]);
+        s.step_change = if size > 0.0 { change / size } else { change };
+        s.clipped_fraction = if handed.negative[k] { remove_negatives(u, react, k) } else { 0.0 };
     }
     stats.copy_from_slice(&block);
     ws.systems.push((keys, systems));
@@ -1315,10 +1354,12 @@ fn step_block<const K: usize>(
 /// of each coarse correction), then factorised.
 fn take_systems<const K: usize>(grid: &Grid, ws: &mut Workspace<K>, keys: [usize; K], g: Lanes<K>) -> FieldSystems<K> {
     let cached = ws.systems.iter().position(|(k, _)| *k == keys).map(|at| ws.systems.remove(at).1);
+    let parallel = grid.geometry[0].parallel();
     let mut levels = match cached {
         Some(cached) => {
-            let fresh =
-                cached.g == g && cached.geometry_generation == grid.generation && cached.levels[0].react == ws.react;
+            let fresh = cached.g == g
+                && cached.geometry_generation == grid.generation
+                && same(&cached.levels[0].react, &ws.react, parallel);
             if fresh {
                 return cached;
             }
@@ -1326,7 +1367,8 @@ fn take_systems<const K: usize>(grid: &Grid, ws: &mut Workspace<K>, keys: [usize
         }
         None => grid.level_dims.iter().map(|&(w, h)| LevelSystem::new(w * h)).collect(),
     };
-    levels[0].react.copy_from_slice(&ws.react);
+    let w = grid.level_dims[0].0;
+    for_each_row(&mut levels[0].react, w, parallel, |y, row| row.copy_from_slice(&ws.react[y * w..(y + 1) * w]));
     for l in 1..levels.len() {
         let (fine, coarse) = levels.split_at_mut(l);
         restrict(&fine[l - 1].react, &grid.geometry[l - 1], &mut coarse[0].react);
@@ -1335,6 +1377,13 @@ fn take_systems<const K: usize>(grid: &Grid, ws: &mut Workspace<K>, keys: [usize
         sys.factorise(geo, g);
     }
     FieldSystems { g, geometry_generation: grid.generation, levels }
+}
+
+/// Whether `a` and `b` hold the same values, compared over rayon's threads if `parallel`.
+fn same<T: PartialEq + Sync>(a: &[T], b: &[T], parallel: bool) -> bool {
+    const CHUNK: usize = 4096;
+    a.len() == b.len()
+        && if parallel { a.par_chunks(CHUNK).zip(b.par_chunks(CHUNK)).all(|(a, b)| a == b) } else { a == b }
 }
 
 /// One V(1,0) cycle from level `l` on `work[l].u` and `work[l].b`: relax, then correct from
@@ -1351,7 +1400,8 @@ fn v_cycle<const K: usize>(grid: &Grid, systems: &FieldSystems<K>, work: &mut [W
         let (fine, coarse) = work.split_at_mut(l + 1);
         op.relax(&mut fine[l]);
         restrict_residual(&op, &mut fine[l], &mut coarse[0].b);
-        coarse[0].u.iter_mut().for_each(|e| *e = [0.0; K]);
+        let coarse_geo = &grid.geometry[l + 1];
+        for_each_row(&mut coarse[0].u, coarse_geo.w, coarse_geo.parallel(), |_, row| row.fill([0.0; K]));
     }
     v_cycle(grid, systems, work, l + 1);
     let (fine, coarse) = work.split_at_mut(l + 1);
@@ -1395,32 +1445,67 @@ fn larger_of<const K: usize>(a: (Lanes<K>, Lanes<K>), b: (Lanes<K>, Lanes<K>)) -
     (std::array::from_fn(|k| a.0[k].max(b.0[k])), std::array::from_fn(|k| a.1[k].max(b.1[k])))
 }
 
-/// Copies each field's solution from the interleaved `now` into `fields`; returns the
-/// largest change against what they held and the largest value, per field.
+/// What handing a solution back found, per field.
+#[derive(Clone, Copy)]
+struct HandedBack<const K: usize> {
+    /// Largest change against what the field held.
+    change: Lanes<K>,
+    /// Largest value (absolute).
+    size: Lanes<K>,
+    /// Whether any value is negative (round-off for [`remove_negatives`] to clear).
+    negative: [bool; K],
+}
+
+impl<const K: usize> HandedBack<K> {
+    fn nothing() -> Self {
+        let (change, size) = no_change();
+        HandedBack { change, size, negative: [false; K] }
+    }
+
+    fn and(self, other: Self) -> Self {
+        let (change, size) = larger_of((self.change, self.size), (other.change, other.size));
+        HandedBack { change, size, negative: std::array::from_fn(|k| self.negative[k] || other.negative[k]) }
+    }
+}
+
+/// Copies each field's solution, the interleaved `now` plus `shift` (the balance
+/// correction), into `fields`, in one pass that also finds what [`HandedBack`] reports.
 fn hand_back<const K: usize>(
     now: &[Lanes<K>],
+    shift: Lanes<K>,
     fields: &mut [&mut [f64]],
     w: usize,
     parallel: bool,
-) -> (Lanes<K>, Lanes<K>) {
+) -> HandedBack<K> {
     let out = FieldRows::<K>::new(fields);
     let row = |y: usize| {
-        let (mut change, mut size) = ([0.0_f64; K], [0.0_f64; K]);
+        let mut found = HandedBack::nothing();
         for (x, n) in now[y * w..(y + 1) * w].iter().enumerate() {
             for k in 0..K {
+                let v = n[k] + shift[k];
                 // SAFETY: each task takes whole rows, so no element is shared (FieldRows).
-                let before = unsafe { out.swap(k, y * w + x, n[k]) };
-                change[k] = change[k].max((n[k] - before).abs());
-                size[k] = size[k].max(n[k].abs());
+                let before = unsafe { out.swap(k, y * w + x, v) };
+                found.change[k] = found.change[k].max((v - before).abs());
+                found.size[k] = found.size[k].max(v.abs());
+                found.negative[k] |= v < 0.0;
             }
         }
-        (change, size)
+        found
     };
     let rows = now.len() / w;
     if parallel {
-        (0..rows).into_par_iter().map(row).reduce(no_change, larger_of)
+        (0..rows).into_par_iter().map(row).reduce(HandedBack::nothing, HandedBack::and)
     } else {
-        (0..rows).map(row).fold(no_change(), larger_of)
+        (0..rows).map(row).fold(HandedBack::nothing(), HandedBack::and)
+    }
+}
+
+/// Calls `f(y, row)` for each row of `w` lanes of `v`, over rayon's threads if `parallel`.
+fn for_each_row<T: Send>(v: &mut [T], w: usize, parallel: bool, f: impl Fn(usize, &mut [T]) + Sync + Send) {
+    if parallel {
+        v.par_chunks_mut(w).enumerate().for_each(|(y, row)| f(y, row));
+    } else {
+        v.chunks_mut(w).enumerate().for_each(|(y, row)| f(y, row));
     }
 }
 
@@ -1468,9 +1553,6 @@ pub fn decay_factor_and_tau(decay_per_s: f64, dt_s: f64) -> (f64, f64) {
 /// reaction diagonal, so that the discrete balance is kept) from the positive sites in
 /// proportion. Returns the amount moved as a fraction of the positive total.
 fn remove_negatives<const K: usize>(u: &mut [f64], weight: &[Lanes<K>], k: usize) -> f64 {
-    if u.iter().all(|&v| v >= 0.0) {
-        return 0.0;
-    }
     let mut negative = 0.0;
     let mut positive = 0.0;
     for (v, w) in u.iter().zip(weight) {
