@@ -275,7 +275,7 @@ pub fn resorption_per_day(nuclei: f64, s: &Signals, p: &OsteoclastParams) -> f64
 /// osteoclast is 40–100 µm across, SCIENCE §4, so it works the bone beneath all of its
 /// footprint and digs a broad, rounded pit); among equals the most enclosed (most bone
 /// around it), then the one with most RANKL, then the first in site order.
-fn resorption_target(site: usize, ctx: &Context) -> Option<usize> {
+pub fn resorption_target(site: usize, ctx: &Context) -> Option<usize> {
     let l = ctx.lattice;
     let rankl = ctx.fields.values(FieldId::Rankl);
     let reach = (ctx.params.osteoclast.reach_um / l.site_um).round().max(1.0) as i64;

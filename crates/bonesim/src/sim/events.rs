@@ -8,23 +8,33 @@ use crate::cells::{CellKind, NewCell};
 use crate::rng::{Purpose, stream};
 use crate::scenario::{InflammatoryAgent, TumorPlacement};
 use rand::Rng;
+use rand_distr::Distribution;
 
 impl Sim {
     /// Phase 2: precursors from vessels, and the scenario's events (none while the host
     /// spins up before day 0).
     pub(super) fn arrive(&mut self) {
+        // Arrivals at a vessel are a Poisson process: a tick gets however many its length
+        // holds, so the inflow does not depend on the tick length.
         let rate = self.params.osteoclast.precursor_arrival_per_vessel_day;
-        let chance = 1.0 - (-rate * self.dt_h / 24.0).exp();
-        let seed = self.scenario.seed;
-        for i in 0..self.vessels.len() {
-            let vessel = self.vessels[i] as usize;
-            let mut rng = stream(seed, self.tick, vessel as u64, Purpose::Arrival);
-            if rng.random::<f64>() < chance
-                && let Some(site) = self.free_site_beside(vessel, &mut rng)
-            {
-                self.cells.add(NewCell::new(CellKind::Precursor, site, self.tick));
+        // (`Poisson` refuses a mean of 0: no arrivals then.)
+        if let Ok(arrivals) = rand_distr::Poisson::new(rate * self.dt_h / 24.0) {
+            let seed = self.scenario.seed;
+            for i in 0..self.vessels.len() {
+                let vessel = self.vessels[i] as usize;
+                let mut rng = stream(seed, self.tick, vessel as u64, Purpose::Arrival);
+                let n = arrivals.sample(&mut rng) as usize;
+                for _ in 0..n {
+                    let Some(site) = self.free_site_beside(vessel, &mut rng) else { break };
+                    self.cells.add(NewCell::new(CellKind::Precursor, site, self.tick));
+                }
             }
         }
+        self.arrive_events();
+    }
+
+    /// The scenario's events of this tick (none while the host spins up before day 0).
+    fn arrive_events(&mut self) {
         if self.spinning_up {
             return;
         }
