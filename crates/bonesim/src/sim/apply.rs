@@ -7,6 +7,7 @@ use crate::biology::{self, Action, TissueAction};
 use crate::cells::{CellKind, NewCell};
 use crate::field::FieldId;
 use crate::lattice::Site;
+use crate::rng::{Purpose, stream};
 
 impl Sim {
     /// Phase 7: intents take effect in id order; the dead are removed at the end.
@@ -84,7 +85,16 @@ impl Sim {
                 }
             }
             Action::Divide { to, daughter } => {
-                let to = to.index();
+                let mut to = to.index();
+                if !(self.lattice.is_open(to) && self.cells.is_free(to)) {
+                    // An older cell took the chosen site earlier in this tick: the daughter
+                    // goes to any other free site beside its parent, as a dividing cell
+                    // pushes into whatever room it has. Were the division lost instead,
+                    // crowded tissue would lose more divisions in long ticks, in which more
+                    // cells divide and move at once.
+                    let mut rng = stream(self.scenario.seed, tick, self.cells.id[slot].0, Purpose::Crowding);
+                    to = self.free_site_beside(self.cells.site[slot] as usize, &mut rng).unwrap_or(to);
+                }
                 if self.lattice.is_open(to) && self.cells.is_free(to) {
                     let parent = self.cells.kind[slot];
                     let divisions_left = match parent {
@@ -263,8 +273,8 @@ mod tests {
         let slot = sim.cells.len() - 1;
         let matrix = |sim: &Sim| sim.lattice.matrix.iter().map(|&m| m as f64).sum::<f64>();
         let before = matrix(&sim);
-        let p = &sim.params.osteoclast;
-        let work = (5.0 * p.resorption_sites_per_nucleus_day * tick_h / 24.0) as f32;
+        // Half a site of work per nucleus-day (fixed here, whatever the parameter's value).
+        let work = (5.0 * 0.5 * tick_h / 24.0) as f32;
         for _ in 0..(24.0 / tick_h).round() as usize {
             let Some(target) = biology::osteoclast::resorption_target(site, &sim.context()) else { break };
             sim.resorb(slot, target, work);

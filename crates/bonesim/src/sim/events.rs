@@ -57,11 +57,17 @@ impl Sim {
         (day * self.ticks_per_day()).round() as u64 + self.origin == self.tick
     }
 
-    /// A free open site beside `vessel`, picked at random, where a cell from the blood enters.
-    pub(super) fn free_site_beside(&self, vessel: usize, rng: &mut crate::rng::Stream) -> Option<usize> {
-        let free: Vec<usize> =
-            self.lattice.neighbours(vessel).filter(|&s| self.lattice.is_open(s) && self.cells.is_free(s)).collect();
-        (!free.is_empty()).then(|| free[rng.random_range(0..free.len())])
+    /// A free open site beside `site`, picked at random: where a cell from the blood enters
+    /// beside a vessel, or where a daughter goes.
+    pub(super) fn free_site_beside(&self, site: usize, rng: &mut crate::rng::Stream) -> Option<usize> {
+        let (mut free, mut n) = ([0usize; 4], 0);
+        for s in self.lattice.neighbours(site) {
+            if self.lattice.is_open(s) && self.cells.is_free(s) {
+                free[n] = s;
+                n += 1;
+            }
+        }
+        (n > 0).then(|| free[rng.random_range(0..n)])
     }
 
     /// Sets the systemic exposures, and the rest of the body's IL-6 answer to them.
