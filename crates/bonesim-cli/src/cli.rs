@@ -37,6 +37,55 @@ pub enum Command {
     /// Print the table of drugs (Markdown): target, dose unit and plausible range per species,
     /// pharmacokinetics, sources.
     Drugs,
+    /// Measure the engine's speed: the field solver at several lattice sizes and field counts
+    /// on one thread and on all, the memory bandwidth beside it, and a scenario's ticks per
+    /// second, memory and time per phase. Takes a few minutes; `--quick` for a glance.
+    Bench(BenchArgs),
+}
+
+/// `bonesim bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Lattice sizes for the solver, sites along each side, comma-separated [default:
+    /// 256,512,1024,2048; 256,512 with --quick].
+    #[arg(long, value_name = "N,...", value_delimiter = ',',
+          value_parser = clap::value_parser!(u32).range(8..=8192))]
+    pub sizes: Vec<u32>,
+    /// Field counts for the solver: that many fields stepped together, comma-separated
+    /// [default: 1,8,14; 1,8 with --quick].
+    #[arg(long, value_name = "N,...", value_delimiter = ',',
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub fields: Vec<u32>,
+    /// Length of one field step, hours (the fields' default `solver.field_step_hours` is 12).
+    #[arg(long, value_name = "H", default_value_t = 12.0)]
+    pub step_hours: f64,
+    /// Times each measurement is repeated; the median is reported [default: 5, 3 with --quick].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub repeats: Option<u16>,
+    /// Threads for "all threads" [default: all cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Scenario to time (file or bundled name).
+    #[arg(long, value_name = "SCENARIO", default_value = "homeostasis")]
+    pub scenario: String,
+    /// Simulated days of each timed scenario run (after the host's spin-up) [default: 30, 5 with --quick].
+    #[arg(long, value_name = "N")]
+    pub days: Option<f64>,
+    /// A glance in about a minute: sizes 256 and 512, 1 and 8 fields, 3 repeats, 5 days.
+    #[arg(long)]
+    pub quick: bool,
+    /// Leave out the solver measurements.
+    #[arg(long, conflicts_with = "no_scenario")]
+    pub no_solver: bool,
+    /// Leave out the scenario measurements.
+    #[arg(long)]
+    pub no_scenario: bool,
+    /// Print the results as JSON on standard output instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    /// Change the timed scenario (`--set domain.width=2048`), as for `run`.
+    #[command(flatten)]
+    pub sets: SetArgs,
 }
 
 /// `bonesim run`.
@@ -165,7 +214,7 @@ pub struct ValidateArgs {
     pub sets: SetArgs,
 }
 
-/// `--set`, shared by `run` and `validate`.
+/// `--set`, shared by `run`, `validate` and `bench`.
 #[derive(Debug, Args)]
 pub struct SetArgs {
     /// Override a scenario key by its dotted path (`patient.estrogen=0`, `therapy[0].dose=4`,
@@ -222,12 +271,9 @@ fn parse_shard(arg: &str) -> Result<(usize, usize), String> {
     Ok((i, n))
 }
 
-/// Splits `KEY=VALUE` at the first `=`.
+/// Splits `KEY=VALUE` at the first `=` (the same rule as the viewer's).
 fn parse_set(arg: &str) -> Result<(String, String), String> {
-    match arg.split_once('=') {
-        Some((key, value)) if !key.trim().is_empty() => Ok((key.trim().to_string(), value.trim().to_string())),
-        _ => Err(format!("expected KEY=VALUE, e.g. patient.estrogen=0 or osteoclast.lifespan_days=10; got \"{arg}\"")),
-    }
+    bonesim_scenario::split_set_arg(arg)
 }
 
 #[cfg(test)]

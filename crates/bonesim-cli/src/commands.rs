@@ -21,6 +21,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Experiments(args) => crate::experiments::command(args),
+        Command::Bench(args) => crate::bench::bench(args),
         Command::Drugs => {
             std::io::stdout().lock().write_all(bonesim::pharmacology::markdown().as_bytes())?;
             Ok(())

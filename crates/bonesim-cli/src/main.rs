@@ -4,6 +4,7 @@
 //! `main` only parses the flags, calls [`commands::dispatch`] and turns the outcome into an
 //! exit code: 0 success, 2 bad input (scenario, flags, files, images), 1 anything else.
 
+mod bench;
 mod checkpoint;
 mod cli;
 mod collect;

@@ -510,3 +510,84 @@ fn drugs_prints_the_drug_table() {
         assert!(out.contains(&format!("`{name}`")), "{name}");
     }
 }
+
+#[test]
+fn bench_measures_the_solver_and_a_scenario_and_reports_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("small.toml");
+    let text = fs::read_to_string(repo_scenarios().into_iter().find(|p| p.ends_with("homeostasis.toml")).unwrap());
+    fs::write(&scenario, text.unwrap().replace("width = 400", "width = 64").replace("height = 400", "height = 64"))
+        .unwrap();
+    let o = bonesim(
+        dir.path(),
+        &[
+            "bench",
+            "--sizes",
+            "32,64",
+            "--fields",
+            "1,3",
+            "--repeats",
+            "1",
+            "--days",
+            "1",
+            "--scenario",
+            scenario.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    let positive = |v: &serde_json::Value, what: &str| {
+        let x = v.as_f64().unwrap_or_else(|| panic!("{what} missing: {report}"));
+        assert!(x.is_finite() && x > 0.0, "{what} = {x}");
+        x
+    };
+    positive(&report["bandwidth"]["one_thread_gb_s"], "bandwidth");
+    let rows = report["solver"].as_array().unwrap();
+    assert_eq!(rows.len(), 4, "every size with every field count");
+    for row in rows {
+        for key in
+            ["one_thread_ms", "all_threads_ms", "speedup", "streamed_mb_per_step", "all_threads_roofline_fraction"]
+        {
+            positive(&row[key], key);
+        }
+        // Every step of a field after its sources moved takes at least one V-cycle.
+        assert!(positive(&row["v_cycles_per_field_step"], "cycles") >= 1.0);
+    }
+    // Three fields stream three times the bytes of one, within what their cycles differ by.
+    let (one, three) = (&rows[2], &rows[3]);
+    let ratio = positive(&three["streamed_mb_per_step"], "MB") / positive(&one["streamed_mb_per_step"], "MB");
+    assert!((2.0..=4.5).contains(&ratio), "3 fields stream {ratio}× one field's bytes");
+    let sc = &report["scenario"];
+    assert_eq!(sc["width"], 64);
+    assert_eq!(sc["ticks"], 24, "a day of one-hour ticks");
+    assert!(sc["agents"].as_u64().unwrap() > 0);
+    positive(&sc["all_threads"]["ticks_per_s"], "ticks per second");
+    let shares: f64 = sc["phases"].as_array().unwrap().iter().map(|p| p["share"].as_f64().unwrap()).sum();
+    assert!((shares - 1.0).abs() < 1e-9, "phase shares sum to {shares}");
+    let diffuse = sc["phases"].as_array().unwrap().iter().find(|p| p["phase"] == "diffuse").unwrap();
+    positive(&diffuse["ms_per_tick"], "diffuse time");
+
+    // --set changes the timed scenario as it does a run's.
+    let o = bonesim(
+        dir.path(),
+        &[
+            "bench",
+            "--no-solver",
+            "--repeats",
+            "1",
+            "--days",
+            "1",
+            "--set",
+            "domain.width=40",
+            "--set",
+            "domain.height=30",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("(40 × 30,"), "{}", stdout(&o));
+
+    let bad = bonesim(dir.path(), &["bench", "--days", "0", "--no-solver"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("--days"), "{}", stderr(&bad));
+}

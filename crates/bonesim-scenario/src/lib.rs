@@ -31,4 +31,4 @@ pub mod keypath;
 mod load;
 
 pub use error::{InputError, input};
-pub use load::{Loaded, Override, Source, load};
+pub use load::{Loaded, Override, Source, load, split_set_arg};

@@ -103,6 +103,14 @@ impl Override {
     }
 }
 
+/// Splits a `--set` argument, `KEY=VALUE`, at the first `=` (for command-line parsers).
+pub fn split_set_arg(arg: &str) -> Result<(String, String), String> {
+    match arg.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => Ok((key.trim().to_string(), value.trim().to_string())),
+        _ => Err(format!("expected KEY=VALUE, e.g. patient.estrogen=0 or osteoclast.lifespan_days=10; got \"{arg}\"")),
+    }
+}
+
 /// The scenario key or parameter that `--set KEY=…` addresses.
 fn classify_key(key: &str) -> Result<KeyPath, String> {
     if let Some(name) = key.strip_prefix("parameters.") {

@@ -199,8 +199,10 @@ impl GeometryLevel {
                 }
             }
         }
-        let mut edge = vec![0.0; wc * hc];
-        restrict(&self.edge, self, &mut edge);
+        let fine_edge: Vec<Lanes<1>> = self.edge.iter().map(|&e| [e]).collect();
+        let mut coarse_edge = vec![[0.0]; wc * hc];
+        restrict(&fine_edge, self, &mut coarse_edge);
+        let edge = coarse_edge.into_iter().map(|[e]| e).collect();
         GeometryLevel { w: wc, h: hc, cx, cy, csum: Vec::new(), edge, own_x: Vec::new(), own_y: Vec::new() }
             .with_coupling_sums()
     }
@@ -230,6 +232,21 @@ impl GeometryLevel {
 
     fn parallel(&self) -> bool {
         self.w * self.h >= PARALLEL_MIN_SITES
+    }
+
+    /// Where the column solves keep site (x, y): the even columns first, then the odd ones,
+    /// each row-major over its own columns. A zebra pass over the columns of one parity then
+    /// streams only its half of the pivots, gains and forward values.
+    #[inline]
+    fn column_site(&self, x: usize, y: usize) -> usize {
+        let parity = x % 2;
+        parity * self.h * self.w.div_ceil(2) + y * self.parity_width(parity) + x / 2
+    }
+
+    /// How many columns of parity `parity` (of `x`'s parity, for any `x`) there are.
+    #[inline]
+    fn parity_width(&self, parity: usize) -> usize {
+        if parity.is_multiple_of(2) { self.w.div_ceil(2) } else { self.w / 2 }
     }
 }
 
@@ -289,51 +306,61 @@ fn harmonic_mean(a: f64, b: f64) -> f64 {
     if a + b > 0.0 { 2.0 * a * b / (a + b) } else { 0.0 }
 }
 
-/// The per-field system of one level: `A = diag − g·(couplings)`, with the factorisations
-/// of its row and column tridiagonals.
-#[derive(Clone, Debug, Default)]
-struct LevelSystem {
+/// The values of `K` fields at one site, side by side: the fields solved together share one
+/// pass over the lattice per sweep (the geometry is read once for all of them), and their
+/// arithmetic fills the lanes of a SIMD register. One field is `K = 1`.
+type Lanes<const K: usize> = [f64; K];
+
+/// The per-field systems of one level, `K` fields side by side: `A = diag − g·(couplings)`,
+/// with the factorisations of its row and column tridiagonals.
+#[derive(Clone, Debug)]
+struct LevelSystem<const K: usize> {
     /// Everything on the diagonal but the internal couplings: `1 + τU` (plus a fixed edge's
     /// coupling) on the finest level, their restriction below.
-    react: Vec<f64>,
+    react: Vec<Lanes<K>>,
     /// Full diagonal, `react + g·csum`.
-    diag: Vec<f64>,
+    diag: Vec<Lanes<K>>,
     /// Thomas factors of each row: inverse pivots, and gains `x_i = f_i + gain_i x_{i+1}`.
-    row_inv_pivot: Vec<f64>,
-    row_gain: Vec<f64>,
-    /// The same for each column (recurrence along y, stored row-major).
-    col_inv_pivot: Vec<f64>,
-    col_gain: Vec<f64>,
+    row_inv_pivot: Vec<Lanes<K>>,
+    row_gain: Vec<Lanes<K>>,
+    /// The same for each column (recurrence along y), the columns of each parity apart
+    /// ([`GeometryLevel::column_site`]).
+    col_inv_pivot: Vec<Lanes<K>>,
+    col_gain: Vec<Lanes<K>>,
 }
 
-impl LevelSystem {
+impl<const K: usize> LevelSystem<K> {
     fn new(n: usize) -> Self {
         LevelSystem {
-            react: vec![0.0; n],
-            diag: vec![0.0; n],
-            row_inv_pivot: vec![0.0; n],
-            row_gain: vec![0.0; n],
-            col_inv_pivot: vec![0.0; n],
-            col_gain: vec![0.0; n],
+            react: vec![[0.0; K]; n],
+            diag: vec![[0.0; K]; n],
+            row_inv_pivot: vec![[0.0; K]; n],
+            row_gain: vec![[0.0; K]; n],
+            col_inv_pivot: vec![[0.0; K]; n],
+            col_gain: vec![[0.0; K]; n],
         }
     }
 
     /// Recomputes the diagonal and both factorisations from `react`, `g` and the geometry.
     /// Couplings are non-negative and the diagonal dominates, so every pivot is positive.
-    fn factorise(&mut self, geo: &GeometryLevel, g: f64) {
+    fn factorise(&mut self, geo: &GeometryLevel, g: Lanes<K>) {
         let w = geo.w;
         for ((d, r), c) in self.diag.iter_mut().zip(&self.react).zip(&geo.csum) {
-            *d = r + g * c;
+            for k in 0..K {
+                d[k] = r[k] + g[k] * c;
+            }
         }
         let diag = &self.diag;
-        let factor_row = |(y, (inv, gain)): (usize, (&mut [f64], &mut [f64]))| {
+        let factor_row = |(y, (inv, gain)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
             let (d, c) = (&diag[y * w..(y + 1) * w], &geo.cx[y * w..(y + 1) * w]);
-            let mut previous_gain = 0.0;
+            let mut previous_gain = [0.0; K];
             for x in 0..w {
-                let lower = if x > 0 { g * c[x - 1] } else { 0.0 };
-                inv[x] = 1.0 / (d[x] - lower * previous_gain);
-                gain[x] = g * c[x] * inv[x];
-                previous_gain = gain[x];
+                for k in 0..K {
+                    let lower = if x > 0 { g[k] * c[x - 1] } else { 0.0 };
+                    inv[x][k] = 1.0 / (d[x][k] - lower * previous_gain[k]);
+                    gain[x][k] = g[k] * c[x] * inv[x][k];
+                    previous_gain[k] = gain[x][k];
+                }
             }
         };
         let rows = self.row_inv_pivot.chunks_mut(w).zip(self.row_gain.chunks_mut(w));
@@ -343,132 +370,141 @@ impl LevelSystem {
         } else {
             rows.enumerate().for_each(factor_row);
         }
-        // Columns: the recurrence runs along y, so whole rows are processed at once.
+        // Columns: the recurrence runs along y, so whole rows are processed at once. Stored
+        // column-parity apart (see GeometryLevel::column_site).
         for y in 0..geo.h {
-            let row = y * w..(y + 1) * w;
-            let (above, here) = self.col_gain.split_at_mut(y * w);
-            let gain = &mut here[..w];
-            let inv = &mut self.col_inv_pivot[row.clone()];
-            let (d, c) = (&self.diag[row.clone()], &geo.cy[row]);
-            if y == 0 {
-                for x in 0..w {
-                    inv[x] = 1.0 / d[x];
-                    gain[x] = g * c[x] * inv[x];
-                }
-            } else {
-                let (previous, c_above) = (&above[(y - 1) * w..], &geo.cy[(y - 1) * w..y * w]);
-                for x in 0..w {
-                    inv[x] = 1.0 / (d[x] - g * c_above[x] * previous[x]);
-                    gain[x] = g * c[x] * inv[x];
+            for x in 0..w {
+                let (i, at) = (y * w + x, geo.column_site(x, y));
+                let (d, c) = (self.diag[i], geo.cy[i]);
+                for k in 0..K {
+                    self.col_inv_pivot[at][k] = if y == 0 {
+                        1.0 / d[k]
+                    } else {
+                        let previous = self.col_gain[at - geo.parity_width(x)][k];
+                        1.0 / (d[k] - g[k] * geo.cy[i - w] * previous)
+                    };
+                    self.col_gain[at][k] = g[k] * c * self.col_inv_pivot[at][k];
                 }
             }
         }
     }
 }
 
-/// The work arrays of one level.
-#[derive(Clone, Debug, Default)]
-struct WorkLevel {
+/// The work arrays of one level, `K` fields side by side.
+#[derive(Clone, Debug)]
+struct WorkLevel<const K: usize> {
     /// Solution (finest level) or correction (coarser levels).
-    u: Vec<f64>,
+    u: Vec<Lanes<K>>,
     /// Right-hand side.
-    b: Vec<f64>,
+    b: Vec<Lanes<K>>,
     /// Residual rows, and the column solver's forward values.
-    scratch: Vec<f64>,
+    scratch: Vec<Lanes<K>>,
     /// The residual before the coarse correction, the interpolated correction, and its image.
-    residual: Vec<f64>,
-    correction: Vec<f64>,
-    image: Vec<f64>,
+    residual: Vec<Lanes<K>>,
+    correction: Vec<Lanes<K>>,
+    image: Vec<Lanes<K>>,
     /// Row partial sums, for sums in a fixed order.
-    partials: Vec<f64>,
+    partials: Vec<Lanes<K>>,
     /// The solution before the current cycle (finest level).
-    previous: Vec<f64>,
+    previous: Vec<Lanes<K>>,
     /// Half-width rows of the restriction (`h × coarse w`).
-    to_own: Vec<f64>,
-    to_side: Vec<f64>,
+    to_own: Vec<Lanes<K>>,
+    to_side: Vec<Lanes<K>>,
 }
 
-impl WorkLevel {
+impl<const K: usize> WorkLevel<K> {
     fn new(w: usize, h: usize) -> Self {
         let n = w * h;
         WorkLevel {
-            u: vec![0.0; n],
-            b: vec![0.0; n],
-            scratch: vec![0.0; n],
-            residual: vec![0.0; n],
-            correction: vec![0.0; n],
-            image: vec![0.0; n],
-            partials: vec![0.0; 2 * h],
-            previous: vec![0.0; n],
-            to_own: vec![0.0; h * w.div_ceil(2)],
-            to_side: vec![0.0; h * w.div_ceil(2)],
+            u: vec![[0.0; K]; n],
+            b: vec![[0.0; K]; n],
+            scratch: vec![[0.0; K]; n],
+            residual: vec![[0.0; K]; n],
+            correction: vec![[0.0; K]; n],
+            image: vec![[0.0; K]; n],
+            partials: vec![[0.0; K]; 2 * h],
+            previous: vec![[0.0; K]; n],
+            to_own: vec![[0.0; K]; h * w.div_ceil(2)],
+            to_side: vec![[0.0; K]; h * w.div_ceil(2)],
         }
     }
 }
 
-/// One level's operator: geometry, per-field system and the coupling scale `g = τD/Δx²`.
+/// One level's operator: geometry, the fields' systems and their coupling scales `g = τD/Δx²`.
 #[derive(Clone, Copy)]
-struct LevelOperator<'a> {
+struct LevelOperator<'a, const K: usize> {
     geo: &'a GeometryLevel,
-    sys: &'a LevelSystem,
-    g: f64,
+    sys: &'a LevelSystem<K>,
+    g: Lanes<K>,
 }
 
-impl LevelOperator<'_> {
+impl<const K: usize> LevelOperator<'_, K> {
     /// `out = A u` on row `y`.
     #[inline]
-    fn apply_row(&self, u: &[f64], y: usize, out: &mut [f64]) {
+    fn apply_row(&self, u: &[Lanes<K>], y: usize, out: &mut [Lanes<K>]) {
         let (w, g) = (self.geo.w, self.g);
         let i0 = y * w;
         let row = i0..i0 + w;
         let (ur, dr, cr) = (&u[row.clone()], &self.sys.diag[row.clone()], &self.geo.cx[row]);
         for ((o, d), u) in out.iter_mut().zip(dr).zip(ur) {
-            *o = d * u;
+            for k in 0..K {
+                o[k] = d[k] * u[k];
+            }
         }
         for ((o, c), u) in out[1..].iter_mut().zip(&cr[..w - 1]).zip(&ur[..w - 1]) {
-            *o -= g * c * u;
+            for k in 0..K {
+                o[k] -= g[k] * c * u[k];
+            }
         }
         for ((o, c), u) in out[..w - 1].iter_mut().zip(&cr[..w - 1]).zip(&ur[1..]) {
-            *o -= g * c * u;
+            for k in 0..K {
+                o[k] -= g[k] * c * u[k];
+            }
         }
         if y > 0 {
             for ((o, c), u) in out.iter_mut().zip(&self.geo.cy[i0 - w..i0]).zip(&u[i0 - w..i0]) {
-                *o -= g * c * u;
+                for k in 0..K {
+                    o[k] -= g[k] * c * u[k];
+                }
             }
         }
         if y + 1 < self.geo.h {
             for ((o, c), u) in out.iter_mut().zip(&self.geo.cy[i0..i0 + w]).zip(&u[i0 + w..i0 + 2 * w]) {
-                *o -= g * c * u;
+                for k in 0..K {
+                    o[k] -= g[k] * c * u[k];
+                }
             }
         }
     }
 
     /// `out = b − A u` on row `y`.
     #[inline]
-    fn residual_row(&self, u: &[f64], b: &[f64], y: usize, out: &mut [f64]) {
+    fn residual_row(&self, u: &[Lanes<K>], b: &[Lanes<K>], y: usize, out: &mut [Lanes<K>]) {
         self.apply_row(u, y, out);
         let w = self.geo.w;
         for (o, b) in out.iter_mut().zip(&b[y * w..(y + 1) * w]) {
-            *o = b - *o;
+            for k in 0..K {
+                o[k] = b[k] - o[k];
+            }
         }
     }
 
-    /// One relaxation: zebra line relaxation along the rows, then line Jacobi along the
-    /// columns. Each line is solved exactly (Thomas, with the cached factors) with its
-    /// neighbour lines held at their current values. With couplings non-negative, both map
-    /// non-negative data to non-negative values.
-    fn relax(&self, work: &mut WorkLevel) {
+    /// One relaxation: zebra line relaxation along the rows, then along the columns. Each
+    /// line is solved exactly (Thomas, with the cached factors) with its neighbour lines held
+    /// at their current values. With couplings non-negative, both map non-negative data to
+    /// non-negative values.
+    fn relax(&self, work: &mut WorkLevel<K>) {
         self.relax_rows(&mut work.u, &work.b, &mut work.scratch);
         self.relax_columns(&mut work.u, &work.b, &mut work.scratch);
     }
 
     /// The rows of one parity, then of the other, `LOCKSTEP_ROWS` at a time, in parallel.
-    fn relax_rows(&self, u: &mut [f64], b: &[f64], rhs: &mut [f64]) {
+    fn relax_rows(&self, u: &mut [Lanes<K>], b: &[Lanes<K>], rhs: &mut [Lanes<K>]) {
         let (w, h, g) = (self.geo.w, self.geo.h, self.g);
         let cy = &self.geo.cy;
         for parity in 0..2 {
             // Right-hand sides: b plus the pull of the rows above and below.
-            let fill = |(y, row): (usize, &mut [f64])| {
+            let fill = |(y, row): (usize, &mut [Lanes<K>])| {
                 if y % 2 != parity {
                     return;
                 }
@@ -476,12 +512,16 @@ impl LevelOperator<'_> {
                 row.copy_from_slice(&b[i0..i0 + w]);
                 if y > 0 {
                     for ((r, c), v) in row.iter_mut().zip(&cy[i0 - w..i0]).zip(&u[i0 - w..i0]) {
-                        *r += g * c * v;
+                        for k in 0..K {
+                            r[k] += g[k] * c * v[k];
+                        }
                     }
                 }
                 if y + 1 < h {
                     for ((r, c), v) in row.iter_mut().zip(&cy[i0..i0 + w]).zip(&u[i0 + w..i0 + 2 * w]) {
-                        *r += g * c * v;
+                        for k in 0..K {
+                            r[k] += g[k] * c * v[k];
+                        }
                     }
                 }
             };
@@ -490,15 +530,15 @@ impl LevelOperator<'_> {
             } else {
                 rhs.chunks_mut(w).enumerate().for_each(fill);
             }
-            let rhs: &[f64] = rhs;
+            let rhs: &[Lanes<K>] = rhs;
             // Blocks of 2·LOCKSTEP_ROWS rows hold LOCKSTEP_ROWS rows of this parity.
             let block = 2 * LOCKSTEP_ROWS;
-            let solve = |(k, ub): (usize, &mut [f64])| {
-                let y0 = k * block;
+            let solve = |(j, ub): (usize, &mut [Lanes<K>])| {
+                let y0 = j * block;
                 let full = ub.len() == block * w;
                 let mut lines = ub.chunks_exact_mut(w).enumerate().skip(parity).step_by(2);
                 if full {
-                    let picked: [(usize, &mut [f64]); LOCKSTEP_ROWS] =
+                    let picked: [(usize, &mut [Lanes<K>]); LOCKSTEP_ROWS] =
                         std::array::from_fn(|_| lines.next().map(|(r, l)| (y0 + r, l)).expect("row"));
                     self.thomas_rows(picked, rhs);
                 } else {
@@ -515,11 +555,11 @@ impl LevelOperator<'_> {
         }
     }
 
-    /// Solves `K` rows side by side (their recurrences are independent, so they overlap in
+    /// Solves `R` rows side by side (their recurrences are independent, so they overlap in
     /// the pipeline), each `(y, line)`: forward `f_i = (rhs_i + g·cx_{i−1} f_{i−1}) / pivot_i`,
     /// then back `x_i = f_i + gain_i x_{i+1}`.
     #[inline]
-    fn thomas_rows<const K: usize>(&self, rows: [(usize, &mut [f64]); K], rhs: &[f64]) {
+    fn thomas_rows<const R: usize>(&self, rows: [(usize, &mut [Lanes<K>]); R], rhs: &[Lanes<K>]) {
         let (w, g) = (self.geo.w, self.g);
         let range = |y: usize| y * w..(y + 1) * w;
         let ys = rows.each_ref().map(|(y, _)| *y);
@@ -528,20 +568,28 @@ impl LevelOperator<'_> {
         let cx = ys.map(|y| &self.geo.cx[range(y)]);
         let r = ys.map(|y| &rhs[range(y)]);
         let u = rows.map(|(_, line)| line);
-        let mut f = [0.0; K];
-        for k in 0..K {
-            f[k] = r[k][0] * inv[k][0];
-            u[k][0] = f[k];
+        let mut f = [[0.0; K]; R];
+        for j in 0..R {
+            for k in 0..K {
+                f[j][k] = r[j][0][k] * inv[j][0][k];
+            }
+            u[j][0] = f[j];
         }
         for i in 1..w {
-            for k in 0..K {
-                f[k] = (r[k][i] + g * cx[k][i - 1] * f[k]) * inv[k][i];
-                u[k][i] = f[k];
+            for j in 0..R {
+                let c = cx[j][i - 1];
+                for k in 0..K {
+                    f[j][k] = (r[j][i][k] + g[k] * c * f[j][k]) * inv[j][i][k];
+                }
+                u[j][i] = f[j];
             }
         }
         for i in (0..w - 1).rev() {
-            for k in 0..K {
-                u[k][i] += gain[k][i] * u[k][i + 1];
+            for j in 0..R {
+                let next = u[j][i + 1];
+                for k in 0..K {
+                    u[j][i][k] += gain[j][i][k] * next[k];
+                }
             }
         }
     }
@@ -550,15 +598,15 @@ impl LevelOperator<'_> {
     /// other, each solved exactly from the current values of its left and right neighbours.
     /// The recurrence runs along y, so each step sweeps a whole row (every other site); blocks
     /// of columns are swept in parallel.
-    fn relax_columns(&self, u: &mut [f64], b: &[f64], forward: &mut [f64]) {
+    fn relax_columns(&self, u: &mut [Lanes<K>], b: &[Lanes<K>], forward: &mut [Lanes<K>]) {
         let w = self.geo.w;
         let blocks = if self.geo.parallel() { rayon::current_num_threads().min(w / 32).max(1) } else { 1 };
         // Blocks start on even columns, so that no block writes a column another reads.
         let width = (w.div_ceil(blocks) + 1) & !1;
         for parity in 0..2 {
             let shared = ColumnBlocks::new(u, forward);
-            let sweep = |k: usize| {
-                let x0 = k * width;
+            let sweep = |j: usize| {
+                let x0 = j * width;
                 if x0 < w {
                     self.relax_column_block(&shared, b, parity, x0, (x0 + width).min(w));
                 }
@@ -572,37 +620,58 @@ impl LevelOperator<'_> {
     }
 
     /// The columns `x0..x1` of one parity (see [`LevelOperator::relax_columns`]).
-    fn relax_column_block(&self, grid: &ColumnBlocks, b: &[f64], parity: usize, x0: usize, x1: usize) {
+    fn relax_column_block(&self, grid: &ColumnBlocks<K>, b: &[Lanes<K>], parity: usize, x0: usize, x1: usize) {
         let (w, h, g) = (self.geo.w, self.geo.h, self.g);
         let (cx, cy) = (&self.geo.cx, &self.geo.cy);
         let (inv, gain) = (&self.sys.col_inv_pivot, &self.sys.col_gain);
         let start = x0 + (x0 + parity) % 2;
+        // Pivots, gains and forward values sit parity apart: the pass reads only its half.
+        let stride = self.geo.parity_width(parity);
         for y in 0..h {
             let i0 = y * w;
+            let at0 = self.geo.column_site(parity, y);
             for x in (start..x1).step_by(2) {
-                let i = i0 + x;
+                let (i, at) = (i0 + x, at0 + x / 2);
                 let mut f = b[i];
                 if x > 0 {
-                    f += g * cx[i - 1] * grid.u(i - 1);
+                    let (c, v) = (cx[i - 1], grid.u(i - 1));
+                    for k in 0..K {
+                        f[k] += g[k] * c * v[k];
+                    }
                 }
                 if x + 1 < w {
-                    f += g * cx[i] * grid.u(i + 1);
+                    let (c, v) = (cx[i], grid.u(i + 1));
+                    for k in 0..K {
+                        f[k] += g[k] * c * v[k];
+                    }
                 }
                 if y > 0 {
-                    f += g * cy[i - w] * grid.forward(i - w);
+                    let (c, v) = (cy[i - w], grid.forward(at - stride));
+                    for k in 0..K {
+                        f[k] += g[k] * c * v[k];
+                    }
                 }
-                grid.set_forward(i, f * inv[i]);
+                for k in 0..K {
+                    f[k] *= inv[at][k];
+                }
+                grid.set_forward(at, f);
             }
         }
+        let last = self.geo.column_site(parity, h - 1);
         for x in (start..x1).step_by(2) {
-            let i = (h - 1) * w + x;
-            grid.set_u(i, grid.forward(i));
+            grid.set_u((h - 1) * w + x, grid.forward(last + x / 2));
         }
         for y in (0..h - 1).rev() {
             let i0 = y * w;
+            let at0 = self.geo.column_site(parity, y);
             for x in (start..x1).step_by(2) {
-                let i = i0 + x;
-                grid.set_u(i, grid.forward(i) + gain[i] * grid.u(i + w));
+                let (i, at) = (i0 + x, at0 + x / 2);
+                let (f, below) = (grid.forward(at), grid.u(i + w));
+                let mut v = [0.0; K];
+                for k in 0..K {
+                    v[k] = f[k] + gain[at][k] * below[k];
+                }
+                grid.set_u(i, v);
             }
         }
     }
@@ -617,20 +686,20 @@ impl LevelOperator<'_> {
 /// and reads only those columns and, beside them, columns of the other parity, which no task
 /// writes in that pass. No element is written by one task while another reads or writes it,
 /// and the borrow of both arrays lasts as long as the value.
-struct ColumnBlocks<'a> {
-    u: *mut f64,
-    forward: *mut f64,
+struct ColumnBlocks<'a, const K: usize> {
+    u: *mut Lanes<K>,
+    forward: *mut Lanes<K>,
     len: usize,
-    _arrays: std::marker::PhantomData<&'a mut [f64]>,
+    _arrays: std::marker::PhantomData<&'a mut [Lanes<K>]>,
 }
 
 // SAFETY: see the type's documentation: tasks touch disjoint elements, so sharing the
 // pointers between threads cannot cause a data race.
-unsafe impl Send for ColumnBlocks<'_> {}
-unsafe impl Sync for ColumnBlocks<'_> {}
+unsafe impl<const K: usize> Send for ColumnBlocks<'_, K> {}
+unsafe impl<const K: usize> Sync for ColumnBlocks<'_, K> {}
 
-impl<'a> ColumnBlocks<'a> {
-    fn new(u: &'a mut [f64], forward: &'a mut [f64]) -> Self {
+impl<'a, const K: usize> ColumnBlocks<'a, K> {
+    fn new(u: &'a mut [Lanes<K>], forward: &'a mut [Lanes<K>]) -> Self {
         assert_eq!(u.len(), forward.len());
         ColumnBlocks {
             u: u.as_mut_ptr(),
@@ -641,7 +710,7 @@ impl<'a> ColumnBlocks<'a> {
     }
 
     #[inline]
-    fn u(&self, i: usize) -> f64 {
+    fn u(&self, i: usize) -> Lanes<K> {
         debug_assert!(i < self.len);
         // SAFETY: in bounds (the callers index within the level); no task writes this
         // element during the pass (type docs).
@@ -649,21 +718,21 @@ impl<'a> ColumnBlocks<'a> {
     }
 
     #[inline]
-    fn set_u(&self, i: usize, v: f64) {
+    fn set_u(&self, i: usize, v: Lanes<K>) {
         debug_assert!(i < self.len);
         // SAFETY: in bounds; only the task owning this column touches it (type docs).
         unsafe { self.u.add(i).write(v) }
     }
 
     #[inline]
-    fn forward(&self, i: usize) -> f64 {
+    fn forward(&self, i: usize) -> Lanes<K> {
         debug_assert!(i < self.len);
         // SAFETY: in bounds; only the task owning this column touches it (type docs).
         unsafe { self.forward.add(i).read() }
     }
 
     #[inline]
-    fn set_forward(&self, i: usize, v: f64) {
+    fn set_forward(&self, i: usize, v: Lanes<K>) {
         debug_assert!(i < self.len);
         // SAFETY: in bounds; only the task owning this column touches it (type docs).
         unsafe { self.forward.add(i).write(v) }
@@ -674,22 +743,30 @@ impl<'a> ColumnBlocks<'a> {
 /// passes: along each fine row into half-width rows bound for the row's own aggregate row
 /// (`to_own`) and for the one on its side (`to_side`), then across rows. Rows of `P` sum to
 /// one, so sums are kept.
-fn restrict_into(fine: &[f64], level: &GeometryLevel, to_own: &mut [f64], to_side: &mut [f64], coarse: &mut [f64]) {
+fn restrict_into<const K: usize>(
+    fine: &[Lanes<K>],
+    level: &GeometryLevel,
+    to_own: &mut [Lanes<K>],
+    to_side: &mut [Lanes<K>],
+    coarse: &mut [Lanes<K>],
+) {
     let (w, h) = (level.w, level.h);
     let (wc, hc) = (w.div_ceil(2), h.div_ceil(2));
-    let along_x = |(y, (own, side)): (usize, (&mut [f64], &mut [f64]))| {
-        own.iter_mut().for_each(|c| *c = 0.0);
-        side.iter_mut().for_each(|c| *c = 0.0);
+    let along_x = |(y, (own, side)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
+        own.iter_mut().for_each(|c| *c = [0.0; K]);
+        side.iter_mut().for_each(|c| *c = [0.0; K]);
         let row = y * w..(y + 1) * w;
         let (f, wxs, wys) = (&fine[row.clone()], &level.own_x[row.clone()], &level.own_y[row]);
         for x in 0..w {
             let (cx, sx) = (x / 2, side_of(x, wc));
             let (wx, wy) = (wxs[x], wys[x]);
-            let (to_cx, to_sx) = (wx * f[x], (1.0 - wx) * f[x]);
-            own[cx] += wy * to_cx;
-            own[sx] += wy * to_sx;
-            side[cx] += (1.0 - wy) * to_cx;
-            side[sx] += (1.0 - wy) * to_sx;
+            for k in 0..K {
+                let (to_cx, to_sx) = (wx * f[x][k], (1.0 - wx) * f[x][k]);
+                own[cx][k] += wy * to_cx;
+                own[sx][k] += wy * to_sx;
+                side[cx][k] += (1.0 - wy) * to_cx;
+                side[sx][k] += (1.0 - wy) * to_sx;
+            }
         }
     };
     if level.parallel() {
@@ -697,11 +774,17 @@ fn restrict_into(fine: &[f64], level: &GeometryLevel, to_own: &mut [f64], to_sid
     } else {
         to_own.chunks_mut(wc).zip(to_side.chunks_mut(wc)).enumerate().for_each(along_x);
     }
-    let (to_own, to_side): (&[f64], &[f64]) = (to_own, to_side);
-    let across = |(yc, out): (usize, &mut [f64])| {
-        out.iter_mut().for_each(|c| *c = 0.0);
+    let (to_own, to_side): (&[Lanes<K>], &[Lanes<K>]) = (to_own, to_side);
+    let across = |(yc, out): (usize, &mut [Lanes<K>])| {
+        out.iter_mut().for_each(|c| *c = [0.0; K]);
         for y in (2 * yc).saturating_sub(1)..(2 * yc + 3).min(h) {
-            let add = |out: &mut [f64], from: &[f64]| out.iter_mut().zip(from).for_each(|(o, v)| *o += v);
+            let add = |out: &mut [Lanes<K>], from: &[Lanes<K>]| {
+                for (o, v) in out.iter_mut().zip(from) {
+                    for k in 0..K {
+                        o[k] += v[k];
+                    }
+                }
+            };
             if y / 2 == yc {
                 add(out, &to_own[y * wc..(y + 1) * wc]);
             }
@@ -718,25 +801,28 @@ fn restrict_into(fine: &[f64], level: &GeometryLevel, to_own: &mut [f64], to_sid
 }
 
 /// `coarse = Pᵀ fine`, with scratch of its own (for setting up, not for cycles).
-fn restrict(fine: &[f64], level: &GeometryLevel, coarse: &mut [f64]) {
+fn restrict<const K: usize>(fine: &[Lanes<K>], level: &GeometryLevel, coarse: &mut [Lanes<K>]) {
     let half = level.h * level.w.div_ceil(2);
-    restrict_into(fine, level, &mut vec![0.0; half], &mut vec![0.0; half], coarse);
+    restrict_into(fine, level, &mut vec![[0.0; K]; half], &mut vec![[0.0; K]; half], coarse);
 }
 
-/// `u += P coarse`, with the interpolation weights of `level` (the fine level).
-fn prolong_add(coarse: &[f64], level: &GeometryLevel, u: &mut [f64]) {
+/// `u = P coarse`, with the interpolation weights of `level` (the fine level).
+fn prolong<const K: usize>(coarse: &[Lanes<K>], level: &GeometryLevel, u: &mut [Lanes<K>]) {
     let (w, h) = (level.w, level.h);
     let (wc, hc) = (w.div_ceil(2), h.div_ceil(2));
-    let row = |(y, out): (usize, &mut [f64])| {
+    let row = |(y, out): (usize, &mut [Lanes<K>])| {
         let (own_row, side_row) = (y / 2, side_of(y, hc));
         let (own, side) = (&coarse[own_row * wc..(own_row + 1) * wc], &coarse[side_row * wc..(side_row + 1) * wc]);
         for (x, v) in out.iter_mut().enumerate() {
             let i = y * w + x;
             let (wx, wy) = (level.own_x[i], level.own_y[i]);
             let (cx, sx) = (x / 2, side_of(x, wc));
-            let from_own_row = wx * own[cx] + (1.0 - wx) * own[sx];
-            let from_side_row = wx * side[cx] + (1.0 - wx) * side[sx];
-            *v += wy * from_own_row + (1.0 - wy) * from_side_row;
+            for k in 0..K {
+                let from_own_row = wx * own[cx][k] + (1.0 - wx) * own[sx][k];
+                let from_side_row = wx * side[cx][k] + (1.0 - wx) * side[sx][k];
+                // As added to zero, so that a −0.0 becomes +0.0 as it did.
+                v[k] = 0.0 + (wy * from_own_row + (1.0 - wy) * from_side_row);
+            }
         }
     };
     if level.parallel() {
@@ -747,10 +833,10 @@ fn prolong_add(coarse: &[f64], level: &GeometryLevel, u: &mut [f64]) {
 }
 
 /// `Pᵀ (b − A u)` into `coarse_b`; the residual stays in `work.residual`.
-fn restrict_residual(op: &LevelOperator, work: &mut WorkLevel, coarse_b: &mut [f64]) {
+fn restrict_residual<const K: usize>(op: &LevelOperator<K>, work: &mut WorkLevel<K>, coarse_b: &mut [Lanes<K>]) {
     let w = op.geo.w;
     let (u, b) = (&work.u, &work.b);
-    let row = |(y, out): (usize, &mut [f64])| op.residual_row(u, b, y, out);
+    let row = |(y, out): (usize, &mut [Lanes<K>])| op.residual_row(u, b, y, out);
     if op.geo.parallel() {
         work.residual.par_chunks_mut(w).enumerate().for_each(row);
     } else {
@@ -760,19 +846,26 @@ fn restrict_residual(op: &LevelOperator, work: &mut WorkLevel, coarse_b: &mut [f
 }
 
 /// Adds the coarse correction to `work.u`: its interpolation `c = P e`, scaled by the step
-/// `α = (c·r)/(c·A c)` that minimises the error in the energy norm. A coarse operator that is
-/// not the exact Galerkin product can overshoot where bone makes the coefficients jump; with
-/// the scaling no correction makes the error larger.
-fn correct_from_coarse(op: &LevelOperator, coarse: &[f64], work: &mut WorkLevel) {
+/// `α = (c·r)/(c·A c)` (per field) that minimises the error in the energy norm. A coarse
+/// operator that is not the exact Galerkin product can overshoot where bone makes the
+/// coefficients jump; with the scaling no correction makes the error larger.
+fn correct_from_coarse<const K: usize>(op: &LevelOperator<K>, coarse: &[Lanes<K>], work: &mut WorkLevel<K>) {
     let w = op.geo.w;
-    work.correction.iter_mut().for_each(|c| *c = 0.0);
-    prolong_add(coarse, op.geo, &mut work.correction);
+    prolong(coarse, op.geo, &mut work.correction);
     let (c, r) = (&work.correction, &work.residual);
-    let row_dots = |(y, (image, sums)): (usize, (&mut [f64], &mut [f64]))| {
+    let row_dots = |(y, (image, sums)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
         op.apply_row(c, y, image);
         let row = y * w..(y + 1) * w;
-        sums[0] = c[row.clone()].iter().zip(&r[row.clone()]).map(|(c, r)| c * r).sum();
-        sums[1] = c[row].iter().zip(image.iter()).map(|(c, a)| c * a).sum();
+        // Started from −0.0, as `Iterator::sum` is.
+        let (mut cr, mut ca) = ([-0.0; K], [-0.0; K]);
+        for ((c, r), a) in c[row.clone()].iter().zip(&r[row]).zip(image.iter()) {
+            for k in 0..K {
+                cr[k] += c[k] * r[k];
+                ca[k] += c[k] * a[k];
+            }
+        }
+        sums[0] = cr;
+        sums[1] = ca;
     };
     if op.geo.parallel() {
         work.image.par_chunks_mut(w).zip(work.partials.par_chunks_mut(2)).enumerate().for_each(row_dots);
@@ -780,20 +873,30 @@ fn correct_from_coarse(op: &LevelOperator, coarse: &[f64], work: &mut WorkLevel)
         work.image.chunks_mut(w).zip(work.partials.chunks_mut(2)).enumerate().for_each(row_dots);
     }
     // Summed in row order, so the step does not depend on the number of threads.
-    let (numerator, denominator) = work.partials.chunks(2).fold((0.0, 0.0), |(n, d), s| (n + s[0], d + s[1]));
-    let alpha = if denominator > 0.0 { numerator / denominator } else { 0.0 };
+    let (mut numerator, mut denominator) = ([0.0; K], [0.0; K]);
+    for s in work.partials.chunks(2) {
+        for k in 0..K {
+            numerator[k] += s[0][k];
+            denominator[k] += s[1][k];
+        }
+    }
+    let alpha: Lanes<K> =
+        std::array::from_fn(|k| if denominator[k] > 0.0 { numerator[k] / denominator[k] } else { 0.0 });
     for (u, c) in work.u.iter_mut().zip(&work.correction) {
-        *u += alpha * c;
+        for k in 0..K {
+            u[k] += alpha[k] * c[k];
+        }
     }
 }
 
 /// Backward-Euler diffusion–decay solver on a fixed grid (see the module docs).
 ///
-/// One solver serves any number of fields on the same lattice, one after another, each
-/// named by a key. It keeps the transport geometry (rebuilt only when the permeability
-/// changes), each field's factorised line systems (rebuilt only when that field's
-/// coefficients change) and all work arrays, so a step allocates nothing once every field
-/// has been seen.
+/// One solver serves any number of fields on the same lattice, each named by a key: one at a
+/// time ([`DiffusionSolver::step`]) or several together ([`DiffusionSolver::step_together`]),
+/// in blocks that share every pass over the lattice. It keeps the transport geometry (rebuilt
+/// only when the permeability changes), the factorised line systems of each field or block
+/// of fields (rebuilt only when their coefficients change) and all work arrays, so a step
+/// allocates nothing once every field has been seen.
 #[derive(Clone, Debug)]
 pub struct DiffusionSolver {
     settings: SolverSettings,
@@ -803,11 +906,42 @@ pub struct DiffusionSolver {
     permeability: Vec<f64>,
     geometry: Vec<GeometryLevel>,
     geometry_generation: u64,
-    /// The cached systems of each field key.
-    systems: Vec<Option<FieldSystems>>,
+    /// Work arrays and cached systems for one field at a time, and for blocks of two and of
+    /// four fields (made on first use).
+    single: Workspace<1>,
+    pairs: Option<Box<Workspace<2>>>,
+    quads: Option<Box<Workspace<4>>>,
+}
+
+/// Fields solved together in one pass at most: four f64 fill a 256-bit SIMD register.
+const BLOCK_FIELDS: usize = 4;
+/// Cached systems kept for single fields, and for blocks of several (each entry holds a
+/// whole block's, so fewer); the oldest goes first.
+const CACHED_SINGLE: usize = 64;
+const CACHED_BLOCKS: usize = 8;
+
+/// Everything a step of `K` fields together works in.
+#[derive(Clone, Debug)]
+struct Workspace<const K: usize> {
+    work: Vec<WorkLevel<K>>,
     /// Reaction terms of the step being taken, to compare against the cache.
-    react: Vec<f64>,
-    work: Vec<WorkLevel>,
+    react: Vec<Lanes<K>>,
+    /// The systems of recently stepped fields (or blocks of fields), by their keys, most
+    /// recent last, and how many are kept.
+    systems: Vec<([usize; K], FieldSystems<K>)>,
+    capacity: usize,
+}
+
+impl<const K: usize> Workspace<K> {
+    fn new(level_dims: &[(usize, usize)]) -> Self {
+        let (w, h) = level_dims[0];
+        Workspace {
+            work: level_dims.iter().map(|&(w, h)| WorkLevel::new(w, h)).collect(),
+            react: vec![[0.0; K]; w * h],
+            systems: Vec::new(),
+            capacity: if K == 1 { CACHED_SINGLE } else { CACHED_BLOCKS },
+        }
+    }
 }
 
 /// What a solver is, without its caches: a checkpoint stores this, and a restored solver
@@ -838,12 +972,20 @@ impl<'de> serde::Deserialize<'de> for DiffusionSolver {
     }
 }
 
-/// The factorised systems of one field on all levels, and what they were built from.
+/// The factorised systems of `K` fields on all levels, and what they were built from.
 #[derive(Clone, Debug)]
-struct FieldSystems {
-    g: f64,
+struct FieldSystems<const K: usize> {
+    g: Lanes<K>,
     geometry_generation: u64,
-    levels: Vec<LevelSystem>,
+    levels: Vec<LevelSystem<K>>,
+}
+
+/// The grid and its transport geometry, shared by every block size.
+struct Grid<'a> {
+    settings: SolverSettings,
+    level_dims: &'a [(usize, usize)],
+    geometry: &'a [GeometryLevel],
+    generation: u64,
 }
 
 impl DiffusionSolver {
@@ -859,13 +1001,13 @@ impl DiffusionSolver {
         }
         DiffusionSolver {
             settings,
-            work: level_dims.iter().map(|&(w, h)| WorkLevel::new(w, h)).collect(),
+            single: Workspace::new(&level_dims),
+            pairs: None,
+            quads: None,
             level_dims,
             permeability: Vec::new(),
             geometry: Vec::new(),
             geometry_generation: 0,
-            systems: Vec::new(),
-            react: vec![0.0; w * h],
         }
     }
 
@@ -874,110 +1016,120 @@ impl DiffusionSolver {
         self.settings
     }
 
+    /// Bytes the loops of `fields` field steps, taken in `blocks` blocks (1 block per field
+    /// for [`DiffusionSolver::step`]; see [`DiffusionSolver::blocks_of`]) and running `cycles`
+    /// V-cycles summed over the fields, stream from and to memory if every pass reads each
+    /// array it touches once (what a cache too small for the grid allows at best): the
+    /// solver's side of a roofline. Counted from the loops, in words of 8 bytes per site of
+    /// a level. Per field: rows 7 (b, u of the other parity, rhs written and read, pivots,
+    /// gains, u), zebra columns 12 (each parity strides over every cache line of b and u, and
+    /// streams its own half of the pivots, gains and forward values), residual 4, restriction
+    /// 3.25, coarse correction 9.25, and on the finest level 3 more for the change between cycles;
+    /// 20 per step outside the cycles (comparing caches, the right-hand side, copies,
+    /// balance, clipping). Per block, shared by its fields: the geometry (couplings and
+    /// interpolation weights), 15 words per cycle and 3 per step.
+    pub fn streamed_bytes(&self, fields: u32, blocks: u32, cycles: u32) -> f64 {
+        const FIELD_WORDS_PER_LEVEL: f64 = 7.0 + 12.0 + 4.0 + 3.25 + 9.25;
+        const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 4.0 + 2.0 + 2.0 + 4.0;
+        const FIELD_WORDS_FINEST: f64 = 3.0;
+        const FIELD_WORDS_PER_STEP: f64 = 20.0;
+        const GEOMETRY_WORDS_PER_STEP: f64 = 3.0;
+        let (last, fine) = (self.level_dims.len() - 1, self.level_dims[0]);
+        let sites = |&(w, h): &(usize, usize)| (w * h) as f64;
+        let levels: f64 = self.level_dims[..last].iter().map(sites).sum();
+        // The coarsest level is relaxed COARSEST_SWEEPS times instead (rows and columns).
+        let coarsest = sites(&self.level_dims[last]) * COARSEST_SWEEPS as f64;
+        let field_cycle = levels * FIELD_WORDS_PER_LEVEL + coarsest * 19.0 + sites(&fine) * FIELD_WORDS_FINEST;
+        let geometry_cycle = levels * GEOMETRY_WORDS_PER_LEVEL + coarsest * 7.0;
+        let (fields, blocks, cycles) = (f64::from(fields), f64::from(blocks), f64::from(cycles));
+        // A block runs as many cycles as its fields (each field reports the block's count).
+        let block_cycles = if fields > 0.0 { cycles * blocks / fields } else { 0.0 };
+        8.0 * (field_cycle * cycles
+            + geometry_cycle * block_cycles
+            + sites(&fine) * (FIELD_WORDS_PER_STEP * fields + GEOMETRY_WORDS_PER_STEP * blocks))
+    }
+
+    /// How many blocks [`DiffusionSolver::step_together`] takes `fields` fields in.
+    pub fn blocks_of(fields: usize) -> usize {
+        let (quads, rest) = (fields / BLOCK_FIELDS, fields % BLOCK_FIELDS);
+        quads + rest / 2 + rest % 2
+    }
+
     /// Advances field `u` (row-major, `w × h`) by one step of `problem`. `key` names the
     /// field (0, 1, 2, …) so that its factorised systems can be reused from step to step.
     pub fn step(&mut self, key: usize, u: &mut [f64], problem: &DiffusionProblem) -> SolveStats {
-        let (w, h) = self.level_dims[0];
-        let n = w * h;
-        assert_eq!(u.len(), n, "field size does not match the solver's grid");
-        assert_eq!(problem.permeability.len(), n, "permeability size does not match");
-        if self.permeability != problem.permeability {
-            self.rebuild_geometry(problem.permeability);
-        }
-        let (decay_factor, tau) = decay_factor_and_tau(problem.decay_per_s, problem.dt_s);
-        let g = tau * problem.diffusion_um2_s / (problem.site_um * problem.site_um);
-        let (fixed, edge_value) = match problem.boundary {
-            Boundary::NoFlux => (false, 0.0),
-            Boundary::Fixed(v) => (true, v),
+        self.prepare(problem.permeability);
+        let grid = Grid {
+            settings: self.settings,
+            level_dims: &self.level_dims,
+            geometry: &self.geometry,
+            generation: self.geometry_generation,
         };
-        let edge = &self.geometry[0].edge;
-        match (problem.sink_per_s, fixed) {
-            (None, false) => self.react.iter_mut().for_each(|r| *r = 1.0),
-            _ => {
-                for (i, r) in self.react.iter_mut().enumerate() {
-                    let sink = problem.sink_per_s.map_or(0.0, |s| s[i]);
-                    *r = 1.0 + tau * sink + if fixed { g * edge[i] } else { 0.0 };
+        let mut stats = [SolveStats::default()];
+        step_block(&grid, &mut self.single, [key], &mut [u], std::slice::from_ref(problem), &mut stats);
+        stats[0]
+    }
+
+    /// Advances several fields by one step each: `fields[i]` by `problems[i]`, its systems
+    /// cached under `keys[i]` (distinct keys). They go through the multigrid in blocks of up
+    /// to four that share every pass over the lattice, so a step of four fields costs far
+    /// less than four steps of one. Every problem must have the same permeability. A block
+    /// runs V-cycles until its last field has converged; the others converge further, so the
+    /// fields agree with separate steps to within the tolerance, not to the bit.
+    pub fn step_together(
+        &mut self,
+        keys: &[usize],
+        fields: &mut [&mut [f64]],
+        problems: &[DiffusionProblem],
+        stats: &mut [SolveStats],
+    ) {
+        let n = fields.len();
+        assert!(keys.len() == n && problems.len() == n && stats.len() == n, "one key, problem and stats per field");
+        let Some(first) = problems.first() else { return };
+        for p in problems {
+            assert!(
+                std::ptr::eq(p.permeability, first.permeability) || p.permeability == first.permeability,
+                "fields stepped together share their permeability"
+            );
+        }
+        self.prepare(first.permeability);
+        let grid = Grid {
+            settings: self.settings,
+            level_dims: &self.level_dims,
+            geometry: &self.geometry,
+            generation: self.geometry_generation,
+        };
+        let mut start = 0;
+        while start < n {
+            let take = match n - start {
+                left if left >= BLOCK_FIELDS => BLOCK_FIELDS,
+                left if left >= 2 => 2,
+                _ => 1,
+            };
+            let r = start..start + take;
+            let (f, p, s) = (&mut fields[r.clone()], &problems[r.clone()], &mut stats[r.clone()]);
+            match take {
+                4 => {
+                    let ws = self.quads.get_or_insert_with(|| Box::new(Workspace::new(grid.level_dims)));
+                    step_block(&grid, ws, [keys[start], keys[start + 1], keys[start + 2], keys[start + 3]], f, p, s);
                 }
+                2 => {
+                    let ws = self.pairs.get_or_insert_with(|| Box::new(Workspace::new(grid.level_dims)));
+                    step_block(&grid, ws, [keys[start], keys[start + 1]], f, p, s);
+                }
+                _ => step_block(&grid, &mut self.single, [keys[start]], f, p, s),
             }
+            start += take;
         }
-        let mut systems = self.take_systems(key, g);
-        let edge = &self.geometry[0].edge;
+    }
 
-        // Right-hand side E u⁰ + τ s (+ inflow from a fixed edge), its sum and its largest
-        // entry; warm start from u⁰.
-        let fine = &mut self.work[0];
-        let parallel = n >= PARALLEL_MIN_SITES;
-        let source = problem.source_per_s;
-        let fill = |(y, (b, sums)): (usize, (&mut [f64], &mut [f64]))| {
-            let row = y * w..(y + 1) * w;
-            let (u0, e) = (&u[row.clone()], &edge[row]);
-            let (mut sum, mut max) = (0.0_f64, 0.0_f64);
-            for x in 0..w {
-                let s = source.map_or(0.0, |s| s[y * w + x]);
-                let v = decay_factor * u0[x] + tau * s + if fixed { g * e[x] * edge_value } else { 0.0 };
-                b[x] = v;
-                sum += v;
-                max = max.max(v.abs());
-            }
-            sums[0] = sum;
-            sums[1] = max;
-        };
-        if parallel {
-            fine.b.par_chunks_mut(w).zip(fine.partials.par_chunks_mut(2)).enumerate().for_each(fill);
-        } else {
-            fine.b.chunks_mut(w).zip(fine.partials.chunks_mut(2)).enumerate().for_each(fill);
+    /// Rebuilds the geometry if `permeability` is not the one it was built from.
+    fn prepare(&mut self, permeability: &[f64]) {
+        let (w, h) = self.level_dims[0];
+        assert_eq!(permeability.len(), w * h, "permeability size does not match");
+        if self.permeability != permeability {
+            self.rebuild_geometry(permeability);
         }
-        fine.u.copy_from_slice(u);
-        fine.previous.copy_from_slice(u);
-        // Row sums added in row order: the total does not depend on the number of threads.
-        let (b_sum, b_max) = fine.partials.chunks(2).fold((0.0, 0.0_f64), |(s, m), p| (s + p[0], m.max(p[1])));
-
-        // Cycle until the error left is estimated below the tolerance: a cycle that changed
-        // the field by c, at a contraction ρ per cycle, leaves about c ρ / (1 − ρ). ρ is
-        // measured from the last two changes (assumed 0.25 after the first cycle, more than
-        // the 0.1–0.25 the tests measure).
-        let mut stats = SolveStats::default();
-        let untouched = b_max == 0.0;
-        let mut last_change = f64::INFINITY;
-        while !untouched && stats.cycles < self.settings.max_cycles {
-            self.v_cycle(&systems, 0, g);
-            stats.cycles += 1;
-            let fine = &mut self.work[0];
-            let (change, size) = largest_change(&fine.u, &mut fine.previous, w, parallel);
-            let contraction = if last_change.is_finite() { (change / last_change).min(0.9) } else { 0.25 };
-            last_change = change;
-            let left = change * contraction / (1.0 - contraction);
-            stats.relative_change = if size > 0.0 { left / size } else { left };
-            if stats.relative_change <= self.settings.tolerance || left <= self.settings.absolute_tolerance {
-                stats.converged = true;
-                break;
-            }
-        }
-        stats.converged |= untouched;
-
-        // Restore the discrete balance Σ react·u = Σ b exactly (the couplings cancel in the
-        // sum), then remove round-off negatives without disturbing it.
-        let fine = &mut self.work[0];
-        let react = &systems.levels[0].react;
-        let (solution, partials) = (&fine.u, &mut fine.partials);
-        let weigh = |(y, sums): (usize, &mut [f64])| {
-            let row = y * w..(y + 1) * w;
-            sums[0] = react[row.clone()].iter().zip(&solution[row.clone()]).map(|(r, v)| r * v).sum();
-            sums[1] = react[row].iter().sum();
-        };
-        if parallel {
-            partials.par_chunks_mut(2).enumerate().for_each(weigh);
-        } else {
-            partials.chunks_mut(2).enumerate().for_each(weigh);
-        }
-        let (weighted, react_sum) = partials.chunks(2).fold((0.0, 0.0), |(a, b), p| (a + p[0], b + p[1]));
-        let shift = (b_sum - weighted) / react_sum;
-        fine.u.iter_mut().for_each(|v| *v += shift);
-        let (change, size) = largest_change(&fine.u, u, w, parallel);
-        stats.step_change = if size > 0.0 { change / size } else { change };
-        stats.clipped_fraction = remove_negatives(u, react);
-        self.systems[key] = Some(std::mem::take(&mut systems).into_field_systems());
-        stats
     }
 
     fn rebuild_geometry(&mut self, permeability: &[f64]) {
@@ -992,94 +1144,317 @@ impl DiffusionSolver {
         }
         self.geometry_generation += 1;
     }
+}
 
-    /// The field's cached systems if they still hold for `self.react` and `g`; otherwise
-    /// rebuilt: reaction terms restricted with `Pᵀ` (which keeps their sums, and so the
-    /// balance of each coarse correction), then factorised.
-    fn take_systems(&mut self, key: usize, g: f64) -> ActiveSystems {
-        if self.systems.len() <= key {
-            self.systems.resize(key + 1, None);
+/// One step of `K` fields together (see [`DiffusionSolver::step_together`]); with `K = 1`
+/// exactly the step of one field.
+fn step_block<const K: usize>(
+    grid: &Grid,
+    ws: &mut Workspace<K>,
+    keys: [usize; K],
+    fields: &mut [&mut [f64]],
+    problems: &[DiffusionProblem],
+    stats: &mut [SolveStats],
+) {
+    let (w, h) = grid.level_dims[0];
+    let n = w * h;
+    for u in fields.iter() {
+        assert_eq!(u.len(), n, "field size does not match the solver's grid");
+    }
+    let (mut decay, mut tau, mut g, mut fixed, mut edge_value) = ([0.0; K], [0.0; K], [0.0; K], [false; K], [0.0; K]);
+    for (k, p) in problems.iter().enumerate() {
+        (decay[k], tau[k]) = decay_factor_and_tau(p.decay_per_s, p.dt_s);
+        g[k] = tau[k] * p.diffusion_um2_s / (p.site_um * p.site_um);
+        if let Boundary::Fixed(v) = p.boundary {
+            (fixed[k], edge_value[k]) = (true, v);
         }
-        let mut levels = match self.systems[key].take() {
-            Some(cached) => {
-                let fresh = cached.g == g
-                    && cached.geometry_generation == self.geometry_generation
-                    && cached.levels[0].react == self.react;
-                if fresh {
-                    return ActiveSystems { g, generation: self.geometry_generation, levels: cached.levels };
-                }
-                cached.levels
+    }
+    let sinks: [Option<&[f64]>; K] = std::array::from_fn(|k| problems[k].sink_per_s);
+    let edge = &grid.geometry[0].edge;
+    if sinks.iter().all(Option::is_none) && !fixed.contains(&true) {
+        ws.react.iter_mut().for_each(|r| *r = [1.0; K]);
+    } else {
+        for (i, r) in ws.react.iter_mut().enumerate() {
+            for k in 0..K {
+                let sink = sinks[k].map_or(0.0, |s| s[i]);
+                r[k] = 1.0 + tau[k] * sink + if fixed[k] { g[k] * edge[i] } else { 0.0 };
             }
-            None => self.level_dims.iter().map(|&(w, h)| LevelSystem::new(w * h)).collect(),
-        };
-        levels[0].react.copy_from_slice(&self.react);
-        for l in 1..levels.len() {
-            let (fine, coarse) = levels.split_at_mut(l);
-            restrict(&fine[l - 1].react, &self.geometry[l - 1], &mut coarse[0].react);
         }
-        for (sys, geo) in levels.iter_mut().zip(&self.geometry) {
-            sys.factorise(geo, g);
-        }
-        ActiveSystems { g, generation: self.geometry_generation, levels }
     }
+    let systems = take_systems(grid, ws, keys, g);
 
-    /// One V(1,0) cycle from level `l` on `work[l].u` and `work[l].b`: relax, then correct
-    /// from the coarser level.
-    fn v_cycle(&mut self, systems: &ActiveSystems, l: usize, g: f64) {
-        let last = self.work.len() - 1;
-        if l == last {
-            let op = LevelOperator { geo: &self.geometry[l], sys: &systems.levels[l], g };
-            for _ in 0..COARSEST_SWEEPS {
-                op.relax(&mut self.work[l]);
+    // Right-hand side E u⁰ + τ s (+ inflow from a fixed edge), its sum and its largest
+    // entry; warm start from u⁰.
+    let fine = &mut ws.work[0];
+    let parallel = n >= PARALLEL_MIN_SITES;
+    let sources: [Option<&[f64]>; K] = std::array::from_fn(|k| problems[k].source_per_s);
+    let start: [&[f64]; K] = std::array::from_fn(|k| &*fields[k]);
+    let fill = |(y, (b, sums)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
+        let row = y * w..(y + 1) * w;
+        let e = &edge[row];
+        let (mut sum, mut max) = ([0.0_f64; K], [0.0_f64; K]);
+        for x in 0..w {
+            let i = y * w + x;
+            for k in 0..K {
+                let s = sources[k].map_or(0.0, |s| s[i]);
+                let v = decay[k] * start[k][i] + tau[k] * s + if fixed[k] { g[k] * e[x] * edge_value[k] } else { 0.0 };
+                b[x][k] = v;
+                sum[k] += v;
+                max[k] = max[k].max(v.abs());
             }
-            return;
         }
-        {
-            let op = LevelOperator { geo: &self.geometry[l], sys: &systems.levels[l], g };
-            let (fine, coarse) = self.work.split_at_mut(l + 1);
-            op.relax(&mut fine[l]);
-            restrict_residual(&op, &mut fine[l], &mut coarse[0].b);
-            coarse[0].u.iter_mut().for_each(|e| *e = 0.0);
+        sums[0] = sum;
+        sums[1] = max;
+    };
+    let warm = |(y, (u, previous)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
+        for (x, (u, p)) in u.iter_mut().zip(previous).enumerate() {
+            for k in 0..K {
+                u[k] = start[k][y * w + x];
+            }
+            *p = *u;
         }
-        self.v_cycle(systems, l + 1, g);
-        let op = LevelOperator { geo: &self.geometry[l], sys: &systems.levels[l], g };
-        let (fine, coarse) = self.work.split_at_mut(l + 1);
-        correct_from_coarse(&op, &coarse[0].u, &mut fine[l]);
+    };
+    if parallel {
+        fine.b.par_chunks_mut(w).zip(fine.partials.par_chunks_mut(2)).enumerate().for_each(fill);
+        fine.u.par_chunks_mut(w).zip(fine.previous.par_chunks_mut(w)).enumerate().for_each(warm);
+    } else {
+        fine.b.chunks_mut(w).zip(fine.partials.chunks_mut(2)).enumerate().for_each(fill);
+        fine.u.chunks_mut(w).zip(fine.previous.chunks_mut(w)).enumerate().for_each(warm);
+    }
+    // Row sums added in row order: the total does not depend on the number of threads.
+    let (mut b_sum, mut b_max) = ([0.0; K], [0.0_f64; K]);
+    for p in fine.partials.chunks(2) {
+        for k in 0..K {
+            b_sum[k] += p[0][k];
+            b_max[k] = b_max[k].max(p[1][k]);
+        }
+    }
+
+    // Cycle until the error left is estimated below the tolerance, for every field: a cycle
+    // that changed a field by c, at a contraction ρ per cycle, leaves about c ρ / (1 − ρ).
+    // ρ is measured from the last two changes (assumed 0.25 after the first cycle, more
+    // than the 0.1–0.25 the tests measure).
+    let mut block = [SolveStats::default(); K];
+    let untouched: [bool; K] = std::array::from_fn(|k| b_max[k] == 0.0);
+    let mut done = untouched;
+    let mut last_change = [f64::INFINITY; K];
+    let mut cycles = 0;
+    while !done.iter().all(|&d| d) && cycles < grid.settings.max_cycles {
+        v_cycle(grid, &systems, &mut ws.work, 0);
+        cycles += 1;
+        let fine = &mut ws.work[0];
+        let (change, size) = largest_change(&fine.u, &mut fine.previous, w, parallel);
+        for k in (0..K).filter(|&k| !untouched[k]) {
+            let contraction = if last_change[k].is_finite() { (change[k] / last_change[k]).min(0.9) } else { 0.25 };
+            last_change[k] = change[k];
+            let left = change[k] * contraction / (1.0 - contraction);
+            let s = &mut block[k];
+            s.cycles = cycles;
+            s.relative_change = if size[k] > 0.0 { left / size[k] } else { left };
+            if s.relative_change <= grid.settings.tolerance || left <= grid.settings.absolute_tolerance {
+                s.converged = true;
+                done[k] = true;
+            }
+        }
+    }
+    for k in 0..K {
+        block[k].converged |= untouched[k];
+    }
+
+    // Restore the discrete balance Σ react·u = Σ b exactly (the couplings cancel in the
+    // sum), then remove round-off negatives without disturbing it.
+    let fine = &mut ws.work[0];
+    let react = &systems.levels[0].react;
+    let (solution, partials) = (&fine.u, &mut fine.partials);
+    let weigh = |(y, sums): (usize, &mut [Lanes<K>])| {
+        let row = y * w..(y + 1) * w;
+        // Started from −0.0, as `Iterator::sum` is.
+        let (mut weighted, mut total) = ([-0.0; K], [-0.0; K]);
+        for (r, v) in react[row.clone()].iter().zip(&solution[row]) {
+            for k in 0..K {
+                weighted[k] += r[k] * v[k];
+                total[k] += r[k];
+            }
+        }
+        sums[0] = weighted;
+        sums[1] = total;
+    };
+    if parallel {
+        partials.par_chunks_mut(2).enumerate().for_each(weigh);
+    } else {
+        partials.chunks_mut(2).enumerate().for_each(weigh);
+    }
+    let (mut weighted, mut react_sum) = ([0.0; K], [0.0; K]);
+    for p in partials.chunks(2) {
+        for k in 0..K {
+            weighted[k] += p[0][k];
+            react_sum[k] += p[1][k];
+        }
+    }
+    let shift: Lanes<K> = std::array::from_fn(|k| (b_sum[k] - weighted[k]) / react_sum[k]);
+    for v in fine.u.iter_mut() {
+        for k in 0..K {
+            v[k] += shift[k];
+        }
+    }
+    let (change, size) = hand_back(&fine.u, fields, w, parallel);
+    for (k, u) in fields.iter_mut().enumerate() {
+        let s = &mut block[k];
+        s.step_change = if size[k] > 0.0 { change[k] / size[k] } else { change[k] };
+        s.clipped_fraction = remove_negatives(u, react, k);
+    }
+    stats.copy_from_slice(&block);
+    ws.systems.push((keys, systems));
+    if ws.systems.len() > ws.capacity {
+        ws.systems.remove(0);
     }
 }
 
-/// A field's systems while one of its steps is being taken.
-#[derive(Debug, Default)]
-struct ActiveSystems {
-    g: f64,
-    generation: u64,
-    levels: Vec<LevelSystem>,
-}
-
-impl ActiveSystems {
-    fn into_field_systems(self) -> FieldSystems {
-        FieldSystems { g: self.g, geometry_generation: self.generation, levels: self.levels }
+/// The systems cached for `keys` if they still hold for `ws.react` and `g`; otherwise
+/// rebuilt: reaction terms restricted with `Pᵀ` (which keeps their sums, and so the balance
+/// of each coarse correction), then factorised.
+fn take_systems<const K: usize>(grid: &Grid, ws: &mut Workspace<K>, keys: [usize; K], g: Lanes<K>) -> FieldSystems<K> {
+    let cached = ws.systems.iter().position(|(k, _)| *k == keys).map(|at| ws.systems.remove(at).1);
+    let mut levels = match cached {
+        Some(cached) => {
+            let fresh =
+                cached.g == g && cached.geometry_generation == grid.generation && cached.levels[0].react == ws.react;
+            if fresh {
+                return cached;
+            }
+            cached.levels
+        }
+        None => grid.level_dims.iter().map(|&(w, h)| LevelSystem::new(w * h)).collect(),
+    };
+    levels[0].react.copy_from_slice(&ws.react);
+    for l in 1..levels.len() {
+        let (fine, coarse) = levels.split_at_mut(l);
+        restrict(&fine[l - 1].react, &grid.geometry[l - 1], &mut coarse[0].react);
     }
+    for (sys, geo) in levels.iter_mut().zip(grid.geometry) {
+        sys.factorise(geo, g);
+    }
+    FieldSystems { g, geometry_generation: grid.generation, levels }
 }
 
-/// The largest change from `previous` to `now` and the largest value of `now`, row by row;
-/// `previous` takes the values of `now`. (Maxima are exact in any order, so the threads do
-/// not change them.)
-fn largest_change(now: &[f64], previous: &mut [f64], w: usize, parallel: bool) -> (f64, f64) {
-    let row = |(y, before): (usize, &mut [f64])| {
-        let (mut change, mut size) = (0.0_f64, 0.0_f64);
+/// One V(1,0) cycle from level `l` on `work[l].u` and `work[l].b`: relax, then correct from
+/// the coarser level.
+fn v_cycle<const K: usize>(grid: &Grid, systems: &FieldSystems<K>, work: &mut [WorkLevel<K>], l: usize) {
+    let op = LevelOperator { geo: &grid.geometry[l], sys: &systems.levels[l], g: systems.g };
+    if l == work.len() - 1 {
+        for _ in 0..COARSEST_SWEEPS {
+            op.relax(&mut work[l]);
+        }
+        return;
+    }
+    {
+        let (fine, coarse) = work.split_at_mut(l + 1);
+        op.relax(&mut fine[l]);
+        restrict_residual(&op, &mut fine[l], &mut coarse[0].b);
+        coarse[0].u.iter_mut().for_each(|e| *e = [0.0; K]);
+    }
+    v_cycle(grid, systems, work, l + 1);
+    let (fine, coarse) = work.split_at_mut(l + 1);
+    correct_from_coarse(&op, &coarse[0].u, &mut fine[l]);
+}
+
+/// The largest change from `previous` to `now` and the largest value of `now`, per field,
+/// row by row; `previous` takes the values of `now`. (Maxima are exact in any order, so the
+/// threads do not change them.)
+fn largest_change<const K: usize>(
+    now: &[Lanes<K>],
+    previous: &mut [Lanes<K>],
+    w: usize,
+    parallel: bool,
+) -> (Lanes<K>, Lanes<K>) {
+    let row = |(y, before): (usize, &mut [Lanes<K>])| {
+        let (mut change, mut size) = ([0.0_f64; K], [0.0_f64; K]);
         for (n, b) in now[y * w..(y + 1) * w].iter().zip(before.iter_mut()) {
-            change = change.max((n - *b).abs());
-            size = size.max(n.abs());
+            for k in 0..K {
+                change[k] = change[k].max((n[k] - b[k]).abs());
+                size[k] = size[k].max(n[k].abs());
+            }
             *b = *n;
         }
         (change, size)
     };
-    let max2 = |a: (f64, f64), b: (f64, f64)| (a.0.max(b.0), a.1.max(b.1));
     if parallel {
-        previous.par_chunks_mut(w).enumerate().map(row).reduce(|| (0.0, 0.0), max2)
+        previous.par_chunks_mut(w).enumerate().map(row).reduce(no_change, larger_of)
     } else {
-        previous.chunks_mut(w).enumerate().map(row).fold((0.0, 0.0), max2)
+        previous.chunks_mut(w).enumerate().map(row).fold(no_change(), larger_of)
+    }
+}
+
+/// (largest change, largest value) per field, before any row is seen.
+fn no_change<const K: usize>() -> (Lanes<K>, Lanes<K>) {
+    ([0.0; K], [0.0; K])
+}
+
+/// The larger of two (largest change, largest value) per field, lane by lane.
+fn larger_of<const K: usize>(a: (Lanes<K>, Lanes<K>), b: (Lanes<K>, Lanes<K>)) -> (Lanes<K>, Lanes<K>) {
+    (std::array::from_fn(|k| a.0[k].max(b.0[k])), std::array::from_fn(|k| a.1[k].max(b.1[k])))
+}
+
+/// Copies each field's solution from the interleaved `now` into `fields`; returns the
+/// largest change against what they held and the largest value, per field.
+fn hand_back<const K: usize>(
+    now: &[Lanes<K>],
+    fields: &mut [&mut [f64]],
+    w: usize,
+    parallel: bool,
+) -> (Lanes<K>, Lanes<K>) {
+    let out = FieldRows::<K>::new(fields);
+    let row = |y: usize| {
+        let (mut change, mut size) = ([0.0_f64; K], [0.0_f64; K]);
+        for (x, n) in now[y * w..(y + 1) * w].iter().enumerate() {
+            for k in 0..K {
+                // SAFETY: each task takes whole rows, so no element is shared (FieldRows).
+                let before = unsafe { out.swap(k, y * w + x, n[k]) };
+                change[k] = change[k].max((n[k] - before).abs());
+                size[k] = size[k].max(n[k].abs());
+            }
+        }
+        (change, size)
+    };
+    let rows = now.len() / w;
+    if parallel {
+        (0..rows).into_par_iter().map(row).reduce(no_change, larger_of)
+    } else {
+        (0..rows).map(row).fold(no_change(), larger_of)
+    }
+}
+
+/// The `K` fields a block hands its solution back to, written row by row from several
+/// threads. Safe Rust cannot split `K` slices by rows in one parallel loop, so this holds raw
+/// pointers; it is sound because every task writes whole rows no other task touches, and
+/// the borrow of the slices lasts as long as the value.
+struct FieldRows<'a, const K: usize> {
+    fields: [*mut f64; K],
+    len: usize,
+    _fields: std::marker::PhantomData<&'a mut [f64]>,
+}
+
+// SAFETY: tasks write disjoint rows (see the type's documentation).
+unsafe impl<const K: usize> Send for FieldRows<'_, K> {}
+unsafe impl<const K: usize> Sync for FieldRows<'_, K> {}
+
+impl<'a, const K: usize> FieldRows<'a, K> {
+    fn new(fields: &'a mut [&mut [f64]]) -> Self {
+        assert_eq!(fields.len(), K);
+        let len = fields[0].len();
+        assert!(fields.iter().all(|f| f.len() == len));
+        FieldRows { fields: std::array::from_fn(|k| fields[k].as_mut_ptr()), len, _fields: std::marker::PhantomData }
+    }
+
+    /// Writes `v` at site `i` of field `k` and returns what was there.
+    ///
+    /// # Safety
+    /// No other thread may touch site `i` of field `k` meanwhile.
+    #[inline]
+    unsafe fn swap(&self, k: usize, i: usize, v: f64) -> f64 {
+        assert!(i < self.len);
+        // SAFETY: in bounds; exclusive by the caller's contract.
+        unsafe { std::ptr::replace(self.fields[k].add(i), v) }
     }
 }
 
@@ -1089,10 +1464,10 @@ pub fn decay_factor_and_tau(decay_per_s: f64, dt_s: f64) -> (f64, f64) {
     if kdt == 0.0 { (1.0, dt_s) } else { ((-kdt).exp(), -(-kdt).exp_m1() / decay_per_s) }
 }
 
-/// Zeroes negative values and takes their amount (weighted by `weight`, the reaction
-/// diagonal, so that the discrete balance is kept) from the positive sites in proportion.
-/// Returns the amount moved as a fraction of the positive total.
-fn remove_negatives(u: &mut [f64], weight: &[f64]) -> f64 {
+/// Zeroes negative values and takes their amount (weighted by lane `k` of `weight`, the
+/// reaction diagonal, so that the discrete balance is kept) from the positive sites in
+/// proportion. Returns the amount moved as a fraction of the positive total.
+fn remove_negatives<const K: usize>(u: &mut [f64], weight: &[Lanes<K>], k: usize) -> f64 {
     if u.iter().all(|&v| v >= 0.0) {
         return 0.0;
     }
@@ -1100,9 +1475,9 @@ fn remove_negatives(u: &mut [f64], weight: &[f64]) -> f64 {
     let mut positive = 0.0;
     for (v, w) in u.iter().zip(weight) {
         if *v < 0.0 {
-            negative -= v * w;
+            negative -= v * w[k];
         } else {
-            positive += v * w;
+            positive += v * w[k];
         }
     }
     let keep = if positive > negative { (positive - negative) / positive } else { 0.0 };
@@ -1427,5 +1802,94 @@ mod tests {
         };
         let (one, two) = (run(1), run(2));
         assert!(one.iter().zip(&two).all(|(a, b)| a.to_bits() == b.to_bits()));
+    }
+
+    /// Five different fields on a porous section: a block of four and one left over, with
+    /// their own diffusion, decay, sink, sources and edges.
+    fn five_fields(w: usize, h: usize) -> (Vec<f64>, Vec<Vec<f64>>, Vec<f64>) {
+        let perm = porous(w, h, 11);
+        let sources = (0..5)
+            .map(|f| {
+                let mut s = vec![0.0; w * h];
+                for i in (f * 13..w * h).step_by(89 + 10 * f) {
+                    s[i] = 0.2 + 0.1 * f as f64;
+                }
+                s
+            })
+            .collect();
+        let sink = (0..w * h).map(|i| if i % 7 == 0 { 1e-3 } else { 0.0 }).collect();
+        (perm, sources, sink)
+    }
+
+    fn five_problems<'a>(perm: &'a [f64], sources: &'a [Vec<f64>], sink: &'a [f64]) -> Vec<DiffusionProblem<'a>> {
+        let transport = [(37.0, 1.6), (30.0, 48.0), (200.0, 0.02), (50.0, 1.0), (73.0, 0.5)];
+        transport
+            .iter()
+            .zip(sources)
+            .enumerate()
+            .map(|(f, (&(d, half_life_h), s))| DiffusionProblem {
+                diffusion_um2_s: d,
+                sink_per_s: (f == 3).then_some(sink),
+                source_per_s: Some(s),
+                boundary: if f == 1 { Boundary::Fixed(0.5) } else { Boundary::NoFlux },
+                ..problem(perm, std::f64::consts::LN_2 / (half_life_h * HOUR_S), 6.0 * HOUR_S)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fields_stepped_together_agree_with_fields_stepped_alone() {
+        let (w, h) = (96, 80);
+        let (perm, sources, sink) = five_fields(w, h);
+        let problems = five_problems(&perm, &sources, &sink);
+        let settings = SolverSettings::default();
+        let (mut alone, mut together) = (vec![vec![0.0; w * h]; 5], vec![vec![0.0; w * h]; 5]);
+        let (mut solo, mut joint) = (DiffusionSolver::new(w, h, settings), DiffusionSolver::new(w, h, settings));
+        let keys = [0, 1, 2, 3, 4];
+        let mut stats = [SolveStats::default(); 5];
+        for _ in 0..3 {
+            for (f, p) in problems.iter().enumerate() {
+                solo.step(f, &mut alone[f], p);
+            }
+            let mut fields: Vec<&mut [f64]> = together.iter_mut().map(|v| v.as_mut_slice()).collect();
+            joint.step_together(&keys, &mut fields, &problems, &mut stats);
+        }
+        for f in 0..5 {
+            let peak = alone[f].iter().fold(0.0f64, |m, &v| m.max(v));
+            let worst = alone[f].iter().zip(&together[f]).fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+            // Each is within the tolerance of the exact step, so within twice it of each other.
+            assert!(peak > 0.0 && worst <= 2.0 * settings.tolerance * peak, "field {f}: {worst} of {peak}");
+            assert!(stats[f].converged && stats[f].cycles >= 1, "field {f}: {:?}", stats[f]);
+        }
+        // The fields differ, so a mix-up of lanes would show.
+        assert!(together[2].iter().sum::<f64>() < 0.1 * together[1].iter().sum::<f64>());
+    }
+
+    #[test]
+    fn fields_stepped_together_keep_their_balance_and_do_not_depend_on_threads() {
+        let (w, h) = (200, 150); // large enough for the parallel paths
+        let (perm, sources, sink) = five_fields(w, h);
+        let problems = five_problems(&perm, &sources, &sink);
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| {
+                let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
+                let mut values = vec![vec![0.0; w * h]; 5];
+                let mut stats = [SolveStats::default(); 5];
+                let mut fields: Vec<&mut [f64]> = values.iter_mut().map(|v| v.as_mut_slice()).collect();
+                solver.step_together(&[0, 1, 2, 3, 4], &mut fields, &problems, &mut stats);
+                values
+            })
+        };
+        let (one, two) = (run(1), run(2));
+        for (a, b) in one.iter().zip(&two) {
+            assert!(a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits()));
+        }
+        // Field 0 (no sink, no-flux edges): what decay leaves of one step's secretion, from
+        // zero: Σ u = τ Σ s exactly, whatever the solve did.
+        let (_, tau) = decay_factor_and_tau(problems[0].decay_per_s, problems[0].dt_s);
+        let secreted = tau * sources[0].iter().sum::<f64>();
+        let held = one[0].iter().sum::<f64>();
+        assert!((held - secreted).abs() <= 1e-9 * secreted, "{held} vs {secreted}");
     }
 }

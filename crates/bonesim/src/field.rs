@@ -446,11 +446,18 @@ impl Fields {
 
     /// Makes drug field `field` present (at zero everywhere), exchanging with blood at
     /// `exchange_per_s` at every vessel site. Fields that are not drugs are always present.
-    pub fn activate(&mut self, field: FieldId, exchange_per_s: f64) {
+    ///
+    /// A field made present before `tick` (fields stepping every `every` ticks) joins the
+    /// schedule as if it had been present at zero all along: it has gathered the ticks since
+    /// its last turn, so its next step is as long as it would have been.
+    pub fn activate(&mut self, field: FieldId, exchange_per_s: f64, tick: u64, every: u64) {
         let (f, n) = (field.index(), self.vessel_sink.len());
         if self.values[f].is_empty() {
             self.values[f] = vec![0.0; n];
             self.sources[f] = vec![0.0; n];
+            let every = every.max(1);
+            let since_turn = ((tick + field.index() as u64) % every + every - 1) % every;
+            self.gathered_ticks[f] = since_turn.min(tick) as u32;
         }
         self.drug_exchange_per_s[f] = exchange_per_s;
     }

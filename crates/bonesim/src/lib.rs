@@ -13,7 +13,9 @@
 //! - [`sim`]: the tick, phase by phase;
 //! - [`pharmacology`]: drugs as plasma concentrations over time, and the hormone therapies;
 //! - [`readout`]: what a run reports;
-//! - [`params`] and [`scenario`]: what a user can set.
+//! - [`params`] and [`scenario`]: what a user can set;
+//! - [`view`], [`intervention`] and [`palette`]: for live front ends, a frame of what to
+//!   draw, interventions between ticks that keep a run reproducible, and the colours.
 //!
 //! ```
 //! use bonesim::{Scenario, Sim};
@@ -30,13 +32,16 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod benchmark;
 pub mod biology;
 pub mod cells;
 pub mod diffusion;
 pub mod error;
 pub mod field;
 pub mod geometry;
+pub mod intervention;
 pub mod lattice;
+pub mod palette;
 pub mod params;
 pub mod pharmacology;
 pub mod readout;
@@ -44,6 +49,7 @@ pub mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod systemic;
+pub mod view;
 
 pub use error::EngineError;
 pub use geometry::GreyImage;

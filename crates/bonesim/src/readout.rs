@@ -167,8 +167,29 @@ pub struct Lesion {
     pub bone_at_start: f64,
 }
 
+/// What a site is part of, as the lesion readouts count it (the viewer outlines these).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LesionSite {
+    /// No lesion.
+    #[default]
+    None,
+    /// Starting bone lost within [`LESION_REACH_UM`] of a tumour cell.
+    Lytic,
+    /// Woven bone gained (where there was none) within [`LESION_REACH_UM`] of a tumour cell.
+    Blastic,
+}
+
 /// The lesion around the tumour cells now (all zero without tumour cells).
 pub fn lesion(lattice: &Lattice, cells: &CellStore) -> Lesion {
+    lesion_sites(lattice, cells, &mut Vec::new())
+}
+
+/// The lesion around the tumour cells now, with every site classified into `out` (resized
+/// to the lattice): lytic, blastic or neither.
+pub fn lesion_sites(lattice: &Lattice, cells: &CellStore, out: &mut Vec<LesionSite>) -> Lesion {
+    out.clear();
+    out.resize(lattice.len(), LesionSite::None);
     let tumour: Vec<usize> =
         (0..cells.len()).filter(|&s| cells.kind[s] == CellKind::Tumor).map(|s| cells.site[s] as usize).collect();
     if tumour.is_empty() {
@@ -205,9 +226,11 @@ pub fn lesion(lattice: &Lattice, cells: &CellStore) -> Lesion {
         let started_as_bone = lattice.initial_bone[s] >= 0.5;
         if started_as_bone && lattice.bone_mass(s) < 0.5 {
             lytic += 1;
+            out[s] = LesionSite::Lytic;
         }
         if !started_as_bone && lattice.woven[s] && lattice.is_solid(s) {
             blastic += 1;
+            out[s] = LesionSite::Blastic;
         }
     }
     let area = lattice.site_area_mm2();

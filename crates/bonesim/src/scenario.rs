@@ -41,6 +41,8 @@ pub struct Scenario {
     pub output: OutputSettings,
     /// Model parameters by dotted name, e.g. `"osteoclast.lifespan_days" = 14.0`.
     pub parameters: BTreeMap<String, f64>,
+    /// Model parameters changed during the run (see [`crate::intervention`]).
+    pub parameter_change: Vec<ParameterChange>,
 }
 
 impl Default for Scenario {
@@ -59,6 +61,7 @@ impl Default for Scenario {
             microdamage: Vec::new(),
             output: OutputSettings::default(),
             parameters: BTreeMap::new(),
+            parameter_change: Vec::new(),
         }
     }
 }
@@ -306,6 +309,25 @@ impl Default for Microdamage {
     }
 }
 
+/// `[[parameter_change]]`: a model parameter takes a new value from `day` on (an
+/// intervention made in the viewer is recorded as one).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ParameterChange {
+    /// Day the new value takes effect (at the start of that day's tick).
+    pub day: f64,
+    /// The parameter's dotted name, as under `[parameters]`.
+    pub name: String,
+    /// Its new value.
+    pub value: f64,
+}
+
+impl Default for ParameterChange {
+    fn default() -> Self {
+        ParameterChange { day: 0.0, name: String::new(), value: 0.0 }
+    }
+}
+
 /// `[output]`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -354,7 +376,7 @@ fn check_centre(key: &str, value: f64, extent_um: f64) -> Result<(), ScenarioErr
     check_range(key, value, 0.0, extent_um, " µm (inside the domain), or negative for its centre")
 }
 
-fn check_range(key: &str, value: f64, min: f64, max: f64, unit: &str) -> Result<(), ScenarioError> {
+pub(crate) fn check_range(key: &str, value: f64, min: f64, max: f64, unit: &str) -> Result<(), ScenarioError> {
     if value.is_finite() && (min..=max).contains(&value) {
         Ok(())
     } else {
@@ -421,6 +443,7 @@ impl Scenario {
             check_centre(&format!("microdamage[{i}].x_um"), m.x_um, wu)?;
             check_centre(&format!("microdamage[{i}].y_um"), m.y_um, hu)?;
         }
+        crate::intervention::check_parameter_changes(self)?;
         check_range("output.snapshot_every_days", self.output.snapshot_every_days, 0.0, 36_500.0, " days")?;
         for (i, name) in self.output.snapshot_fields.iter().enumerate() {
             if crate::field::FieldId::from_name(name).is_none() {

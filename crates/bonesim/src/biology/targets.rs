@@ -187,7 +187,7 @@ mod tests {
 
     fn fields_with(field: FieldId, pm: f64) -> Fields {
         let mut fields = Fields::new(1, 1, &SolverParams::default());
-        fields.activate(field, 0.0);
+        fields.activate(field, 0.0, 0, 1);
         fields.set_uniform(field, pm);
         fields
     }

@@ -11,6 +11,12 @@ use crate::biology::targets::{Agent, Mechanism, Targets};
 /// The targets of a run that gives `drugs`, on a lattice of `sites`.
 pub fn targets(drugs: &[Drug], sites: usize) -> Targets {
     let mut targets = Targets::none();
+    add_targets(&mut targets, drugs, sites);
+    targets
+}
+
+/// Adds what `drugs` act on to `targets`.
+pub fn add_targets(targets: &mut Targets, drugs: &[Drug], sites: usize) {
     for &drug in drugs {
         let info = drug.info();
         match (info.effect, tissue_field(drug)) {
@@ -21,7 +27,6 @@ pub fn targets(drugs: &[Drug], sites: usize) -> Targets {
             _ => {}
         }
     }
-    targets
 }
 
 /// Share of IL-6's receptor-mediated clearance from plasma left by `levels`: IL-6R free of

@@ -117,6 +117,20 @@ impl Pharmacology {
         Ok(Pharmacology { species, curves, levels, axis: hormones::TestosteroneAxis::default(), targets })
     }
 
+    /// Takes `scenario`'s therapies as they now stand, during a run (a therapy given
+    /// between ticks): every drug's plasma curve follows its whole schedule, so a dose given
+    /// today adds to what came before; a drug new to the run gets its targets, and what the
+    /// drugs already given hold (bone-bound zoledronic acid) stays. Returns the new drugs.
+    pub fn reschedule(&mut self, scenario: &Scenario) -> Result<Vec<Drug>, ScenarioError> {
+        let next = Pharmacology::new(scenario)?;
+        let new: Vec<Drug> = next.drugs().filter(|&d| self.curve(d).is_none()).collect();
+        action::add_targets(&mut self.targets, &new, scenario.domain.width * scenario.domain.height);
+        let level = |drug: Drug| PlasmaLevel { drug, mg_l: self.concentration_mg_l(drug) };
+        self.levels = next.curves.iter().map(|&(drug, _)| level(drug)).collect();
+        self.curves = next.curves;
+        Ok(new)
+    }
+
     /// The drugs given.
     pub fn drugs(&self) -> impl Iterator<Item = Drug> + '_ {
         self.curves.iter().map(|&(d, _)| d)

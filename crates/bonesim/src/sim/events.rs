@@ -1,19 +1,21 @@
-//! Scheduled and stochastic events of a tick's first phase (`arrive`): monocyte precursors
-//! entering from vessels, the scenario's events (precursor bursts, microdamage, the tumour's
-//! arrival) and the systemic exposures of inflammatory challenges.
+//! Scheduled and stochastic events of a tick's first phase (`arrive`): parameter changes,
+//! monocyte precursors entering from vessels, the scenario's events (precursor bursts,
+//! microdamage, the tumour's arrival) and the systemic exposures of inflammatory challenges.
 
 use super::Sim;
 use crate::biology::signalling::{self, Exposure};
 use crate::cells::{CellKind, NewCell};
+use crate::intervention;
 use crate::rng::{Purpose, stream};
 use crate::scenario::{InflammatoryAgent, TumorPlacement};
 use rand::Rng;
 use rand_distr::Distribution;
 
 impl Sim {
-    /// Phase 2: precursors from vessels, and the scenario's events (none while the host
-    /// spins up before day 0).
+    /// Phase 2: parameter changes due now; precursors from vessels, and the scenario's
+    /// events (none while the host spins up before day 0).
     pub(super) fn arrive(&mut self) {
+        self.change_parameters();
         // Arrivals at a vessel are a Poisson process: a tick gets however many its length
         // holds, so the inflow does not depend on the tick length.
         let rate = self.params.osteoclast.precursor_arrival_per_vessel_day;
@@ -50,6 +52,23 @@ impl Sim {
             self.seed_tumor();
         }
         self.set_exposure(self.exposure_now());
+    }
+
+    /// `[[parameter_change]]` entries due this tick take effect, with what the simulation
+    /// derives from the parameters (the tumour's phenotype, the vessels' exchange).
+    fn change_parameters(&mut self) {
+        if self.scenario.parameter_change.is_empty() {
+            return;
+        }
+        let mut params = std::mem::take(&mut self.params);
+        let changed = intervention::apply_due(&self.scenario.parameter_change, |day| self.is_due(day), &mut params);
+        self.params = params;
+        if !changed {
+            return;
+        }
+        self.phenotype = self.params.phenotype(self.scenario.tumor.kind);
+        let exchange = self.params.serum.vessel_exchange_per_h / 3600.0;
+        self.fields.set_vessels(&self.vessels, exchange);
     }
 
     /// Whether an event scheduled on `day` happens this tick.

@@ -46,6 +46,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
+/// Cells per task of the secrete phase: enough that a task outweighs rayon's overhead.
+const SECRETING_CELLS_PER_TASK: usize = 256;
+
 /// The phases of a tick, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -153,6 +156,9 @@ pub struct Sim {
     phenotype: Option<TumorPhenotype>,
     /// This tick's secretions (kept to reuse the allocation).
     sources: Vec<(FieldId, usize, f64)>,
+    /// The secretions of each parallel task of the secrete phase (scratch).
+    #[serde(skip)]
+    secretions_by_task: Vec<Vec<(FieldId, usize, f64)>>,
     /// Relative diffusivity of each site as the fields last saw it, and its version.
     permeability: Vec<f64>,
     geometry_version: u64,
@@ -225,6 +231,7 @@ impl Sim {
             bone_uptake: Vec::new(),
             phenotype,
             sources: Vec::new(),
+            secretions_by_task: Vec::new(),
             mineralising: Vec::new(),
             is_mineralising: vec![false; n],
             released: Vec::new(),
@@ -358,6 +365,19 @@ impl Sim {
         &self.signals
     }
 
+    /// Makes `intervention` between ticks: it takes effect from the next tick on and is
+    /// recorded in [`Sim::scenario`] as an event of today, so that running that scenario
+    /// from the start gives this run again, bit for bit (see [`crate::intervention`]).
+    pub fn intervene(&mut self, intervention: &crate::intervention::Intervention) -> Result<(), EngineError> {
+        let today = self.day();
+        intervention.record(&mut self.scenario, today)?;
+        if matches!(intervention, crate::intervention::Intervention::Therapy(_)) {
+            self.pharmacology.reschedule(&self.scenario)?;
+            self.deliver_drugs_through_vessels();
+        }
+        Ok(())
+    }
+
     /// Wall time spent in each phase.
     pub fn timings(&self) -> &PhaseTimings {
         &self.timings
@@ -388,23 +408,39 @@ impl Sim {
         let um = self.lattice.site_um;
         let mut sources: Vec<(FieldId, usize, f64)> = std::mem::take(&mut self.sources);
         sources.clear();
+        let mut by_task = std::mem::take(&mut self.secretions_by_task);
         {
             let ctx = self.context();
-            let mut emit = |field: FieldId, site: usize, molecules_per_h: f64| {
-                if molecules_per_h > 0.0 {
-                    sources.push((field, site, molecules_per_h_to_pm_s(molecules_per_h, um)));
+            let n = self.cells.len();
+            // Cells secrete in parallel, in fixed runs of slots whose secretions are then
+            // added in slot order: the sums per site do not depend on the threads.
+            by_task.resize_with(n.div_ceil(SECRETING_CELLS_PER_TASK), Vec::new);
+            let signals = &self.signals;
+            by_task.par_iter_mut().enumerate().for_each(|(task, out)| {
+                out.clear();
+                let mut emit = |field: FieldId, site: usize, molecules_per_h: f64| {
+                    if molecules_per_h > 0.0 {
+                        out.push((field, site, molecules_per_h_to_pm_s(molecules_per_h, um)));
+                    }
+                };
+                let first = task * SECRETING_CELLS_PER_TASK;
+                for slot in first..(first + SECRETING_CELLS_PER_TASK).min(n) {
+                    // Cells that arrived this tick have not sensed yet: they do so now.
+                    let signals = signals.get(slot).copied().unwrap_or_else(|| biology::sense(slot, &ctx));
+                    biology::secrete(slot, &signals, &ctx, &mut emit);
                 }
-            };
-            for slot in 0..self.cells.len() {
-                // Cells that arrived this tick have not sensed yet: they do so now.
-                let signals = self.signals.get(slot).copied().unwrap_or_else(|| biology::sense(slot, &ctx));
-                biology::secrete(slot, &signals, &ctx, &mut emit);
+            });
+            for task in &by_task {
+                sources.extend_from_slice(task);
             }
             // Released TGF-β: the molecules freed during the last tick, spread over this one.
             for &(field, site, molecules) in &self.released {
-                emit(field, site as usize, molecules / self.dt_h);
+                if molecules > 0.0 {
+                    sources.push((field, site as usize, molecules_per_h_to_pm_s(molecules / self.dt_h, um)));
+                }
             }
         }
+        self.secretions_by_task = by_task;
         self.released.clear();
         for &(field, site, rate) in &sources {
             self.fields.add_source(field, site, rate);
@@ -418,7 +454,7 @@ impl Sim {
     /// Phase 4: the fields whose turn it is take one implicit step; serum follows what the
     /// tissue releases into blood.
     fn diffuse(&mut self) {
-        let every = (self.params.solver.field_step_hours / self.dt_h).round().max(1.0) as u64;
+        let every = self.field_step_ticks();
         let tick_s = self.dt_h * 3600.0;
         if Fields::is_due(FieldId::Il6, self.tick, every) {
             self.update_il6_uptake();
@@ -429,6 +465,11 @@ impl Sim {
         self.fields.end_tick(self.tick, every, tick_s, um, &self.permeability, version, &transport);
         let inputs = self.serum_inputs();
         self.serum.step(&inputs, tick_s, &self.params.serum);
+    }
+
+    /// Ticks between two steps of a field.
+    fn field_step_ticks(&self) -> u64 {
+        (self.params.solver.field_step_hours / self.dt_h).round().max(1.0) as u64
     }
 
     /// The IL-6 that cells with IL-6 receptors take up, per site, for IL-6's next step.

@@ -10,9 +10,11 @@ impl Sim {
     pub(super) fn deliver_drugs_through_vessels(&mut self) {
         let (sites, vessels) = (self.lattice.len(), self.vessels.len());
         let drugs: Vec<_> = self.pharmacology.drugs().collect();
+        let (tick, every) = (self.tick, self.field_step_ticks());
         for drug in drugs {
             if let (Some(field), Some(tissue)) = (delivery::tissue_field(drug), drug.info().tissue) {
-                self.fields.activate(field, delivery::vessel_exchange_per_s(&tissue, sites, vessels));
+                let exchange = delivery::vessel_exchange_per_s(&tissue, sites, vessels);
+                self.fields.activate(field, exchange, tick, every);
             }
         }
     }
