@@ -89,7 +89,7 @@ parameter_group! {
         /// 0.375–0.75 sites cleared per nucleus-day. Tuned: 0.42 clears 0.84, a tenth above
         /// that range, which keeps the resorption the lesions and the infection were
         /// calibrated with (at 0.5, when work past a cleared site was lost: 0.6–1.0 sites
-        /// cleared per nucleus-day at 1-hour ticks); 0.375 leaves small lung lesions unseen.
+        /// cleared per nucleus-day at 1-hour ticks).
         resorption_sites_per_nucleus_day: 0.42, range 0.0 => 10.0;
         /// How far from its centre an osteoclast resorbs, µm: half the width of a cell of
         /// 40–100 µm (SCIENCE §4).
