@@ -160,8 +160,10 @@ fn prostate_cancer_lays_down_woven_bone_like_osteoblastic_metastases_and_grows_l
         let (mid, end) = (&days[45], days.last().unwrap());
         assert_eq!(end.day, 90.0);
         assert_eq!(end.lesion(), "osteoblastic", "{report}");
-        // Woven bone accumulates: more at day 90 than at day 45, and over a tenth of all bone.
-        assert!(end.woven_fraction > mid.woven_fraction && end.woven_fraction > 0.1, "{report}");
+        // Woven bone accumulates: more at day 90 than at day 45 (its amount, in units of the
+        // day-0 bone), and over a tenth of all bone.
+        let woven = |r: &Readouts| r.woven_fraction * r.bone_rel;
+        assert!(woven(end) > woven(mid) && end.woven_fraction > 0.1, "{report}");
         // Bone where the tumour is, relative to what that region held at the start: prostate
         // cancer bone metastases hold BV/TV 25.7 % against 14.7 % in age-matched normal bone
         // (1.75×; 19.3 % in patients without bisphosphonates, 1.3×), the new bone essentially
@@ -253,9 +255,13 @@ fn lesion_kind_is_a_spectrum_that_a_phenotype_parameter_moves_across() {
     // 2005). So (1) sweeping the DKK1 a prostate cancer cell makes moves its lesion from
     // osteoblastic (net bone gained) through mixed to osteolytic (net bone lost), the woven
     // bone falling at every step; (2) a lung cancer cell given osteoblastic factors makes a
-    // mixed lesion where without them it makes an osteolytic one.
+    // mixed lesion where without them it makes an osteolytic one. Lung cells arrive through
+    // vessels and do not always take (see the test above): one of six seeds may grow too
+    // few cells by day 42 for its lesion to show its kind, so the lung arms run six seeds
+    // and ask it of five.
     const DKK1: [f64; 3] = [0.0, 30.0, 300.0];
     const LUNG_FACTORS: [f64; 2] = [0.0, 10_000.0];
+    const LUNG_SEEDS: [u64; 6] = [1, 2, 3, 4, 5, 6];
     let small = |name: &str, seed: u64, days: f64| {
         let mut s = scenario(name, seed);
         s.domain.width = 150;
@@ -273,7 +279,7 @@ fn lesion_kind_is_a_spectrum_that_a_phenotype_parameter_moves_across() {
         }
     }
     for &rate in &LUNG_FACTORS {
-        for &seed in &SEEDS {
+        for &seed in &LUNG_SEEDS {
             let mut s = small("lung", seed, 42.0);
             s.parameters.insert("lung.osteoblastic_molecules_per_h".into(), rate);
             s.parameters.insert("lung.dkk1_molecules_per_h".into(), 0.0);
@@ -281,7 +287,13 @@ fn lesion_kind_is_a_spectrum_that_a_phenotype_parameter_moves_across() {
         }
     }
     let ends: Vec<Readouts> = run_all(&scenarios, |days| days.last().unwrap().clone());
-    let arm = |i: usize| &ends[i * 3..i * 3 + 3];
+    // Arm i: the prostate DKK1 rates, then the lung arms of six seeds each.
+    let arm = |i: usize| {
+        let n = SEEDS.len();
+        let start = if i < DKK1.len() { i * n } else { DKK1.len() * n + (i - DKK1.len()) * LUNG_SEEDS.len() };
+        let len = if i < DKK1.len() { n } else { LUNG_SEEDS.len() };
+        &ends[start..start + len]
+    };
     let mean = |i: usize, f: fn(&Readouts) -> f64| mean_sd(&arm(i).iter().map(f).collect::<Vec<_>>()).0;
     let kinds = |i: usize| arm(i).iter().map(|r| r.lesion()).collect::<Vec<_>>();
     let line = |i: usize, what: String| {
@@ -313,7 +325,12 @@ fn lesion_kind_is_a_spectrum_that_a_phenotype_parameter_moves_across() {
     assert!(arm(DKK1.len() - 1).iter().all(|r| r.lesion_bone_rel < 0.9 && r.lesion() == "osteolytic"), "{report}");
     // (2) Lung: osteoblastic factors turn osteolytic lesions mixed.
     let (lytic, factors) = (DKK1.len(), DKK1.len() + 1);
-    assert!(kinds(lytic).iter().all(|k| *k == "osteolytic"), "{report}");
-    assert!(kinds(factors).iter().all(|k| *k == "mixed"), "{report}");
+    let count = |i: usize, kind: &str| kinds(i).iter().filter(|k| **k == kind).count();
+    let least = LUNG_SEEDS.len() - 1;
+    assert!(
+        count(lytic, "osteolytic") >= least && count(lytic, "mixed") + count(lytic, "osteoblastic") == 0,
+        "{report}"
+    );
+    assert!(count(factors, "mixed") >= least && count(factors, "osteoblastic") == 0, "{report}");
     assert!(mean(factors, |r| r.blastic_area_mm2) > 10.0 * mean(lytic, |r| r.blastic_area_mm2).max(1e-3), "{report}");
 }

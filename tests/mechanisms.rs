@@ -258,13 +258,6 @@ fn figure_1b_and_vicious_cycle_mechanisms_act_in_a_breast_cancer_lesion() {
                 expect: Expect::Higher,
                 min_change: 0.2,
             },
-            Knockout {
-                mechanism: "estradiol damps STAT3 through PIAS3 (ref 67)",
-                off: |s| set(s, &[("signalling.estrogen_stat3_damping", 0.0)]),
-                readout: "marrow RANKL",
-                expect: Expect::Higher,
-                min_change: 0.02,
-            },
         ],
     );
 }
@@ -387,6 +380,16 @@ fn figure_2_inflammation_mechanisms_act() {
                 expect: Expect::Higher,
                 min_change: 0.05,
             },
+            // Estradiol's PIAS3 damping acts on STAT3, so it shows where IL-6 drives STAT3
+            // across the marrow, as in an infection. In a breast lesion the tumour's PTHrP
+            // sets the lineage's RANKL and the seeds scatter by ±10 %, which hides it.
+            Knockout {
+                mechanism: "estradiol damps STAT3 through PIAS3 (ref 67)",
+                off: |s| set(s, &[("signalling.estrogen_stat3_damping", 0.0)]),
+                readout: "marrow RANKL",
+                expect: Expect::Higher,
+                min_change: 0.02,
+            },
             Knockout {
                 mechanism: "IL-6 knockout hosts are protected from inflammatory osteolysis (ref 55)",
                 off: |s| s.patient.il6_knockout = true,
@@ -436,14 +439,10 @@ fn rankl_independent_drives_make_osteoclasts_when_rankl_is_blocked() {
 fn hormone_mechanisms_act_after_estrogen_loss() {
     check(
         "Hormones: an ovariectomised young mouse (estrogen-deprivation, 150 × 150, 90 days, estrogen 0)",
-        |seed| {
-            // The measurements these knock-outs stand on are ovariectomised mice (Poli et al.
-            // 1994; Kimble et al. 1997; Roggia et al. 2001); their high turnover also gives a
-            // small section enough remodeling events in 90 days.
-            let mut s = small_mouse("estrogen-deprivation", seed, 150, 90.0);
-            s.patient.species = Species::Mouse;
-            s
-        },
+        // The measurements these knock-outs stand on are ovariectomised mice (Poli et al.
+        // 1994; Hughes et al. 1996); their high turnover also gives a small section enough
+        // remodeling events in 90 days.
+        ovariectomised_mouse,
         &[
             Knockout {
                 mechanism: "the basal inflammatory tone that estradiol damps (Pacifici et al. 1991)",
@@ -451,22 +450,6 @@ fn hormone_mechanisms_act_after_estrogen_loss() {
                 readout: "serum IL-6",
                 expect: Expect::Lower,
                 min_change: 0.1,
-            },
-            Knockout {
-                mechanism: "TNF-α from T cells and macrophages is needed for the bone loss (Roggia et al. 2001; Kimble et al. 1997)",
-                off: |s| {
-                    set(
-                        s,
-                        &[
-                            ("immune.macrophage_tnf_molecules_per_h", 0.0),
-                            ("immune.macrophage_lps_tnf_molecules_per_h", 0.0),
-                            ("immune.t_cell_tnf_molecules_per_h", 0.0),
-                        ],
-                    )
-                },
-                readout: "bone resorbed",
-                expect: Expect::Lower,
-                min_change: 0.05,
             },
             Knockout {
                 mechanism: "IL-6 knockout mice are protected from estrogen-loss bone loss (Poli et al. 1994)",
@@ -491,6 +474,53 @@ fn hormone_mechanisms_act_after_estrogen_loss() {
             },
         ],
     );
+}
+
+/// An ovariectomised young mouse as in [`hormone_mechanisms_act_after_estrogen_loss`].
+fn ovariectomised_mouse(seed: u64) -> Scenario {
+    let mut s = small_mouse("estrogen-deprivation", seed, 150, 90.0);
+    s.patient.species = Species::Mouse;
+    s
+}
+
+#[test]
+#[ignore = "not met: without TNF-α 8 % of estrogen loss's extra resorption goes (seeds 1-8), where TNF-deficient \
+            mice are fully protected (issue 6; docs/model.md, hormones)"]
+fn tnf_is_needed_for_the_bone_loss_of_estrogen_deficiency() {
+    // TNF-deficient mice, and mice given TNF binding protein, do not lose bone after
+    // ovariectomy (Roggia et al. 2001, PNAS 98:13960; Kimble et al. 1997): T cells of
+    // estrogen-deficient mice make more TNF-α, which makes precursors answer RANKL (Lam et
+    // al. 2000). So without TNF-α most of what estrogen loss adds to resorption is gone:
+    // asked here, at least half of it, on the mean of eight seeds.
+    const OVX_SEEDS: [u64; 8] = [1, 2, 3, 4, 5, 6, 7, 8];
+    let mut scenarios = Vec::new();
+    for &seed in &OVX_SEEDS {
+        let deprived = ovariectomised_mouse(seed);
+        let mut replete = deprived.clone();
+        replete.patient.estrogen = 1.0;
+        let mut no_tnf = deprived.clone();
+        set(
+            &mut no_tnf,
+            &[
+                ("immune.macrophage_tnf_molecules_per_h", 0.0),
+                ("immune.macrophage_lps_tnf_molecules_per_h", 0.0),
+                ("immune.t_cell_tnf_molecules_per_h", 0.0),
+            ],
+        );
+        scenarios.extend([deprived, replete, no_tnf]);
+    }
+    let resorbed: Vec<f64> = run_all(&scenarios, |days| readout("bone resorbed", days));
+    let arm = |a: usize| mean_sd(&resorbed.iter().skip(a).step_by(3).copied().collect::<Vec<_>>()).0;
+    let (deprived, replete, no_tnf) = (arm(0), arm(1), arm(2));
+    let report = format!(
+        "bone resorbed by day 90 (mm², mean of seeds {OVX_SEEDS:?}): estrogen 0 {deprived:.4}, \
+         estrogen 1 {replete:.4}, estrogen 0 without TNF-α {no_tnf:.4}; TNF-α's share of the loss's extra \
+         resorption {:.0} %",
+        100.0 * (deprived - no_tnf) / (deprived - replete)
+    );
+    eprintln!("{report}");
+    assert!(deprived > replete, "{report}");
+    assert!(deprived - no_tnf >= 0.5 * (deprived - replete), "{report}");
 }
 
 #[test]

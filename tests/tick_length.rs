@@ -70,8 +70,6 @@ fn a_remodeling_event_is_the_same_at_one_and_two_hour_ticks() {
 }
 
 #[test]
-#[ignore = "not met: bone at day 21 is 0.70 at 1 h ticks and 0.74 at 2 h (seeds 1-6, 3 SE 0.029); \
-            the gap is there with osteocytes' PTHrP answer off too (0.78 vs 0.82, seeds 1-4): to find (issue 6)"]
 fn a_breast_cancer_lesion_is_the_same_at_one_and_two_hour_ticks() {
     compare(
         "breast-osteolytic (150 × 150, 21 days, 3-week spin-up)",

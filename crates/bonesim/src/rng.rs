@@ -27,6 +27,8 @@ pub enum Purpose {
     Fate = 6,
     /// A trait fixed for a cell's life (drawn with the tick key `u64::MAX`).
     Trait = 7,
+    /// Where a daughter cell goes when the site chosen for it was taken earlier in the tick.
+    Crowding = 8,
 }
 
 /// The generator of one stream.

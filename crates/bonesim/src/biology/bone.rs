@@ -53,6 +53,9 @@ pub struct Resorbed {
     pub mineral: f64,
     /// The site is no longer solid and was cleared into the resorption cavity.
     pub cleared: bool,
+    /// Of the `amount` asked for, what clearing the site took: all of it, unless the site
+    /// cleared with work to spare (the rest falls away once it is below the solid threshold).
+    pub work: f32,
 }
 
 /// Share of the matrix of solid site `site` that resorbing `amount` removes: a site left
@@ -69,9 +72,12 @@ pub fn resorb(l: &mut Lattice, site: usize, amount: f32) -> Option<Resorbed> {
     if !l.is_solid(site) {
         return None;
     }
-    let mut removed = amount.min(l.matrix[site]);
+    let before = l.matrix[site];
+    let mut removed = amount.min(before);
     l.matrix[site] -= removed;
     let cleared = l.matrix[site] < SOLID_MATRIX;
+    // Work spent: just enough to bring the site below the solid threshold if it cleared.
+    let work = if cleared { (before - SOLID_MATRIX).clamp(0.0, amount) } else { amount };
     if cleared {
         removed += l.matrix[site];
         l.matrix[site] = 0.0;
@@ -82,7 +88,7 @@ pub fn resorb(l: &mut Lattice, site: usize, amount: f32) -> Option<Resorbed> {
     if l.matrix[site] == 0.0 {
         l.mineral[site] = 0.0;
     }
-    Some(Resorbed { mineral, cleared })
+    Some(Resorbed { mineral, cleared, work })
 }
 
 /// What depositing osteoid on a site laid down.

@@ -81,10 +81,16 @@ parameter_group! {
         min_nuclei: 3.0, range 1.0 => 50.0;
         /// Most nuclei an osteoclast holds (5–20, SCIENCE §4).
         max_nuclei: 20.0, range 1.0 => 100.0;
-        /// Bone resorbed per nucleus per day at full RANK signal, in sites (10 µm cubes).
-        /// A(BM)² resorbs one 20.8 µm site (9000 µm³) every 36–72 h (SCIENCE §3): 3–6 of
-        /// these sites a day for an osteoclast of ~8 nuclei.
-        resorption_sites_per_nucleus_day: 0.5, range 0.0 => 10.0;
+        /// Resorption work per nucleus per day at full RANK signal, in sites (10 µm cubes)
+        /// of matrix removed. A site clears once it is below half full and the rest falls
+        /// into the cavity, so a full site takes half a site of work and a nucleus clears
+        /// twice this volume a day. A(BM)² resorbs one 20.8 µm site (9000 µm³) every
+        /// 36–72 h (SCIENCE §3): 3–6 of these sites a day for an osteoclast of ~8 nuclei,
+        /// 0.375–0.75 sites cleared per nucleus-day. Tuned: 0.42 clears 0.84, a tenth above
+        /// that range, which keeps the resorption the lesions and the infection were
+        /// calibrated with (at 0.5, when work past a cleared site was lost: 0.6–1.0 sites
+        /// cleared per nucleus-day at 1-hour ticks).
+        resorption_sites_per_nucleus_day: 0.42, range 0.0 => 10.0;
         /// How far from its centre an osteoclast resorbs, µm: half the width of a cell of
         /// 40–100 µm (SCIENCE §4).
         reach_um: 20.0, range 5.0 => 100.0;
@@ -275,7 +281,7 @@ pub fn resorption_per_day(nuclei: f64, s: &Signals, p: &OsteoclastParams) -> f64
 /// osteoclast is 40–100 µm across, SCIENCE §4, so it works the bone beneath all of its
 /// footprint and digs a broad, rounded pit); among equals the most enclosed (most bone
 /// around it), then the one with most RANKL, then the first in site order.
-fn resorption_target(site: usize, ctx: &Context) -> Option<usize> {
+pub fn resorption_target(site: usize, ctx: &Context) -> Option<usize> {
     let l = ctx.lattice;
     let rankl = ctx.fields.values(FieldId::Rankl);
     let reach = (ctx.params.osteoclast.reach_um / l.site_um).round().max(1.0) as i64;

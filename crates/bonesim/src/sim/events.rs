@@ -9,24 +9,34 @@ use crate::intervention;
 use crate::rng::{Purpose, stream};
 use crate::scenario::{InflammatoryAgent, TumorPlacement};
 use rand::Rng;
+use rand_distr::Distribution;
 
 impl Sim {
     /// Phase 2: parameter changes due now; precursors from vessels, and the scenario's
     /// events (none while the host spins up before day 0).
     pub(super) fn arrive(&mut self) {
         self.change_parameters();
+        // Arrivals at a vessel are a Poisson process: a tick gets however many its length
+        // holds, so the inflow does not depend on the tick length.
         let rate = self.params.osteoclast.precursor_arrival_per_vessel_day;
-        let chance = 1.0 - (-rate * self.dt_h / 24.0).exp();
-        let seed = self.scenario.seed;
-        for i in 0..self.vessels.len() {
-            let vessel = self.vessels[i] as usize;
-            let mut rng = stream(seed, self.tick, vessel as u64, Purpose::Arrival);
-            if rng.random::<f64>() < chance
-                && let Some(site) = self.free_site_beside(vessel, &mut rng)
-            {
-                self.cells.add(NewCell::new(CellKind::Precursor, site, self.tick));
+        // (`Poisson` refuses a mean of 0: no arrivals then.)
+        if let Ok(arrivals) = rand_distr::Poisson::new(rate * self.dt_h / 24.0) {
+            let seed = self.scenario.seed;
+            for i in 0..self.vessels.len() {
+                let vessel = self.vessels[i] as usize;
+                let mut rng = stream(seed, self.tick, vessel as u64, Purpose::Arrival);
+                let n = arrivals.sample(&mut rng) as usize;
+                for _ in 0..n {
+                    let Some(site) = self.free_site_beside(vessel, &mut rng) else { break };
+                    self.cells.add(NewCell::new(CellKind::Precursor, site, self.tick));
+                }
             }
         }
+        self.arrive_events();
+    }
+
+    /// The scenario's events of this tick (none while the host spins up before day 0).
+    fn arrive_events(&mut self) {
         if self.spinning_up {
             return;
         }
@@ -66,11 +76,17 @@ impl Sim {
         (day * self.ticks_per_day()).round() as u64 + self.origin == self.tick
     }
 
-    /// A free open site beside `vessel`, picked at random, where a cell from the blood enters.
-    pub(super) fn free_site_beside(&self, vessel: usize, rng: &mut crate::rng::Stream) -> Option<usize> {
-        let free: Vec<usize> =
-            self.lattice.neighbours(vessel).filter(|&s| self.lattice.is_open(s) && self.cells.is_free(s)).collect();
-        (!free.is_empty()).then(|| free[rng.random_range(0..free.len())])
+    /// A free open site beside `site`, picked at random: where a cell from the blood enters
+    /// beside a vessel, or where a daughter goes.
+    pub(super) fn free_site_beside(&self, site: usize, rng: &mut crate::rng::Stream) -> Option<usize> {
+        let (mut free, mut n) = ([0usize; 4], 0);
+        for s in self.lattice.neighbours(site) {
+            if self.lattice.is_open(s) && self.cells.is_free(s) {
+                free[n] = s;
+                n += 1;
+            }
+        }
+        (n > 0).then(|| free[rng.random_range(0..n)])
     }
 
     /// Sets the systemic exposures, and the rest of the body's IL-6 answer to them.
