@@ -412,9 +412,10 @@ struct WorkLevel<const K: usize> {
     b: Vec<Lanes<K>>,
     /// Residual rows, and the column solver's forward values.
     scratch: Vec<Lanes<K>>,
-    /// The residual before the coarse correction, and the interpolated correction.
+    /// The residual before the coarse correction, the interpolated correction, and its image.
     residual: Vec<Lanes<K>>,
     correction: Vec<Lanes<K>>,
+    image: Vec<Lanes<K>>,
     /// Row partial sums, for sums in a fixed order.
     partials: Vec<Lanes<K>>,
     /// The solution before the current cycle (finest level).
@@ -433,6 +434,7 @@ impl<const K: usize> WorkLevel<K> {
             scratch: vec![[0.0; K]; n],
             residual: vec![[0.0; K]; n],
             correction: vec![[0.0; K]; n],
+            image: vec![[0.0; K]; n],
             partials: vec![[0.0; K]; 2 * h],
             previous: vec![[0.0; K]; n],
             to_own: vec![[0.0; K]; h * w.div_ceil(2)],
@@ -486,35 +488,6 @@ impl<const K: usize> LevelOperator<'_, K> {
                 }
             }
         }
-    }
-
-    /// `(A u)` at site `(x, y)`, the terms taken in the order [`LevelOperator::apply_row`]
-    /// takes them, so that both give the same bits.
-    #[inline]
-    fn apply_at(&self, u: &[Lanes<K>], x: usize, y: usize) -> Lanes<K> {
-        let (w, h, g) = (self.geo.w, self.geo.h, self.g);
-        let (cx, cy) = (&self.geo.cx, &self.geo.cy);
-        let i = y * w + x;
-        let (d, v) = (self.sys.diag[i], u[i]);
-        let mut o: Lanes<K> = std::array::from_fn(|k| d[k] * v[k]);
-        let mut take = |c: f64, v: Lanes<K>| {
-            for k in 0..K {
-                o[k] -= g[k] * c * v[k];
-            }
-        };
-        if x > 0 {
-            take(cx[i - 1], u[i - 1]);
-        }
-        if x + 1 < w {
-            take(cx[i], u[i + 1]);
-        }
-        if y > 0 {
-            take(cy[i - w], u[i - w]);
-        }
-        if y + 1 < h {
-            take(cy[i], u[i + w]);
-        }
-        o
     }
 
     /// `out = b − A u` on row `y`.
@@ -893,13 +866,12 @@ fn correct_from_coarse<const K: usize>(op: &LevelOperator<K>, coarse: &[Lanes<K>
     let w = op.geo.w;
     prolong(coarse, op.geo, &mut work.correction);
     let (c, r) = (&work.correction, &work.residual);
-    // `A c` is taken site by site and used at once, never stored.
-    for_each_row(&mut work.partials, 2, op.geo.parallel(), |y, sums| {
+    let row_dots = |(y, (image, sums)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
+        op.apply_row(c, y, image);
         let row = y * w..(y + 1) * w;
         // Started from −0.0, as `Iterator::sum` is.
         let (mut cr, mut ca) = ([-0.0; K], [-0.0; K]);
-        for (x, (c, r)) in c[row.clone()].iter().zip(&r[row]).enumerate() {
-            let a = op.apply_at(&work.correction, x, y);
+        for ((c, r), a) in c[row.clone()].iter().zip(&r[row]).zip(image.iter()) {
             for k in 0..K {
                 cr[k] += c[k] * r[k];
                 ca[k] += c[k] * a[k];
@@ -907,7 +879,12 @@ fn correct_from_coarse<const K: usize>(op: &LevelOperator<K>, coarse: &[Lanes<K>
         }
         sums[0] = cr;
         sums[1] = ca;
-    });
+    };
+    if op.geo.parallel() {
+        work.image.par_chunks_mut(w).zip(work.partials.par_chunks_mut(2)).enumerate().for_each(row_dots);
+    } else {
+        work.image.chunks_mut(w).zip(work.partials.chunks_mut(2)).enumerate().for_each(row_dots);
+    }
     // Summed in row order, so the step does not depend on the number of threads.
     let (mut numerator, mut denominator) = ([0.0; K], [0.0; K]);
     for s in work.partials.chunks(2) {
@@ -1063,13 +1040,13 @@ impl DiffusionSolver {
     /// a level. Per field: rows 7 (b, u of the other parity, rhs written and read, pivots,
     /// gains, u), zebra columns 12 (each parity strides over every cache line of b and u, and
     /// streams its own half of the pivots, gains and forward values), residual 4, restriction
-    /// 3.25, coarse correction 7.25 (`A c` is used where it is made, never stored), and on the
+    /// 3.25, coarse correction 9.25, and on the
     /// finest level 3 more for the change between cycles; 17 per step outside the cycles
     /// (comparing caches, the right-hand side, copies, balance; the balance shift and the
     /// search for negatives ride on the copy back). Per block, shared by its fields: the geometry (couplings and
     /// interpolation weights), 15 words per cycle and 3 per step.
     pub fn streamed_bytes(&self, fields: u32, blocks: u32, cycles: u32) -> f64 {
-        const FIELD_WORDS_PER_LEVEL: f64 = 7.0 + 12.0 + 4.0 + 3.25 + 7.25;
+        const FIELD_WORDS_PER_LEVEL: f64 = 7.0 + 12.0 + 4.0 + 3.25 + 9.25;
         const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 4.0 + 2.0 + 2.0 + 4.0;
         const FIELD_WORDS_FINEST: f64 = 3.0;
         const FIELD_WORDS_PER_STEP: f64 = 17.0;
