@@ -346,7 +346,7 @@ impl<const K: usize> LevelSystem<K> {
     fn factorise(&mut self, geo: &GeometryLevel, g: Lanes<K>) {
         let w = geo.w;
         let react = &self.react;
-        for_each_row(&mut self.diag, w, geo.parallel(), |y, row| {
+        for_each_chunk(&mut self.diag, w, geo.parallel(), |(y, row)| {
             for (x, d) in row.iter_mut().enumerate() {
                 let (r, c) = (react[y * w + x], geo.csum[y * w + x]);
                 for k in 0..K {
@@ -538,11 +538,7 @@ impl<const K: usize> LevelOperator<'_, K> {
                     }
                 }
             };
-            if self.geo.parallel() {
-                rhs.par_chunks_mut(w).enumerate().for_each(fill);
-            } else {
-                rhs.chunks_mut(w).enumerate().for_each(fill);
-            }
+            for_each_chunk(rhs, w, self.geo.parallel(), fill);
             let rhs: &[Lanes<K>] = rhs;
             // Blocks of 2·LOCKSTEP_ROWS rows hold LOCKSTEP_ROWS rows of this parity.
             let block = 2 * LOCKSTEP_ROWS;
@@ -560,11 +556,7 @@ impl<const K: usize> LevelOperator<'_, K> {
                     }
                 }
             };
-            if self.geo.parallel() {
-                u.par_chunks_mut(block * w).enumerate().for_each(solve);
-            } else {
-                u.chunks_mut(block * w).enumerate().for_each(solve);
-            }
+            for_each_chunk(u, block * w, self.geo.parallel(), solve);
         }
     }
 
@@ -806,11 +798,7 @@ fn restrict_into<const K: usize>(
             }
         }
     };
-    if level.parallel() {
-        coarse.par_chunks_mut(wc).enumerate().for_each(across);
-    } else {
-        coarse.chunks_mut(wc).enumerate().for_each(across);
-    }
+    for_each_chunk(coarse, wc, level.parallel(), across);
 }
 
 /// `coarse = Pᵀ fine`, with scratch of its own (for setting up, not for cycles).
@@ -838,11 +826,7 @@ fn prolong<const K: usize>(coarse: &[Lanes<K>], level: &GeometryLevel, u: &mut [
             }
         }
     };
-    if level.parallel() {
-        u.par_chunks_mut(w).enumerate().for_each(row);
-    } else {
-        u.chunks_mut(w).enumerate().for_each(row);
-    }
+    for_each_chunk(u, w, level.parallel(), row);
 }
 
 /// `Pᵀ (b − A u)` into `coarse_b`; the residual stays in `work.residual`.
@@ -850,11 +834,7 @@ fn restrict_residual<const K: usize>(op: &LevelOperator<K>, work: &mut WorkLevel
     let w = op.geo.w;
     let (u, b) = (&work.u, &work.b);
     let row = |(y, out): (usize, &mut [Lanes<K>])| op.residual_row(u, b, y, out);
-    if op.geo.parallel() {
-        work.residual.par_chunks_mut(w).enumerate().for_each(row);
-    } else {
-        work.residual.chunks_mut(w).enumerate().for_each(row);
-    }
+    for_each_chunk(&mut work.residual, w, op.geo.parallel(), row);
     restrict_into(&work.residual, op.geo, &mut work.to_own, &mut work.to_side, coarse_b);
 }
 
@@ -896,7 +876,7 @@ fn correct_from_coarse<const K: usize>(op: &LevelOperator<K>, coarse: &[Lanes<K>
     let alpha: Lanes<K> =
         std::array::from_fn(|k| if denominator[k] > 0.0 { numerator[k] / denominator[k] } else { 0.0 });
     let correction = &work.correction;
-    for_each_row(&mut work.u, w, op.geo.parallel(), |y, row| {
+    for_each_chunk(&mut work.u, w, op.geo.parallel(), |(y, row)| {
         for (u, c) in row.iter_mut().zip(&correction[y * w..(y + 1) * w]) {
             for k in 0..K {
                 u[k] += alpha[k] * c[k];
@@ -1040,11 +1020,11 @@ impl DiffusionSolver {
     /// a level. Per field: rows 7 (b, u of the other parity, rhs written and read, pivots,
     /// gains, u), zebra columns 12 (each parity strides over every cache line of b and u, and
     /// streams its own half of the pivots, gains and forward values), residual 4, restriction
-    /// 3.25, coarse correction 9.25, and on the
-    /// finest level 3 more for the change between cycles; 17 per step outside the cycles
-    /// (comparing caches, the right-hand side, copies, balance; the balance shift and the
-    /// search for negatives ride on the copy back). Per block, shared by its fields: the geometry (couplings and
-    /// interpolation weights), 15 words per cycle and 3 per step.
+    /// 3.25, coarse correction 9.25, and on the finest level 3 more for the change between
+    /// cycles; 17 per step outside the cycles (comparing caches, the right-hand side, copies,
+    /// balance; the balance shift and the search for negatives ride on the copy back). Per
+    /// block, shared by its fields: the geometry (couplings and interpolation weights), 15
+    /// words per cycle and 3 per step.
     pub fn streamed_bytes(&self, fields: u32, blocks: u32, cycles: u32) -> f64 {
         const FIELD_WORDS_PER_LEVEL: f64 = 7.0 + 12.0 + 4.0 + 3.25 + 9.25;
         const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 4.0 + 2.0 + 2.0 + 4.0;
@@ -1190,7 +1170,7 @@ fn step_block<const K: usize>(
     let edge = &grid.geometry[0].edge;
     let parallel = n >= PARALLEL_MIN_SITES;
     let plain = sinks.iter().all(Option::is_none) && !fixed.contains(&true);
-    for_each_row(&mut ws.react, w, parallel, |y, row| {
+    for_each_chunk(&mut ws.react, w, parallel, |(y, row)| {
         for (x, r) in row.iter_mut().enumerate() {
             let i = y * w + x;
             for k in 0..K {
@@ -1299,11 +1279,7 @@ fn step_block<const K: usize>(
         sums[0] = weighted;
         sums[1] = total;
     };
-    if parallel {
-        partials.par_chunks_mut(2).enumerate().for_each(weigh);
-    } else {
-        partials.chunks_mut(2).enumerate().for_each(weigh);
-    }
+    for_each_chunk(partials, 2, parallel, weigh);
     let (mut weighted, mut react_sum) = ([0.0; K], [0.0; K]);
     for p in partials.chunks(2) {
         for k in 0..K {
@@ -1345,7 +1321,7 @@ fn take_systems<const K: usize>(grid: &Grid, ws: &mut Workspace<K>, keys: [usize
         None => grid.level_dims.iter().map(|&(w, h)| LevelSystem::new(w * h)).collect(),
     };
     let w = grid.level_dims[0].0;
-    for_each_row(&mut levels[0].react, w, parallel, |y, row| row.copy_from_slice(&ws.react[y * w..(y + 1) * w]));
+    for_each_chunk(&mut levels[0].react, w, parallel, |(y, row)| row.copy_from_slice(&ws.react[y * w..(y + 1) * w]));
     for l in 1..levels.len() {
         let (fine, coarse) = levels.split_at_mut(l);
         restrict(&fine[l - 1].react, &grid.geometry[l - 1], &mut coarse[0].react);
@@ -1378,7 +1354,7 @@ fn v_cycle<const K: usize>(grid: &Grid, systems: &FieldSystems<K>, work: &mut [W
         op.relax(&mut fine[l]);
         restrict_residual(&op, &mut fine[l], &mut coarse[0].b);
         let coarse_geo = &grid.geometry[l + 1];
-        for_each_row(&mut coarse[0].u, coarse_geo.w, coarse_geo.parallel(), |_, row| row.fill([0.0; K]));
+        for_each_chunk(&mut coarse[0].u, coarse_geo.w, coarse_geo.parallel(), |(_, row)| row.fill([0.0; K]));
     }
     v_cycle(grid, systems, work, l + 1);
     let (fine, coarse) = work.split_at_mut(l + 1);
@@ -1477,12 +1453,13 @@ fn hand_back<const K: usize>(
     }
 }
 
-/// Calls `f(y, row)` for each row of `w` lanes of `v`, over rayon's threads if `parallel`.
-fn for_each_row<T: Send>(v: &mut [T], w: usize, parallel: bool, f: impl Fn(usize, &mut [T]) + Sync + Send) {
+/// Calls `f((j, chunk))` for each chunk of `len` elements of `v` (a row, or a block of rows),
+/// over rayon's threads if `parallel`.
+fn for_each_chunk<T: Send>(v: &mut [T], len: usize, parallel: bool, f: impl Fn((usize, &mut [T])) + Sync + Send) {
     if parallel {
-        v.par_chunks_mut(w).enumerate().for_each(|(y, row)| f(y, row));
+        v.par_chunks_mut(len).enumerate().for_each(f);
     } else {
-        v.chunks_mut(w).enumerate().for_each(|(y, row)| f(y, row));
+        v.chunks_mut(len).enumerate().for_each(f);
     }
 }
 
