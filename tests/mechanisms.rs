@@ -484,8 +484,6 @@ fn ovariectomised_mouse(seed: u64) -> Scenario {
 }
 
 #[test]
-#[ignore = "not met: without TNF-α 8 % of estrogen loss's extra resorption goes (seeds 1-8), where TNF-deficient \
-            mice are fully protected (issue 6; docs/model.md, hormones)"]
 fn tnf_is_needed_for_the_bone_loss_of_estrogen_deficiency() {
     // TNF-deficient mice, and mice given TNF binding protein, do not lose bone after
     // ovariectomy (Roggia et al. 2001, PNAS 98:13960; Kimble et al. 1997): T cells of

@@ -169,11 +169,11 @@ pub const MOUSE_DEFAULTS: &[(&str, f64, &str)] = &[
     ),
     (
         "osteocyte.rankl_molecules_per_h",
-        200.0,
+        111.0,
         "Young growing bone makes more RANKL than adult bone, so more of its surface is remodeled \
          without a targeting signal. Tuned so that a tumour-free 2 × 2 mm mouse section keeps \
          tens of osteoclasts (Baron et al. 1984: young rodent trabecular bone has five times the \
-         osteoclasts of adult bone).",
+         osteoclasts of adult bone). 200 before TNF-α potentiated RANKL 1.8-fold.",
     ),
     (
         "osteocyte.apoptosis_per_year",

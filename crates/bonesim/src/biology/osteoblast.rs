@@ -76,7 +76,8 @@ parameter_group! {
         /// M-CSF secreted by an osteoblast, molecules/h (seed Figure 1A).
         mcsf_molecules_per_h: 800.0, range 0.0 => 1e7;
         /// RANKL shed by an osteoblast, molecules/h (seed Figure 1A; low without PTH or IL-6).
-        rankl_molecules_per_h: 20.0, range 0.0 => 1e7;
+        /// Tuned like the osteocytes' (20 scaled by 1/1.8 for TNF-α's potentiation).
+        rankl_molecules_per_h: 11.1, range 0.0 => 1e7;
         /// IL-6 made by a resting osteoblast, molecules/h.
         il6_molecules_per_h: 10.0, range 0.0 => 1e7;
         /// CXCL12 made by an osteoblast, molecules/h (osteoblasts attract CXCR4⁺ cells; seed

@@ -18,8 +18,10 @@ parameter_group! {
         /// bone cells) in a slice one site thick.
         density: 0.033, range 0.0 => 1.0;
         /// RANKL made by a resting osteocyte and presented to the marrow, molecules/h. Tuned
-        /// so that resting bone surfaces see free RANKL well below RANK's half occupancy.
-        rankl_molecules_per_h: 60.0, range 0.0 => 1e7;
+        /// so that resting bone surfaces see free RANKL well below RANK's half occupancy (60,
+        /// scaled by 1/1.8 when TNF-α's potentiation of RANKL came in: healthy marrow's
+        /// TNF-α makes precursors answer RANKL about 1.8-fold, `osteoclast.tnf_rankl_potentiation`).
+        rankl_molecules_per_h: 33.3, range 0.0 => 1e7;
         /// Fold rise of RANKL in osteocytes near a dying one (Kennedy et al. 2012; the fold
         /// is not measured in vivo and is tuned so that an event's surface RANKL reaches
         /// RANK's half occupancy).

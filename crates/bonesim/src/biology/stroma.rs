@@ -38,8 +38,9 @@ parameter_group! {
         mcsf_molecules_per_h: 700.0, range 0.0 => 1e7;
         /// OPG secreted by a stromal cell, molecules/h. Tuned to give OPG of a few hundred pM.
         opg_molecules_per_h: 400.0, range 0.0 => 1e7;
-        /// RANKL shed by a stromal cell, molecules/h (low at rest; seed Figure 1B).
-        rankl_molecules_per_h: 5.0, range 0.0 => 1e7;
+        /// RANKL shed by a stromal cell, molecules/h (low at rest; seed Figure 1B). Tuned
+        /// like the osteocytes' (5 scaled by 1/1.8 for TNF-α's potentiation).
+        rankl_molecules_per_h: 2.78, range 0.0 => 1e7;
         /// IL-6 made by a resting stromal cell, molecules/h. Tuned with `serum.*` so that a
         /// healthy run's serum IL-6 lies in 1–5 pg/mL (SCIENCE §6).
         il6_molecules_per_h: 30.0, range 0.0 => 1e7;
