@@ -91,10 +91,13 @@ fn serum_il6_follows_the_lesion_across_seeds_and_tumour_sizes() {
     // Seed refs 95–96: serum IL-6 correlates with the extent and size of bone metastases. At a
     // fixed day, across seeds and across injected doses of breast cancer cells (25 to 200),
     // serum IL-6 rises with the lytic area, a correlation significant at p < 0.01 (Spearman
-    // ρ ≥ 0.73, the two-sided critical value for 12 runs; the review claims a correlation, not
+    // ρ ≥ 0.52, the two-sided critical value for 24 runs; the review claims a correlation, not
     // its strength), and the largest dose gives higher serum IL-6 than the smallest in every
-    // seed.
+    // seed. Six seeds, not three: at day 21 the lytic areas of neighbouring doses overlap, so
+    // ρ over 12 runs moved between 0.67 and 0.93 with the seeds and small model changes
+    // (for seeds 1–3 and 4–6, 2026-12-02), where over 24 runs it held 0.77–0.88.
     const DOSES: [u32; 4] = [25, 50, 100, 200];
+    const SEEDS: [u64; 6] = [1, 2, 3, 4, 5, 6];
     let mut scenarios = Vec::new();
     for &dose in &DOSES {
         for &seed in &SEEDS {
@@ -126,7 +129,7 @@ fn serum_il6_follows_the_lesion_across_seeds_and_tumour_sizes() {
         .collect::<Vec<_>>()
         .join("\n");
     eprintln!("{report}");
-    assert!(rho >= 0.73, "{report}");
+    assert!(rho >= 0.52, "{report}");
     let last = (DOSES.len() - 1) * SEEDS.len();
     for k in 0..SEEDS.len() {
         assert!(serum[last + k] > serum[k], "{report}");

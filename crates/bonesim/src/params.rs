@@ -169,11 +169,12 @@ pub const MOUSE_DEFAULTS: &[(&str, f64, &str)] = &[
     ),
     (
         "osteocyte.rankl_molecules_per_h",
-        111.0,
+        106.0,
         "Young growing bone makes more RANKL than adult bone, so more of its surface is remodeled \
          without a targeting signal. Tuned so that a tumour-free 2 × 2 mm mouse section keeps \
          tens of osteoclasts (Baron et al. 1984: young rodent trabecular bone has five times the \
-         osteoclasts of adult bone). 200 before TNF-α potentiated RANKL 1.8-fold.",
+         osteoclasts of adult bone). 200 before TNF-α potentiated RANKL: the tumour-free mouse section's \
+         TNF-α (0.29 pM) makes precursors answer RANKL 1.9-fold, so 200/1.9.",
     ),
     (
         "osteocyte.apoptosis_per_year",
