@@ -107,7 +107,6 @@ fn homeostasis_holds_bone_volume_for_two_years_while_bone_turns_over() {
 }
 
 #[test]
-#[ignore = "not met yet: at osteoblast.embedding_gain 30 the decade run fails its bounds (issue 6, point 10, still open); run with --ignored"]
 fn homeostasis_holds_bone_and_osteocytes_for_a_decade() {
     // Ten years of healthy remodeling on a small window (1.2 × 1.2 mm) of the homeostasis
     // tissue, with 2-hour ticks and daily field steps to keep it quick (outcomes do not depend
