@@ -97,10 +97,10 @@ fn serum_il6_follows_the_lesion_across_seeds_and_tumour_sizes() {
     // ρ over 12 runs moved between 0.67 and 0.93 with the seeds and small model changes
     // (for seeds 1–3 and 4–6, 2026-12-02), where over 24 runs it held 0.77–0.88.
     const DOSES: [u32; 4] = [25, 50, 100, 200];
-    const SEEDS: [u64; 6] = [1, 2, 3, 4, 5, 6];
+    const SERUM_SEEDS: [u64; 6] = [1, 2, 3, 4, 5, 6];
     let mut scenarios = Vec::new();
     for &dose in &DOSES {
-        for &seed in &SEEDS {
+        for &seed in &SERUM_SEEDS {
             let mut s = scenario("breast-osteolytic", seed);
             s.domain.width = 150;
             s.domain.height = 150;
@@ -118,7 +118,7 @@ fn serum_il6_follows_the_lesion_across_seeds_and_tumour_sizes() {
         .iter()
         .enumerate()
         .map(|(i, dose)| {
-            let runs = &ends[i * SEEDS.len()..(i + 1) * SEEDS.len()];
+            let runs = &ends[i * SERUM_SEEDS.len()..(i + 1) * SERUM_SEEDS.len()];
             format!(
                 "{dose} cells: lytic {} mm², serum IL-6 {} pg/mL",
                 runs.iter().map(|r| format!("{:.3}", r.lytic_area_mm2)).collect::<Vec<_>>().join(", "),
@@ -130,8 +130,8 @@ fn serum_il6_follows_the_lesion_across_seeds_and_tumour_sizes() {
         .join("\n");
     eprintln!("{report}");
     assert!(rho >= 0.52, "{report}");
-    let last = (DOSES.len() - 1) * SEEDS.len();
-    for k in 0..SEEDS.len() {
+    let last = (DOSES.len() - 1) * SERUM_SEEDS.len();
+    for k in 0..SERUM_SEEDS.len() {
         assert!(serum[last + k] > serum[k], "{report}");
     }
 }

@@ -452,6 +452,13 @@ fn hormone_mechanisms_act_after_estrogen_loss() {
                 min_change: 0.1,
             },
             Knockout {
+                mechanism: "TNF-α makes precursors answer RANKL (Cenci et al. 2000; Lam et al. 2000)",
+                off: |s| set(s, &[("osteoclast.tnf_rankl_potentiation", 0.0)]),
+                readout: "bone resorbed",
+                expect: Expect::Lower,
+                min_change: 0.1,
+            },
+            Knockout {
                 mechanism: "estradiol shortens osteoclast life (Hughes et al. 1996)",
                 off: |s| set(s, &[("osteoclast.estrogen_loss_survival", 0.0)]),
                 readout: "bone resorbed",

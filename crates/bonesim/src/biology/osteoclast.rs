@@ -161,6 +161,12 @@ pub fn support(s: &Signals, p: &OsteoclastParams) -> f64 {
     s.rank + (1.0 - s.rank) * independent
 }
 
+/// How many times the free RANKL a cell of the lineage answers TNF-α at `tnf_pm` makes it
+/// seem (Cenci et al. 2000; Lam et al. 2000): 1 without TNF-α.
+pub fn tnf_rankl_fold(tnf_pm: f64, p: &OsteoclastParams) -> f64 {
+    1.0 + p.tnf_rankl_potentiation * super::signalling::occupancy(tnf_pm, p.tnf_potentiation_half_pm)
+}
+
 /// Commitment rate of a precursor on a bone surface, per day: the support through one
 /// switch; M-CSF throughout.
 fn commitment_per_day(s: &Signals, p: &OsteoclastParams) -> f64 {

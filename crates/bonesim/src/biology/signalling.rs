@@ -270,8 +270,8 @@ pub fn sense(
     let stat3 = either(il6_classic, il6_trans) * Host::damping(s.estrogen_stat3_damping, host.estrogen);
     let il1b = either(occupancy(at(FieldId::Il1b), s.il1b_half_pm), host.exposure.il1b);
     let pge2 = either(occupancy(at(FieldId::Pge2), s.pge2_half_pm), host.exposure.pge2);
-    let tnf = occupancy(at(FieldId::Tnf), s.tnf_half_pm);
-    let tnf_potentiation = 1.0 + oc.tnf_rankl_potentiation * occupancy(at(FieldId::Tnf), oc.tnf_potentiation_half_pm);
+    let tnf_pm = at(FieldId::Tnf);
+    let tnf = occupancy(tnf_pm, s.tnf_half_pm);
     let host_cell = kind != CellKind::Tumor;
     let mut nfkb = if host_cell {
         either(nfkb_inputs(il1b, host.exposure.lps, tnf, s), contact_nfkb)
@@ -284,7 +284,7 @@ pub fn sense(
     }
     Signals {
         free_rankl_pm: free_rankl,
-        rank: occupancy(free_rankl * tnf_potentiation, oc.rank_half_pm),
+        rank: occupancy(free_rankl * super::osteoclast::tnf_rankl_fold(tnf_pm, oc), oc.rank_half_pm),
         c_fms: occupancy(at(FieldId::Mcsf), oc.mcsf_half_pm),
         tgfb: occupancy(at(FieldId::Tgfb), params.stroma.tgfb_half_pm),
         il6_classic,
