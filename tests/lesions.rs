@@ -258,7 +258,8 @@ fn lesion_kind_is_a_spectrum_that_a_phenotype_parameter_moves_across() {
     // 2005). So (1) sweeping the DKK1 a prostate cancer cell makes moves its lesion from
     // osteoblastic (net bone gained) through mixed to osteolytic (net bone lost), the woven
     // bone falling at every step; (2) a lung cancer cell given osteoblastic factors makes a
-    // mixed lesion where without them it makes an osteolytic one. Lung cells arrive through
+    // mixed lesion (or, occasionally, an osteoblastic one: the factors move it along the
+    // spectrum) where without them it makes an osteolytic one. Lung cells arrive through
     // vessels and do not always take (see the test above): one of six seeds may grow too
     // few cells by day 42 for its lesion to show its kind, so the lung arms run six seeds
     // and ask it of five.
@@ -334,6 +335,10 @@ fn lesion_kind_is_a_spectrum_that_a_phenotype_parameter_moves_across() {
         count(lytic, "osteolytic") >= least && count(lytic, "mixed") + count(lytic, "osteoblastic") == 0,
         "{report}"
     );
-    assert!(count(factors, "mixed") >= least && count(factors, "osteoblastic") == 0, "{report}");
+    assert!(
+        count(factors, "mixed") + count(factors, "osteoblastic") >= least
+            && count(factors, "mixed") > count(factors, "osteoblastic"),
+        "{report}"
+    );
     assert!(mean(factors, |r| r.blastic_area_mm2) > 10.0 * mean(lytic, |r| r.blastic_area_mm2).max(1e-3), "{report}");
 }

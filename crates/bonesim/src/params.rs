@@ -169,12 +169,15 @@ pub const MOUSE_DEFAULTS: &[(&str, f64, &str)] = &[
     ),
     (
         "osteocyte.rankl_molecules_per_h",
-        106.0,
+        95.7,
         "Young growing bone makes more RANKL than adult bone, so more of its surface is remodeled \
          without a targeting signal. Tuned so that a tumour-free 2 × 2 mm mouse section keeps \
          tens of osteoclasts (Baron et al. 1984: young rodent trabecular bone has five times the \
          osteoclasts of adult bone). 200 before TNF-α potentiated RANKL: the tumour-free mouse section's \
-         TNF-α (0.29 pM) makes precursors answer RANKL 1.9-fold, so 200/1.9.",
+         TNF-α (0.29 pM) makes precursors answer RANKL 1.9-fold, so 200/1.9 = 106; then 106/1.108 when \
+         osteocytes came to answer STAT3 and PGE2 (the mouse section's IL-6 and PGE2 raise their \
+         RANKL 1.108-fold at the outlets: STAT3 0.047, EP occupancy 0.0047, days 60–120 of a \
+         200 × 200 mouse `homeostasis`, seed 1).",
     ),
     (
         "osteocyte.apoptosis_per_year",

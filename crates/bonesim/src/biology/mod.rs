@@ -233,7 +233,9 @@ pub fn sense(slot: usize, ctx: &Context) -> Signals {
     let kind = ctx.cells.kind[slot];
     let tumor_il6r = ctx.tumor.map_or(0.0, |t| t.il6r);
     let il6r = signalling::membrane_il6r(kind, ctx.params, tumor_il6r);
-    let site = ctx.cells.site[slot] as usize;
+    // An osteocyte reads the marrow where its dendrites reach the bone surface, where it
+    // also presents its RANKL: inside bone there is nothing to sense.
+    let site = if kind == CellKind::Osteocyte { ctx.cells.outlet[slot] } else { ctx.cells.site[slot] } as usize;
     let adhesion = ctx.tumor.map_or(0.0, |t| t.stroma_contact_nfkb);
     let touched = adhesion > 0.0
         && matches!(kind, CellKind::Stroma | CellKind::PreOsteoblast | CellKind::Osteoblast)
@@ -261,7 +263,7 @@ pub fn secrete(slot: usize, s: &Signals, ctx: &Context, emit: &mut Emit) {
     match ctx.cells.kind[slot] {
         CellKind::Stroma => stroma::secrete(slot, s, ctx, emit),
         CellKind::Osteoblast => osteoblast::secrete(slot, s, ctx, emit),
-        CellKind::Osteocyte => osteocyte::secrete(slot, ctx, emit),
+        CellKind::Osteocyte => osteocyte::secrete(slot, s, ctx, emit),
         CellKind::Macrophage => immune::secrete_macrophage(slot, s, ctx, emit),
         CellKind::TCell => immune::secrete_t_cell(slot, s, ctx, emit),
         CellKind::Tumor => tumor::secrete(slot, s, ctx, emit),

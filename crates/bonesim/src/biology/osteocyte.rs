@@ -4,8 +4,7 @@
 //! raise RANKL for a while (Kennedy et al. 2012, Bone 50:1115), which calls osteoclasts to
 //! that spot: targeted remodeling. Osteocytes inside bone that is resorbed die with it.
 
-use super::signalling::occupancy;
-use super::{Action, Context, Intent};
+use super::{Action, Context, Intent, Signals};
 use crate::field::FieldId;
 use crate::params::parameter_group;
 use crate::rng::Purpose;
@@ -20,8 +19,11 @@ parameter_group! {
         /// RANKL made by a resting osteocyte and presented to the marrow, molecules/h. Tuned
         /// so that resting bone surfaces see free RANKL well below RANK's half occupancy (60,
         /// scaled by 1/1.8 when TNF-α's potentiation of RANKL came in: healthy marrow's
-        /// TNF-α makes precursors answer RANKL about 1.8-fold, `osteoclast.tnf_rankl_potentiation`).
-        rankl_molecules_per_h: 33.3, range 0.0 => 1e7;
+        /// TNF-α makes precursors answer RANKL about 1.8-fold, `osteoclast.tnf_rankl_potentiation`;
+        /// then by 1/1.057 when osteocytes came to answer STAT3 and PGE2: healthy adult marrow's
+        /// IL-6 and PGE2 raise their RANKL 1.057-fold at the outlets (STAT3 0.025, EP
+        /// occupancy 0.0024, days 60–120 of `homeostasis`, 200 × 200, seed 1).
+        rankl_molecules_per_h: 31.5, range 0.0 => 1e7;
         /// Fold rise of RANKL in osteocytes near a dying one (Kennedy et al. 2012; the fold
         /// is not measured in vivo and is tuned so that an event's surface RANKL reaches
         /// RANK's half occupancy).
@@ -35,6 +37,21 @@ parameter_group! {
         /// lesion's osteoclasts fall by about a fifth without PTHrP, where without it they
         /// did not fall at all (RANKL from stroma is a small share of the marrow's).
         rankl_pthrp_gain: 4.0, range 0.0 => 1000.0;
+        /// Fold rise of an osteocyte's RANKL at full STAT3 where it presents it: IL-6 raises
+        /// RANKL in osteocytes through JAK2/STAT3 and so their support of osteoclast
+        /// formation (Wu et al. 2017, Cell Physiol Biochem 41:1360), and IL-6 trans-signalling
+        /// raises osteocyte RANKL in vivo (McGregor et al. 2019, J Biol Chem 294:7850). The
+        /// fold in vivo is not measured; taken as half the lineage's
+        /// (`osteoblast.rankl_stat3_gain`), as for PTHrP: at the lineage's 4, bone holding
+        /// zoledronic acid in a breast lesion lost half as much as untreated bone instead of a
+        /// fifth, its osteoclasts replaced faster than the drug kills them.
+        rankl_stat3_gain: 2.0, range 0.0 => 1000.0;
+        /// Fold rise of an osteocyte's RANKL at full EP receptor occupancy: osteocytes carry
+        /// the EP2 and EP4 receptors (Kitase et al. 2010, J Bone Miner Res 25:2657), whose
+        /// cAMP–CREB signal binds the RANKL promoter as PTH1R's does (Park et al. 2017, Int J
+        /// Mol Sci 18:495); an EP4 agonist raised RANKL in the bone of ovariectomised rats.
+        /// Taken as the lineage's (`osteoblast.rankl_pge2_gain`, seed ref 82).
+        rankl_pge2_gain: 3.0, range 0.0 => 1000.0;
         /// Reach of the signal from a dying osteocyte to its neighbours, µm (through the
         /// lacuno-canalicular network; Kennedy et al. 2012 saw RANKL within ~100 µm).
         alarm_radius_um: 80.0, range 0.0 => 1000.0;
@@ -86,15 +103,22 @@ pub fn decide(slot: usize, ctx: &Context) -> Intent {
 }
 
 /// What an osteocyte secretes: RANKL, presented at its outlet on the bone surface, raised
-/// when it is alarmed by a dying neighbour and by PTHrP reaching that surface.
-pub fn secrete(slot: usize, ctx: &Context, emit: &mut crate::biology::Emit) {
+/// when it is alarmed by a dying neighbour and by what it senses there (`s`, read at the
+/// outlet): PTHrP, IL-6 through STAT3, and PGE2.
+pub fn secrete(slot: usize, s: &Signals, ctx: &Context, emit: &mut crate::biology::Emit) {
     let p = &ctx.params.osteocyte;
     let outlet = ctx.cells.outlet[slot] as usize;
     let alarmed = ctx.tick < ctx.cells.until_tick[slot];
-    let pthrp = occupancy(ctx.fields.at(FieldId::Pthrp, outlet), ctx.params.signalling.pthrp_half_pm);
-    let rate =
-        p.rankl_molecules_per_h * if alarmed { p.alarm_rankl_fold } else { 1.0 } * (1.0 + p.rankl_pthrp_gain * pthrp);
-    emit(FieldId::Rankl, outlet, rate);
+    emit(
+        FieldId::Rankl,
+        outlet,
+        p.rankl_molecules_per_h * if alarmed { p.alarm_rankl_fold } else { 1.0 } * rankl_induction(s, p),
+    );
+}
+
+/// Fold change of an osteocyte's RANKL with what it senses at its outlet.
+pub fn rankl_induction(s: &Signals, p: &OsteocyteParams) -> f64 {
+    1.0 + p.rankl_pthrp_gain * s.pthrp + p.rankl_stat3_gain * s.stat3 + p.rankl_pge2_gain * s.pge2
 }
 
 /// The open site nearest `site` within `reach` sites (by squared distance, then site order),
