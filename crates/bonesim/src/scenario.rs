@@ -146,12 +146,34 @@ pub struct PatientSettings {
     /// mg/m² amounts to, which drugs can be given, and their pharmacokinetics. The tumour
     /// scenarios are mice (human cancer cells in an immunodeficient host).
     pub species: Species,
+    /// `"female"` (the default) or `"male"`. A man makes most of his estradiol from
+    /// testosterone, so in a male host androgen deprivation lowers estradiol too
+    /// ([`crate::pharmacology::hormones::host_levels`]).
+    pub sex: Sex,
 }
 
 impl Default for PatientSettings {
     fn default() -> Self {
-        PatientSettings { estrogen: 1.0, testosterone: 1.0, il6_knockout: false, species: Species::Human }
+        PatientSettings {
+            estrogen: 1.0,
+            testosterone: 1.0,
+            il6_knockout: false,
+            species: Species::Human,
+            sex: Sex::Female,
+        }
     }
+}
+
+/// The host's sex: where its estradiol comes from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sex {
+    /// Estradiol from the ovaries (or, after menopause, little of it): it does not follow
+    /// testosterone.
+    #[default]
+    Female,
+    /// Estradiol made mostly from testosterone by aromatase.
+    Male,
 }
 
 /// Cancer types with a tumour-cell phenotype.

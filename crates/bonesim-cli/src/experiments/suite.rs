@@ -684,7 +684,8 @@ pub fn suite() -> Vec<Experiment> {
             claim: "Androgen deprivation (testosterone suppression) increases bone resorption and bone loss",
             source: "seed, sex hormones section (\"bone density decreases significantly with these therapies\", ref 71)",
             scenario: "homeostasis",
-            common: vec![set("domain.width", "200"), set("domain.height", "200")],
+            // Men: their estradiol, made mostly from testosterone, falls with it.
+            common: vec![set("domain.width", "200"), set("domain.height", "200"), set("patient.sex", "male")],
             days: (180.0, 90.0),
             seeds_full: None,
             seeds_quick: None,
@@ -701,8 +702,9 @@ pub fn suite() -> Vec<Experiment> {
                 compare("more bone lost", "bone_rel", Summary::Loss(0.0, END), "none", "degarelix", Higher, 0.1),
             ],
             plots: vec!["resorbed_mm2", "bone_rel", "ctx", "plasma_degarelix"],
-            mechanism: "testosterone damping NF-κB in the osteoblast lineage, on the basal NF-κB tone of healthy \
-                        marrow, and degarelix suppressing testosterone",
+            mechanism: "degarelix suppressing testosterone and, in a man, the estradiol made from it: testosterone \
+                        damping NF-κB in the osteoblast lineage on the basal NF-κB tone of healthy marrow, and \
+                        estradiol restraining osteoclasts, osteocyte death and NF-κB",
         },
     ]
 }

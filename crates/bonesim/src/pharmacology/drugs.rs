@@ -562,6 +562,13 @@ pub fn normal_testosterone_mg_l(species: Species) -> f64 {
     }
 }
 
+/// Share of a man's estradiol made from testosterone (by aromatase in fat, bone and the
+/// testes) rather than from adrenal precursors: about 80 % (Longcope et al. 1969, J Clin
+/// Invest 48:2191, from the conversion rates of blood androgens); so castration or a GnRH
+/// antagonist takes most of a man's estradiol with his testosterone, and estradiol is what
+/// restrains bone resorption in men (Falahati-Nini et al. 2000, J Clin Invest 106:1553).
+pub const MALE_ESTRADIOL_FROM_TESTOSTERONE: f64 = 0.8;
+
 /// Degarelix concentration that halves the pituitary drive of testosterone production, mg/L.
 pub const DEGARELIX_IC50_MG_L: f64 = 1.0e-3;
 

@@ -10,10 +10,11 @@
 //! of 240 mg, as the label reports).
 
 use super::drugs::{
-    DEGARELIX_IC50_MG_L, TESTOSTERONE_AXIS_HALF_LIFE_H, normal_estradiol_mg_l, normal_testosterone_mg_l,
+    DEGARELIX_IC50_MG_L, MALE_ESTRADIOL_FROM_TESTOSTERONE, TESTOSTERONE_AXIS_HALF_LIFE_H, normal_estradiol_mg_l,
+    normal_testosterone_mg_l,
 };
 use super::species::Species;
-use crate::scenario::PatientSettings;
+use crate::scenario::{PatientSettings, Sex};
 use serde::{Deserialize, Serialize};
 
 /// The pituitary–testis axis: how much of the patient's own testosterone is still made.
@@ -44,7 +45,9 @@ impl TestosteroneAxis {
 }
 
 /// Estradiol and testosterone of the host (1 = normal for `species`): the patient's own, plus
-/// the replacements' plasma levels (mg/L) on the same scale.
+/// the replacements' plasma levels (mg/L) on the same scale. A man's own estradiol follows his
+/// testosterone (own and replaced) for [`MALE_ESTRADIOL_FROM_TESTOSTERONE`] of it, so androgen
+/// deprivation lowers it; a woman's does not.
 pub fn host_levels(
     patient: &PatientSettings,
     species: Species,
@@ -52,8 +55,15 @@ pub fn host_levels(
     testosterone_mg_l: f64,
     own_testosterone_production: f64,
 ) -> (f64, f64) {
-    let estrogen = patient.estrogen + estradiol_mg_l / normal_estradiol_mg_l(species);
     let testosterone =
         patient.testosterone * own_testosterone_production + testosterone_mg_l / normal_testosterone_mg_l(species);
+    let own_estrogen = match patient.sex {
+        Sex::Female => patient.estrogen,
+        Sex::Male => {
+            let share = MALE_ESTRADIOL_FROM_TESTOSTERONE;
+            patient.estrogen * (1.0 - share + share * testosterone)
+        }
+    };
+    let estrogen = own_estrogen + estradiol_mg_l / normal_estradiol_mg_l(species);
     (estrogen, testosterone)
 }

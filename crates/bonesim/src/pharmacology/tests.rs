@@ -7,7 +7,7 @@
 
 use super::pk::{Administration, PlasmaCurve, Route};
 use super::*;
-use crate::scenario::{Scenario, TherapySchedule};
+use crate::scenario::{Scenario, Sex, TherapySchedule};
 
 /// `drug`'s plasma curve for `species` under `schedule`.
 fn curve(species: Species, schedule: TherapySchedule) -> PlasmaCurve {
@@ -234,6 +234,35 @@ fn degarelix_castrates_within_three_days_and_keeps_testosterone_down() {
     let mut none = Pharmacology::new(&Scenario::default()).unwrap();
     none.step(0.0, 72.0);
     assert_eq!(none.host_hormones(&s.patient), (1.0, 1.0));
+}
+
+#[test]
+fn degarelix_takes_a_mans_estradiol_with_his_testosterone_and_leaves_a_womans() {
+    // A man makes about 80 % of his estradiol from testosterone (Longcope et al. 1969):
+    // castrate testosterone leaves him a fifth of it, and testosterone replacement gives it
+    // back. A woman's estradiol does not follow testosterone.
+    let castrate = |sex: Sex, replaced_mg: f64| {
+        let mut s = Scenario::default();
+        s.patient.sex = sex;
+        s.therapy.push(schedule(Drug::Degarelix, 240.0, 28.0, 1));
+        if replaced_mg > 0.0 {
+            s.therapy.push(schedule(Drug::Testosterone, replaced_mg, 1.0, 14));
+        }
+        let mut p = Pharmacology::new(&s).unwrap();
+        for tick in 0..(10 * 24) {
+            p.step(tick as f64, tick as f64 + 1.0);
+        }
+        p.host_hormones(&s.patient)
+    };
+    let (man_e2, man_t) = castrate(Sex::Male, 0.0);
+    assert!(man_t < 0.1 && (0.2..0.3).contains(&man_e2), "man: estradiol {man_e2}, testosterone {man_t}");
+    let (woman_e2, _) = castrate(Sex::Female, 0.0);
+    assert_eq!(woman_e2, 1.0);
+    let (replaced_e2, replaced_t) = castrate(Sex::Male, 5.0);
+    assert!(
+        replaced_t > 0.5 && replaced_e2 > man_e2 + 0.3,
+        "replacement: estradiol {replaced_e2}, testosterone {replaced_t}"
+    );
 }
 
 #[test]
