@@ -49,8 +49,8 @@ parameter_group! {
         /// Fold rise of an osteocyte's RANKL at full EP receptor occupancy: osteocytes carry
         /// the EP2 and EP4 receptors (Kitase et al. 2010, J Bone Miner Res 25:2657), whose
         /// cAMP–CREB signal binds the RANKL promoter as PTH1R's does (Park et al. 2017, Int J
-        /// Mol Sci 18:495); an EP4 agonist raised RANKL in the bone of ovariectomised rats.
-        /// Taken as the lineage's (`osteoblast.rankl_pge2_gain`, seed ref 82).
+        /// Mol Sci 18:495). The fold in vivo is not measured; taken as the lineage's
+        /// (`osteoblast.rankl_pge2_gain`, seed ref 82).
         rankl_pge2_gain: 3.0, range 0.0 => 1000.0;
         /// Reach of the signal from a dying osteocyte to its neighbours, µm (through the
         /// lacuno-canalicular network; Kennedy et al. 2012 saw RANKL within ~100 µm).
