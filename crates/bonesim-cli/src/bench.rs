@@ -204,6 +204,7 @@ fn time_solver(
     let mut workload = pools[1].install(|| SolverWorkload::new(size, fields, step_hours, settings, true));
     let mut seconds = [Vec::new(), Vec::new()];
     let mut cycles = 0u64;
+    let factorised_before = workload.factorised_fields();
     for _ in 0..repeats {
         for (pool, times) in pools.iter().zip(&mut seconds) {
             let start = Instant::now();
@@ -211,8 +212,9 @@ fn time_solver(
             times.push(start.elapsed().as_secs_f64());
         }
     }
-    let (sites, streamed) =
-        (workload.sites(), workload.streamed_bytes((cycles as f64 / (2 * repeats) as f64).round() as u32));
+    let per_step = |total: u64| (total as f64 / (2 * repeats) as f64).round() as u32;
+    let factorised = per_step(workload.factorised_fields() - factorised_before);
+    let (sites, streamed) = (workload.sites(), workload.streamed_bytes(per_step(cycles), factorised));
     // The same fields one after another, on a workload of their own (its caches would double
     // the memory of this one).
     drop(workload);

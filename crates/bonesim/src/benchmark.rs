@@ -106,11 +106,17 @@ impl SolverWorkload {
     }
 
     /// Bytes the solver's loops stream from and to memory in one [`SolverWorkload::step_all`]
-    /// that ran `cycles` V-cycles summed over the fields (see
-    /// [`DiffusionSolver::streamed_bytes`]).
-    pub fn streamed_bytes(&self, cycles: u32) -> f64 {
+    /// that ran `cycles` V-cycles summed over the fields and factorised the systems of
+    /// `factorised` of them (see [`DiffusionSolver::streamed_bytes`]).
+    pub fn streamed_bytes(&self, cycles: u32, factorised: u32) -> f64 {
         let blocks = DiffusionSolver::blocks_of(self.fields());
-        self.solver.streamed_bytes(self.fields() as u32, blocks as u32, cycles)
+        self.solver.streamed_bytes(self.fields() as u32, blocks as u32, cycles, factorised)
+    }
+
+    /// How many field steps so far factorised their systems afresh
+    /// ([`DiffusionSolver::factorised_fields`]).
+    pub fn factorised_fields(&self) -> u64 {
+        self.solver.factorised_fields()
     }
 }
 

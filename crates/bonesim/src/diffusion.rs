@@ -320,11 +320,11 @@ struct LevelSystem<const K: usize> {
     react: Vec<Lanes<K>>,
     /// Full diagonal, `react + g·csum`.
     diag: Vec<Lanes<K>>,
-    /// Thomas factors of each row: inverse pivots, and gains `x_i = f_i + gain_i x_{i+1}`.
+    /// Thomas factors of each row: inverse pivots (the gains `x_i = f_i + gain_i x_{i+1}`,
+    /// `gain_i = g·cx_i·inv_pivot_i`, are made as a row is solved, from data in cache).
     row_inv_pivot: Vec<Lanes<K>>,
-    row_gain: Vec<Lanes<K>>,
-    /// The same for each column (recurrence along y), the columns of each parity apart
-    /// ([`GeometryLevel::column_site`]).
+    /// Inverse pivots and gains of each column (recurrence along y), the columns of each
+    /// parity apart ([`GeometryLevel::column_site`]).
     col_inv_pivot: Vec<Lanes<K>>,
     col_gain: Vec<Lanes<K>>,
 }
@@ -335,7 +335,6 @@ impl<const K: usize> LevelSystem<K> {
             react: vec![[0.0; K]; n],
             diag: vec![[0.0; K]; n],
             row_inv_pivot: vec![[0.0; K]; n],
-            row_gain: vec![[0.0; K]; n],
             col_inv_pivot: vec![[0.0; K]; n],
             col_gain: vec![[0.0; K]; n],
         }
@@ -355,25 +354,24 @@ impl<const K: usize> LevelSystem<K> {
             }
         });
         let diag = &self.diag;
-        let factor_row = |(y, (inv, gain)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
-            let (d, c) = (&diag[y * w..(y + 1) * w], &geo.cx[y * w..(y + 1) * w]);
-            let mut previous_gain = [0.0; K];
+        // Rows: each pivot waits on a division by the one before, so `LOCKSTEP_ROWS` rows are
+        // factorised side by side for their divisions to overlap.
+        let factor_rows = |(j, inv): (usize, &mut [Lanes<K>])| {
+            let (y0, rows) = (j * LOCKSTEP_ROWS, inv.len() / w);
+            let mut previous_gain = [[0.0; K]; LOCKSTEP_ROWS];
             for x in 0..w {
-                for k in 0..K {
-                    let lower = if x > 0 { g[k] * c[x - 1] } else { 0.0 };
-                    inv[x][k] = 1.0 / (d[x][k] - lower * previous_gain[k]);
-                    gain[x][k] = g[k] * c[x] * inv[x][k];
-                    previous_gain[k] = gain[x][k];
+                for (r, previous) in previous_gain.iter_mut().enumerate().take(rows) {
+                    let (i, d) = ((y0 + r) * w + x, &mut inv[r * w + x]);
+                    let lower_c = if x > 0 { geo.cx[i - 1] } else { 0.0 };
+                    for k in 0..K {
+                        let lower = if x > 0 { g[k] * lower_c } else { 0.0 };
+                        d[k] = 1.0 / (diag[i][k] - lower * previous[k]);
+                        previous[k] = g[k] * geo.cx[i] * d[k];
+                    }
                 }
             }
         };
-        let rows = self.row_inv_pivot.chunks_mut(w).zip(self.row_gain.chunks_mut(w));
-        if geo.parallel() {
-            let rows = self.row_inv_pivot.par_chunks_mut(w).zip(self.row_gain.par_chunks_mut(w));
-            rows.enumerate().for_each(factor_row);
-        } else {
-            rows.enumerate().for_each(factor_row);
-        }
+        for_each_chunk(&mut self.row_inv_pivot, LOCKSTEP_ROWS * w, geo.parallel(), factor_rows);
         // Columns: the recurrence runs along y, so whole rows are processed at once. Stored
         // column-parity apart (see GeometryLevel::column_site): the two parities are
         // independent halves, factorised side by side.
@@ -569,7 +567,6 @@ impl<const K: usize> LevelOperator<'_, K> {
         let range = |y: usize| y * w..(y + 1) * w;
         let ys = rows.each_ref().map(|(y, _)| *y);
         let inv = ys.map(|y| &self.sys.row_inv_pivot[range(y)]);
-        let gain = ys.map(|y| &self.sys.row_gain[range(y)]);
         let cx = ys.map(|y| &self.geo.cx[range(y)]);
         let r = ys.map(|y| &rhs[range(y)]);
         let u = rows.map(|(_, line)| line);
@@ -591,9 +588,10 @@ impl<const K: usize> LevelOperator<'_, K> {
         }
         for i in (0..w - 1).rev() {
             for j in 0..R {
-                let next = u[j][i + 1];
+                let (next, c) = (u[j][i + 1], cx[j][i]);
                 for k in 0..K {
-                    u[j][i][k] += gain[j][i][k] * next[k];
+                    let gain = g[k] * c * inv[j][i][k];
+                    u[j][i][k] += gain * next[k];
                 }
             }
         }
@@ -890,9 +888,10 @@ fn correct_from_coarse<const K: usize>(op: &LevelOperator<K>, coarse: &[Lanes<K>
 /// One solver serves any number of fields on the same lattice, each named by a key: one at a
 /// time ([`DiffusionSolver::step`]) or several together ([`DiffusionSolver::step_together`]),
 /// in blocks that share every pass over the lattice. It keeps the transport geometry (rebuilt
-/// only when the permeability changes), the factorised line systems of each field or block
-/// of fields (rebuilt only when their coefficients change) and all work arrays, so a step
-/// allocates nothing once every field has been seen.
+/// only when the permeability changes), the factorised line systems of the field or block
+/// of fields it stepped last (reused when that field steps again with the same
+/// coefficients; any other step factorises its own in the same arrays) and all work arrays,
+/// so a step allocates nothing once every block size has been used.
 #[derive(Clone, Debug)]
 pub struct DiffusionSolver {
     settings: SolverSettings,
@@ -911,10 +910,11 @@ pub struct DiffusionSolver {
 
 /// Fields solved together in one pass at most: four f64 fill a 256-bit SIMD register.
 const BLOCK_FIELDS: usize = 4;
-/// Cached systems kept for single fields, and for blocks of several (each entry holds a
-/// whole block's, so fewer); the oldest goes first.
-const CACHED_SINGLE: usize = 64;
-const CACHED_BLOCKS: usize = 8;
+/// Factorised systems kept per workspace: those of the last field (or block) stepped, reused
+/// when it steps again with the same coefficients. Runs step their fields in turns, so a
+/// cache of several fields' systems would hit only if it held all of them, at about 85
+/// bytes per site per field; refactorising costs about a tenth of a step.
+const CACHED_SYSTEMS: usize = 1;
 
 /// Everything a step of `K` fields together works in.
 #[derive(Clone, Debug)]
@@ -926,6 +926,8 @@ struct Workspace<const K: usize> {
     /// recent last, and how many are kept.
     systems: Vec<([usize; K], FieldSystems<K>)>,
     capacity: usize,
+    /// Fields whose systems were factorised afresh, in all.
+    factorised: u64,
 }
 
 impl<const K: usize> Workspace<K> {
@@ -935,7 +937,8 @@ impl<const K: usize> Workspace<K> {
             work: level_dims.iter().map(|&(w, h)| WorkLevel::new(w, h)).collect(),
             react: vec![[0.0; K]; w * h],
             systems: Vec::new(),
-            capacity: if K == 1 { CACHED_SINGLE } else { CACHED_BLOCKS },
+            capacity: CACHED_SYSTEMS,
+            factorised: 0,
         }
     }
 }
@@ -1012,21 +1015,35 @@ impl DiffusionSolver {
         self.settings
     }
 
+    /// How many field steps so far had to factorise their systems afresh (a block of `K`
+    /// fields counts `K`), for [`DiffusionSolver::streamed_bytes`].
+    pub fn factorised_fields(&self) -> u64 {
+        self.single.factorised
+            + self.pairs.as_ref().map_or(0, |w| w.factorised)
+            + self.quads.as_ref().map_or(0, |w| w.factorised)
+    }
+
     /// Bytes the loops of `fields` field steps, taken in `blocks` blocks (1 block per field
-    /// for [`DiffusionSolver::step`]; see [`DiffusionSolver::blocks_of`]) and running `cycles`
-    /// V-cycles summed over the fields, stream from and to memory if every pass reads each
-    /// array it touches once (what a cache too small for the grid allows at best): the
-    /// solver's side of a roofline. Counted from the loops, in words of 8 bytes per site of
-    /// a level. Per field: rows 7 (b, u of the other parity, rhs written and read, pivots,
-    /// gains, u), zebra columns 12 (each parity strides over every cache line of b and u, and
+    /// for [`DiffusionSolver::step`]; see [`DiffusionSolver::blocks_of`]), running `cycles`
+    /// V-cycles summed over the fields and refactorising the systems of `factorised` of them
+    /// ([`DiffusionSolver::factorised_fields`]), stream from and to memory if every pass
+    /// reads each array it touches once (what a cache too small for the grid allows at best):
+    /// the solver's side of a roofline. Counted from the loops, in words of 8 bytes per site
+    /// of a level. Per field: rows 6 (b, u of the other parity, rhs written and read, pivots,
+    /// u; the gains are made from the pivots in cache), zebra columns 12 (each parity strides over every cache line of b and u, and
     /// streams its own half of the pivots, gains and forward values), residual 4, restriction
     /// 3.25, coarse correction 9.25, and on the finest level 3 more for the change between
     /// cycles; 17 per step outside the cycles (comparing caches, the right-hand side, copies,
     /// balance; the balance shift and the search for negatives ride on the copy back). Per
     /// block, shared by its fields: the geometry (couplings and interpolation weights), 15
-    /// words per cycle and 3 per step.
-    pub fn streamed_bytes(&self, fields: u32, blocks: u32, cycles: u32) -> f64 {
-        const FIELD_WORDS_PER_LEVEL: f64 = 7.0 + 12.0 + 4.0 + 3.25 + 9.25;
+    /// words per cycle and 3 per step. A factorisation: 7 per field and level (the diagonal
+    /// written and read twice, the row pivots, the column pivots and gains) and 3 of geometry
+    /// per block; the restriction of reaction terms that differ from the last factorisation's
+    /// (fields with sinks) is left out.
+    pub fn streamed_bytes(&self, fields: u32, blocks: u32, cycles: u32, factorised: u32) -> f64 {
+        const FIELD_WORDS_PER_LEVEL: f64 = 6.0 + 12.0 + 4.0 + 3.25 + 9.25;
+        const FIELD_WORDS_FACTORISED: f64 = 7.0;
+        const GEOMETRY_WORDS_FACTORISED: f64 = 3.0;
         const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 4.0 + 2.0 + 2.0 + 4.0;
         const FIELD_WORDS_FINEST: f64 = 3.0;
         const FIELD_WORDS_PER_STEP: f64 = 17.0;
@@ -1038,11 +1055,14 @@ impl DiffusionSolver {
         let coarsest = sites(&self.level_dims[last]) * COARSEST_SWEEPS as f64;
         let field_cycle = levels * FIELD_WORDS_PER_LEVEL + coarsest * 19.0 + sites(&fine) * FIELD_WORDS_FINEST;
         let geometry_cycle = levels * GEOMETRY_WORDS_PER_LEVEL + coarsest * 7.0;
-        let (fields, blocks, cycles) = (f64::from(fields), f64::from(blocks), f64::from(cycles));
+        let all_levels = levels + sites(&self.level_dims[last]);
+        let (fields, blocks, cycles, factorised) =
+            (f64::from(fields), f64::from(blocks), f64::from(cycles), f64::from(factorised));
         // A block runs as many cycles as its fields (each field reports the block's count).
-        let block_cycles = if fields > 0.0 { cycles * blocks / fields } else { 0.0 };
+        let per_block = |per_field: f64| if fields > 0.0 { per_field * blocks / fields } else { 0.0 };
         8.0 * (field_cycle * cycles
-            + geometry_cycle * block_cycles
+            + geometry_cycle * per_block(cycles)
+            + all_levels * (FIELD_WORDS_FACTORISED * factorised + GEOMETRY_WORDS_FACTORISED * per_block(factorised))
             + sites(&fine) * (FIELD_WORDS_PER_STEP * fields + GEOMETRY_WORDS_PER_STEP * blocks))
     }
 
@@ -1053,7 +1073,8 @@ impl DiffusionSolver {
     }
 
     /// Advances field `u` (row-major, `w × h`) by one step of `problem`. `key` names the
-    /// field (0, 1, 2, …) so that its factorised systems can be reused from step to step.
+    /// field (0, 1, 2, …): when the last step was of the same field with the same
+    /// coefficients, its factorised systems are reused.
     pub fn step(&mut self, key: usize, u: &mut [f64], problem: &DiffusionProblem) -> SolveStats {
         self.prepare(problem.permeability);
         let grid = Grid {
@@ -1302,33 +1323,55 @@ fn step_block<const K: usize>(
     }
 }
 
-/// The systems cached for `keys` if they still hold for `ws.react` and `g`; otherwise
-/// rebuilt: reaction terms restricted with `Pᵀ` (which keeps their sums, and so the balance
-/// of each coarse correction), then factorised.
+/// The systems of `keys` if the workspace holds them and they still hold for `ws.react` and
+/// `g`; otherwise rebuilt in the workspace's arrays: reaction terms restricted with `Pᵀ`
+/// (which keeps their sums, and so the balance of each coarse correction), then factorised.
 fn take_systems<const K: usize>(grid: &Grid, ws: &mut Workspace<K>, keys: [usize; K], g: Lanes<K>) -> FieldSystems<K> {
-    let cached = ws.systems.iter().position(|(k, _)| *k == keys).map(|at| ws.systems.remove(at).1);
     let parallel = grid.geometry[0].parallel();
-    let mut levels = match cached {
-        Some(cached) => {
-            let fresh = cached.g == g
-                && cached.geometry_generation == grid.generation
-                && same(&cached.levels[0].react, &ws.react, parallel);
+    let held = ws.systems.iter().position(|(k, _)| *k == keys);
+    let reuse = match held {
+        Some(at) => Some(ws.systems.remove(at).1),
+        // Another field's systems: only their arrays are of use.
+        None if ws.systems.len() >= ws.capacity => Some(ws.systems.remove(0).1),
+        None => None,
+    };
+    let mut held_generation = None;
+    let mut levels = match reuse {
+        Some(held_systems) => {
+            held_generation = Some(held_systems.geometry_generation);
+            let fresh = held.is_some()
+                && held_systems.g == g
+                && held_systems.geometry_generation == grid.generation
+                && same(&held_systems.levels[0].react, &ws.react, parallel);
             if fresh {
-                return cached;
+                return held_systems;
             }
-            cached.levels
+            held_systems.levels
         }
         None => grid.level_dims.iter().map(|&(w, h)| LevelSystem::new(w * h)).collect(),
     };
-    let w = grid.level_dims[0].0;
-    for_each_chunk(&mut levels[0].react, w, parallel, |(y, row)| row.copy_from_slice(&ws.react[y * w..(y + 1) * w]));
-    for l in 1..levels.len() {
+    // The coarse reaction terms follow from the fine ones and the geometry alone: when those
+    // are what the held systems were built from (fields without sinks all have 1), only
+    // the factorisations change.
+    let coarse_hold = held_generation == Some(grid.generation) && same(&levels[0].react, &ws.react, parallel);
+    // This step's reaction terms become the systems' (the workspace's array is refilled
+    // before it is read again).
+    std::mem::swap(&mut levels[0].react, &mut ws.react);
+    for l in (1..levels.len()).filter(|_| !coarse_hold) {
         let (fine, coarse) = levels.split_at_mut(l);
-        restrict(&fine[l - 1].react, &grid.geometry[l - 1], &mut coarse[0].react);
+        let work = &mut ws.work[l - 1];
+        restrict_into(
+            &fine[l - 1].react,
+            &grid.geometry[l - 1],
+            &mut work.to_own,
+            &mut work.to_side,
+            &mut coarse[0].react,
+        );
     }
     for (sys, geo) in levels.iter_mut().zip(grid.geometry) {
         sys.factorise(geo, g);
     }
+    ws.factorised += K as u64;
     FieldSystems { g, geometry_generation: grid.generation, levels }
 }
 
@@ -1871,6 +1914,42 @@ mod tests {
                 ..problem(perm, std::f64::consts::LN_2 / (half_life_h * HOUR_S), 6.0 * HOUR_S)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_solver_shared_by_fields_in_turns_gives_each_what_its_own_solver_gives() {
+        // Fields in turns refactorise in shared arrays and reuse the coarse reaction terms of
+        // the field before when theirs are the same: neither may leak one field's system into
+        // another's step. Five fields (a sink, a fixed edge, three plain) and a sink that
+        // changes between rounds, on a grid large enough for the parallel paths.
+        let (w, h) = (200, 150);
+        let (perm, sources, sink) = five_fields(w, h);
+        let other_sink: Vec<f64> = sink.iter().map(|s| 2.0 * s).collect();
+        let settings = SolverSettings::default();
+        let mut shared = DiffusionSolver::new(w, h, settings);
+        let mut own: Vec<DiffusionSolver> = (0..5).map(|_| DiffusionSolver::new(w, h, settings)).collect();
+        let (mut a, mut b) = (vec![vec![0.0; w * h]; 5], vec![vec![0.0; w * h]; 5]);
+        for round in 0..4 {
+            let sink = if round % 2 == 0 { &sink } else { &other_sink };
+            let problems = five_problems(&perm, &sources, sink);
+            // The third round repeats a field at once, so its systems are reused.
+            let order: &[usize] = if round == 2 { &[3, 3, 0, 2, 1, 4] } else { &[0, 1, 2, 3, 4] };
+            for &f in order {
+                shared.step(f, &mut a[f], &problems[f]);
+                own[f].step(f, &mut b[f], &problems[f]);
+            }
+        }
+        for f in 0..5 {
+            assert!(a[f].iter().any(|&v| v > 0.0), "field {f} is empty");
+            assert!(a[f].iter().zip(&b[f]).all(|(x, y)| x.to_bits() == y.to_bits()), "field {f} differs");
+        }
+        // Every turn but the repeat refactorised; each own solver only when its sink changed.
+        assert_eq!(shared.factorised_fields(), 4 * 5);
+        assert!(
+            own.iter().all(|s| s.factorised_fields() <= 4),
+            "{:?}",
+            own.iter().map(|s| s.factorised_fields()).collect::<Vec<_>>()
+        );
     }
 
     #[test]
