@@ -755,21 +755,54 @@ fn restrict_into<const K: usize>(
 ) {
     let (w, h) = (level.w, level.h);
     let (wc, hc) = (w.div_ceil(2), h.div_ceil(2));
+    // Each coarse entry gathers from the fine sites that give to it (at most four: its own
+    // two and the nearer of each neighbour's), in the order of x and, within a site, its
+    // own aggregate's share before its side's, so the sums are those of a scatter in x.
     let along_x = |(y, (own, side)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
-        own.iter_mut().for_each(|c| *c = [0.0; K]);
-        side.iter_mut().for_each(|c| *c = [0.0; K]);
         let row = y * w..(y + 1) * w;
         let (f, wxs, wys) = (&fine[row.clone()], &level.own_x[row.clone()], &level.own_y[row]);
-        for x in 0..w {
-            let (cx, sx) = (x / 2, side_of(x, wc));
-            let (wx, wy) = (wxs[x], wys[x]);
-            for k in 0..K {
-                let (to_cx, to_sx) = (wx * f[x][k], (1.0 - wx) * f[x][k]);
-                own[cx][k] += wy * to_cx;
-                own[sx][k] += wy * to_sx;
-                side[cx][k] += (1.0 - wy) * to_cx;
-                side[sx][k] += (1.0 - wy) * to_sx;
+        let gather = |c: usize, xs: std::ops::Range<usize>| {
+            let (mut to_own, mut to_side) = ([0.0; K], [0.0; K]);
+            for x in xs {
+                let (wx, wy) = (wxs[x], wys[x]);
+                if x / 2 == c {
+                    for k in 0..K {
+                        let to_cx = wx * f[x][k];
+                        to_own[k] += wy * to_cx;
+                        to_side[k] += (1.0 - wy) * to_cx;
+                    }
+                }
+                if side_of(x, wc) == c {
+                    for k in 0..K {
+                        let to_sx = (1.0 - wx) * f[x][k];
+                        to_own[k] += wy * to_sx;
+                        to_side[k] += (1.0 - wy) * to_sx;
+                    }
+                }
             }
+            (to_own, to_side)
+        };
+        let edges = |c: usize| (2 * c).saturating_sub(1)..(2 * c + 3).min(w);
+        (own[0], side[0]) = gather(0, edges(0));
+        // Inside, aggregate c takes the side share of 2c − 1 and 2c + 2 and the own share of
+        // 2c and 2c + 1.
+        let inner = 1..wc.saturating_sub(1).max(1);
+        for c in inner.clone() {
+            let (mut to_own, mut to_side) = ([0.0; K], [0.0; K]);
+            let x = 2 * c;
+            for (x, own_share) in [(x - 1, false), (x, true), (x + 1, true), (x + 2, false)] {
+                let (wx, wy) = (wxs[x], wys[x]);
+                for k in 0..K {
+                    let to_c = if own_share { wx * f[x][k] } else { (1.0 - wx) * f[x][k] };
+                    to_own[k] += wy * to_c;
+                    to_side[k] += (1.0 - wy) * to_c;
+                }
+            }
+            own[c] = to_own;
+            side[c] = to_side;
+        }
+        if inner.end < wc {
+            (own[wc - 1], side[wc - 1]) = gather(wc - 1, edges(wc - 1));
         }
     };
     if level.parallel() {
@@ -840,7 +873,16 @@ fn restrict_residual<const K: usize>(op: &LevelOperator<K>, work: &mut WorkLevel
 /// `α = (c·r)/(c·A c)` (per field) that minimises the error in the energy norm. A coarse
 /// operator that is not the exact Galerkin product can overshoot where bone makes the
 /// coefficients jump; with the scaling no correction makes the error larger.
-fn correct_from_coarse<const K: usize>(op: &LevelOperator<K>, coarse: &[Lanes<K>], work: &mut WorkLevel<K>) {
+///
+/// On the finest level (`track`) the same pass measures the cycle's change: it returns the
+/// largest change from `work.previous` and the largest value per field, and `previous`
+/// takes the new values (see [`largest_change`]).
+fn correct_from_coarse<const K: usize>(
+    op: &LevelOperator<K>,
+    coarse: &[Lanes<K>],
+    work: &mut WorkLevel<K>,
+    track: bool,
+) -> Option<(Lanes<K>, Lanes<K>)> {
     let w = op.geo.w;
     prolong(coarse, op.geo, &mut work.correction);
     let (c, r) = (&work.correction, &work.residual);
@@ -874,6 +916,26 @@ fn correct_from_coarse<const K: usize>(op: &LevelOperator<K>, coarse: &[Lanes<K>
     let alpha: Lanes<K> =
         std::array::from_fn(|k| if denominator[k] > 0.0 { numerator[k] / denominator[k] } else { 0.0 });
     let correction = &work.correction;
+    if track {
+        let row = |(y, (row, before)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
+            let (mut change, mut size) = no_change();
+            for ((u, c), b) in row.iter_mut().zip(&correction[y * w..(y + 1) * w]).zip(before.iter_mut()) {
+                for k in 0..K {
+                    u[k] += alpha[k] * c[k];
+                    change[k] = change[k].max((u[k] - b[k]).abs());
+                    size[k] = size[k].max(u[k].abs());
+                }
+                *b = *u;
+            }
+            (change, size)
+        };
+        let (u, previous) = (&mut work.u, &mut work.previous);
+        return Some(if op.geo.parallel() {
+            u.par_chunks_mut(w).zip(previous.par_chunks_mut(w)).enumerate().map(row).reduce(no_change, larger_of)
+        } else {
+            u.chunks_mut(w).zip(previous.chunks_mut(w)).enumerate().map(row).fold(no_change(), larger_of)
+        });
+    }
     for_each_chunk(&mut work.u, w, op.geo.parallel(), |(y, row)| {
         for (u, c) in row.iter_mut().zip(&correction[y * w..(y + 1) * w]) {
             for k in 0..K {
@@ -881,6 +943,7 @@ fn correct_from_coarse<const K: usize>(op: &LevelOperator<K>, coarse: &[Lanes<K>
             }
         }
     });
+    None
 }
 
 /// Backward-Euler diffusion–decay solver on a fixed grid (see the module docs).
@@ -1261,10 +1324,8 @@ fn step_block<const K: usize>(
     let mut last_change = [f64::INFINITY; K];
     let mut cycles = 0;
     while !done.iter().all(|&d| d) && cycles < grid.settings.max_cycles {
-        v_cycle(grid, &systems, &mut ws.work, 0);
+        let (change, size) = v_cycle(grid, &systems, &mut ws.work, 0).expect("the finest level tracks its change");
         cycles += 1;
-        let fine = &mut ws.work[0];
-        let (change, size) = largest_change(&fine.u, &mut fine.previous, w, parallel);
         for k in (0..K).filter(|&k| !untouched[k]) {
             let contraction = if last_change[k].is_finite() { (change[k] / last_change[k]).min(0.9) } else { 0.25 };
             last_change[k] = change[k];
@@ -1383,14 +1444,25 @@ fn same<T: PartialEq + Sync>(a: &[T], b: &[T], parallel: bool) -> bool {
 }
 
 /// One V(1,0) cycle from level `l` on `work[l].u` and `work[l].b`: relax, then correct from
-/// the coarser level.
-fn v_cycle<const K: usize>(grid: &Grid, systems: &FieldSystems<K>, work: &mut [WorkLevel<K>], l: usize) {
+/// the coarser level. From the finest level, returns the cycle's largest change and the
+/// largest value per field ([`largest_change`]), and `work[0].previous` takes the new values.
+fn v_cycle<const K: usize>(
+    grid: &Grid,
+    systems: &FieldSystems<K>,
+    work: &mut [WorkLevel<K>],
+    l: usize,
+) -> Option<(Lanes<K>, Lanes<K>)> {
     let op = LevelOperator { geo: &grid.geometry[l], sys: &systems.levels[l], g: systems.g };
     if l == work.len() - 1 {
         for _ in 0..COARSEST_SWEEPS {
             op.relax(&mut work[l]);
         }
-        return;
+        if l == 0 {
+            // One level only: nothing to correct from.
+            let fine = &mut work[0];
+            return Some(largest_change(&fine.u, &mut fine.previous, op.geo.w, op.geo.parallel()));
+        }
+        return None;
     }
     {
         let (fine, coarse) = work.split_at_mut(l + 1);
@@ -1401,7 +1473,7 @@ fn v_cycle<const K: usize>(grid: &Grid, systems: &FieldSystems<K>, work: &mut [W
     }
     v_cycle(grid, systems, work, l + 1);
     let (fine, coarse) = work.split_at_mut(l + 1);
-    correct_from_coarse(&op, &coarse[0].u, &mut fine[l]);
+    correct_from_coarse(&op, &coarse[0].u, &mut fine[l], l == 0)
 }
 
 /// The largest change from `previous` to `now` and the largest value of `now`, per field,
