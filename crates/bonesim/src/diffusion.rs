@@ -450,42 +450,74 @@ struct LevelOperator<'a, const K: usize> {
 }
 
 impl<const K: usize> LevelOperator<'_, K> {
-    /// `out = A u` on row `y`.
+    /// `out = A u` on row `y`: one pass over the row, each site's terms taken in the same
+    /// order (diagonal, left, right, above, below) at every site.
     #[inline]
     fn apply_row(&self, u: &[Lanes<K>], y: usize, out: &mut [Lanes<K>]) {
+        match (y > 0, y + 1 < self.geo.h) {
+            (true, true) => self.apply_row_with::<true, true>(u, y, out),
+            (true, false) => self.apply_row_with::<true, false>(u, y, out),
+            (false, true) => self.apply_row_with::<false, true>(u, y, out),
+            (false, false) => self.apply_row_with::<false, false>(u, y, out),
+        }
+    }
+
+    /// [`LevelOperator::apply_row`] for a row with (`UP`) or without a row above and (`DOWN`)
+    /// below.
+    #[inline(always)]
+    fn apply_row_with<const UP: bool, const DOWN: bool>(&self, u: &[Lanes<K>], y: usize, out: &mut [Lanes<K>]) {
         let (w, g) = (self.geo.w, self.g);
         let i0 = y * w;
         let row = i0..i0 + w;
         let (ur, dr, cr) = (&u[row.clone()], &self.sys.diag[row.clone()], &self.geo.cx[row]);
-        for ((o, d), u) in out.iter_mut().zip(dr).zip(ur) {
+        // Above and below: the row itself stands in where there is none (never read).
+        let (up, cy_up) = if UP { (&u[i0 - w..i0], &self.geo.cy[i0 - w..i0]) } else { (ur, cr) };
+        let (down, cy_down) = if DOWN { (&u[i0 + w..i0 + 2 * w], &self.geo.cy[i0..i0 + w]) } else { (ur, cr) };
+        let site = |x: usize, left: bool, right: bool| {
+            let mut o = [0.0; K];
             for k in 0..K {
-                o[k] = d[k] * u[k];
-            }
-        }
-        for ((o, c), u) in out[1..].iter_mut().zip(&cr[..w - 1]).zip(&ur[..w - 1]) {
-            for k in 0..K {
-                o[k] -= g[k] * c * u[k];
-            }
-        }
-        for ((o, c), u) in out[..w - 1].iter_mut().zip(&cr[..w - 1]).zip(&ur[1..]) {
-            for k in 0..K {
-                o[k] -= g[k] * c * u[k];
-            }
-        }
-        if y > 0 {
-            for ((o, c), u) in out.iter_mut().zip(&self.geo.cy[i0 - w..i0]).zip(&u[i0 - w..i0]) {
-                for k in 0..K {
-                    o[k] -= g[k] * c * u[k];
+                o[k] = dr[x][k] * ur[x][k];
+                if left {
+                    o[k] -= g[k] * cr[x - 1] * ur[x - 1][k];
+                }
+                if right {
+                    o[k] -= g[k] * cr[x] * ur[x + 1][k];
+                }
+                if UP {
+                    o[k] -= g[k] * cy_up[x] * up[x][k];
+                }
+                if DOWN {
+                    o[k] -= g[k] * cy_down[x] * down[x][k];
                 }
             }
+            o
+        };
+        if w == 1 {
+            out[0] = site(0, false, false);
+            return;
         }
-        if y + 1 < self.geo.h {
-            for ((o, c), u) in out.iter_mut().zip(&self.geo.cy[i0..i0 + w]).zip(&u[i0 + w..i0 + 2 * w]) {
-                for k in 0..K {
-                    o[k] -= g[k] * c * u[k];
+        out[0] = site(0, false, true);
+        // Inside the row, every slice cut to the same length, so the loop runs without
+        // bounds checks and vectorises.
+        let n = w - 2;
+        let (o, d, u0) = (&mut out[1..=n], &dr[1..=n], &ur[1..=n]);
+        let (u_left, u_right, c_left, c_right) = (&ur[..n], &ur[2..n + 2], &cr[..n], &cr[1..=n]);
+        let (u_up, c_up, u_down, c_down) = (&up[1..=n], &cy_up[1..=n], &down[1..=n], &cy_down[1..=n]);
+        for i in 0..n {
+            for k in 0..K {
+                let mut v = d[i][k] * u0[i][k];
+                v -= g[k] * c_left[i] * u_left[i][k];
+                v -= g[k] * c_right[i] * u_right[i][k];
+                if UP {
+                    v -= g[k] * c_up[i] * u_up[i][k];
                 }
+                if DOWN {
+                    v -= g[k] * c_down[i] * u_down[i][k];
+                }
+                o[i][k] = v;
             }
         }
+        out[w - 1] = site(w - 1, true, false);
     }
 
     /// `out = b − A u` on row `y`.
