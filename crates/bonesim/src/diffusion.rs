@@ -776,8 +776,8 @@ impl<'a, const K: usize> ColumnBlocks<'a, K> {
 
 /// `coarse = Pᵀ fine`, with the interpolation weights of `level` (the fine level), in two
 /// passes: along each fine row into half-width rows bound for the row's own aggregate row
-/// (`to_own`) and for the one on its side (`to_side`), then across rows. Rows of `P` sum to
-/// one, so sums are kept.
+/// (`to_own`) and for the one on its side (`to_side`, see [`restrict_row`]), then across rows
+/// ([`restrict_across`]). Rows of `P` sum to one, so sums are kept.
 fn restrict_into<const K: usize>(
     fine: &[Lanes<K>],
     level: &GeometryLevel,
@@ -785,64 +785,88 @@ fn restrict_into<const K: usize>(
     to_side: &mut [Lanes<K>],
     coarse: &mut [Lanes<K>],
 ) {
-    let (w, h) = (level.w, level.h);
-    let (wc, hc) = (w.div_ceil(2), h.div_ceil(2));
-    // Each coarse entry gathers from the fine sites that give to it (at most four: its own
-    // two and the nearer of each neighbour's), in the order of x and, within a site, its
-    // own aggregate's share before its side's, so the sums are those of a scatter in x.
+    let (w, wc) = (level.w, level.w.div_ceil(2));
     let along_x = |(y, (own, side)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
-        let row = y * w..(y + 1) * w;
-        let (f, wxs, wys) = (&fine[row.clone()], &level.own_x[row.clone()], &level.own_y[row]);
-        let gather = |c: usize, xs: std::ops::Range<usize>| {
-            let (mut to_own, mut to_side) = ([0.0; K], [0.0; K]);
-            for x in xs {
-                let (wx, wy) = (wxs[x], wys[x]);
-                if x / 2 == c {
-                    for k in 0..K {
-                        let to_cx = wx * f[x][k];
-                        to_own[k] += wy * to_cx;
-                        to_side[k] += (1.0 - wy) * to_cx;
-                    }
-                }
-                if side_of(x, wc) == c {
-                    for k in 0..K {
-                        let to_sx = (1.0 - wx) * f[x][k];
-                        to_own[k] += wy * to_sx;
-                        to_side[k] += (1.0 - wy) * to_sx;
-                    }
-                }
-            }
-            (to_own, to_side)
-        };
-        let edges = |c: usize| (2 * c).saturating_sub(1)..(2 * c + 3).min(w);
-        (own[0], side[0]) = gather(0, edges(0));
-        // Inside, aggregate c takes the side share of 2c − 1 and 2c + 2 and the own share of
-        // 2c and 2c + 1.
-        let inner = 1..wc.saturating_sub(1).max(1);
-        for c in inner.clone() {
-            let (mut to_own, mut to_side) = ([0.0; K], [0.0; K]);
-            let x = 2 * c;
-            for (x, own_share) in [(x - 1, false), (x, true), (x + 1, true), (x + 2, false)] {
-                let (wx, wy) = (wxs[x], wys[x]);
-                for k in 0..K {
-                    let to_c = if own_share { wx * f[x][k] } else { (1.0 - wx) * f[x][k] };
-                    to_own[k] += wy * to_c;
-                    to_side[k] += (1.0 - wy) * to_c;
-                }
-            }
-            own[c] = to_own;
-            side[c] = to_side;
-        }
-        if inner.end < wc {
-            (own[wc - 1], side[wc - 1]) = gather(wc - 1, edges(wc - 1));
-        }
+        restrict_row(&fine[y * w..(y + 1) * w], level, y, own, side);
     };
     if level.parallel() {
         to_own.par_chunks_mut(wc).zip(to_side.par_chunks_mut(wc)).enumerate().for_each(along_x);
     } else {
         to_own.chunks_mut(wc).zip(to_side.chunks_mut(wc)).enumerate().for_each(along_x);
     }
-    let (to_own, to_side): (&[Lanes<K>], &[Lanes<K>]) = (to_own, to_side);
+    restrict_across(to_own, to_side, level, coarse);
+}
+
+/// Fine row `y` (`f`) of a restriction along x, into the half-width rows `own` and `side`
+/// (see [`restrict_into`]).
+#[inline]
+fn restrict_row<const K: usize>(
+    f: &[Lanes<K>],
+    level: &GeometryLevel,
+    y: usize,
+    own: &mut [Lanes<K>],
+    side: &mut [Lanes<K>],
+) {
+    // Each coarse entry gathers from the fine sites that give to it (at most four: its own
+    // two and the nearer of each neighbour's), in the order of x and, within a site, its
+    // own aggregate's share before its side's, so the sums are those of a scatter in x.
+    let (w, wc) = (level.w, level.w.div_ceil(2));
+    let row = y * w..(y + 1) * w;
+    let (wxs, wys) = (&level.own_x[row.clone()], &level.own_y[row]);
+    let gather = |c: usize, xs: std::ops::Range<usize>| {
+        let (mut to_own, mut to_side) = ([0.0; K], [0.0; K]);
+        for x in xs {
+            let (wx, wy) = (wxs[x], wys[x]);
+            if x / 2 == c {
+                for k in 0..K {
+                    let to_cx = wx * f[x][k];
+                    to_own[k] += wy * to_cx;
+                    to_side[k] += (1.0 - wy) * to_cx;
+                }
+            }
+            if side_of(x, wc) == c {
+                for k in 0..K {
+                    let to_sx = (1.0 - wx) * f[x][k];
+                    to_own[k] += wy * to_sx;
+                    to_side[k] += (1.0 - wy) * to_sx;
+                }
+            }
+        }
+        (to_own, to_side)
+    };
+    let edges = |c: usize| (2 * c).saturating_sub(1)..(2 * c + 3).min(w);
+    (own[0], side[0]) = gather(0, edges(0));
+    // Inside, aggregate c takes the side share of 2c − 1 and 2c + 2 and the own share of
+    // 2c and 2c + 1.
+    let inner = 1..wc.saturating_sub(1).max(1);
+    for c in inner.clone() {
+        let (mut to_own, mut to_side) = ([0.0; K], [0.0; K]);
+        let x = 2 * c;
+        for (x, own_share) in [(x - 1, false), (x, true), (x + 1, true), (x + 2, false)] {
+            let (wx, wy) = (wxs[x], wys[x]);
+            for k in 0..K {
+                let to_c = if own_share { wx * f[x][k] } else { (1.0 - wx) * f[x][k] };
+                to_own[k] += wy * to_c;
+                to_side[k] += (1.0 - wy) * to_c;
+            }
+        }
+        own[c] = to_own;
+        side[c] = to_side;
+    }
+    if inner.end < wc {
+        (own[wc - 1], side[wc - 1]) = gather(wc - 1, edges(wc - 1));
+    }
+}
+
+/// The second pass of [`restrict_into`]: half-width rows added across rows into `coarse`.
+fn restrict_across<const K: usize>(
+    to_own: &[Lanes<K>],
+    to_side: &[Lanes<K>],
+    level: &GeometryLevel,
+    coarse: &mut [Lanes<K>],
+) {
+    let h = level.h;
+    let (wc, hc) = (level.w.div_ceil(2), h.div_ceil(2));
     let across = |(yc, out): (usize, &mut [Lanes<K>])| {
         out.iter_mut().for_each(|c| *c = [0.0; K]);
         for y in (2 * yc).saturating_sub(1)..(2 * yc + 3).min(h) {
@@ -894,11 +918,21 @@ fn prolong<const K: usize>(coarse: &[Lanes<K>], level: &GeometryLevel, u: &mut [
 
 /// `Pᵀ (b − A u)` into `coarse_b`; the residual stays in `work.residual`.
 fn restrict_residual<const K: usize>(op: &LevelOperator<K>, work: &mut WorkLevel<K>, coarse_b: &mut [Lanes<K>]) {
-    let w = op.geo.w;
+    let (w, wc) = (op.geo.w, op.geo.w.div_ceil(2));
     let (u, b) = (&work.u, &work.b);
-    let row = |(y, out): (usize, &mut [Lanes<K>])| op.residual_row(u, b, y, out);
-    for_each_chunk(&mut work.residual, w, op.geo.parallel(), row);
-    restrict_into(&work.residual, op.geo, &mut work.to_own, &mut work.to_side, coarse_b);
+    // Each residual row is restricted along x while it is in cache.
+    let row = |(y, (out, (own, side))): (usize, (&mut [Lanes<K>], (&mut [Lanes<K>], &mut [Lanes<K>])))| {
+        op.residual_row(u, b, y, out);
+        restrict_row(out, op.geo, y, own, side);
+    };
+    let (residual, to_own, to_side) = (&mut work.residual, &mut work.to_own, &mut work.to_side);
+    if op.geo.parallel() {
+        let halves = to_own.par_chunks_mut(wc).zip(to_side.par_chunks_mut(wc));
+        residual.par_chunks_mut(w).zip(halves).enumerate().for_each(row);
+    } else {
+        residual.chunks_mut(w).zip(to_own.chunks_mut(wc).zip(to_side.chunks_mut(wc))).enumerate().for_each(row);
+    }
+    restrict_across(to_own, to_side, op.geo, coarse_b);
 }
 
 /// Adds the coarse correction to `work.u`: its interpolation `c = P e`, scaled by the step
