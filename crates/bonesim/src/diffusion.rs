@@ -921,7 +921,8 @@ fn restrict_residual<const K: usize>(op: &LevelOperator<K>, work: &mut WorkLevel
     let (w, wc) = (op.geo.w, op.geo.w.div_ceil(2));
     let (u, b) = (&work.u, &work.b);
     // Each residual row is restricted along x while it is in cache.
-    let row = |(y, (out, (own, side))): (usize, (&mut [Lanes<K>], (&mut [Lanes<K>], &mut [Lanes<K>])))| {
+    type HalfRows<'a, const K: usize> = (&'a mut [Lanes<K>], &'a mut [Lanes<K>]);
+    let row = |(y, (out, (own, side))): (usize, (&mut [Lanes<K>], HalfRows<K>))| {
         op.residual_row(u, b, y, out);
         restrict_row(out, op.geo, y, own, side);
     };
