@@ -408,36 +408,40 @@ struct WorkLevel<const K: usize> {
     u: Vec<Lanes<K>>,
     /// Right-hand side.
     b: Vec<Lanes<K>>,
-    /// Residual rows, and the column solver's forward values.
+    /// What each pass needs for a while, in turn: the relaxation's right-hand side rows and
+    /// the column solver's forward values (the first `w × h`), the half-width rows of the
+    /// restriction (two halves of `h × coarse w`, see [`WorkLevel::half_rows`]), the image
+    /// `A c` of the coarse correction.
     scratch: Vec<Lanes<K>>,
-    /// The residual before the coarse correction, the interpolated correction, and its image.
+    /// The residual before the coarse correction, and the interpolated correction.
     residual: Vec<Lanes<K>>,
     correction: Vec<Lanes<K>>,
-    image: Vec<Lanes<K>>,
     /// Row partial sums, for sums in a fixed order.
     partials: Vec<Lanes<K>>,
-    /// The solution before the current cycle (finest level).
+    /// The solution before the current cycle (finest level only; empty below).
     previous: Vec<Lanes<K>>,
-    /// Half-width rows of the restriction (`h × coarse w`).
-    to_own: Vec<Lanes<K>>,
-    to_side: Vec<Lanes<K>>,
+    /// Sites in one half-width restriction array (`h × coarse w`).
+    half: usize,
 }
 
 impl<const K: usize> WorkLevel<K> {
-    fn new(w: usize, h: usize) -> Self {
-        let n = w * h;
+    fn new(w: usize, h: usize, finest: bool) -> Self {
+        let (n, half) = (w * h, h * w.div_ceil(2));
         WorkLevel {
             u: vec![[0.0; K]; n],
             b: vec![[0.0; K]; n],
-            scratch: vec![[0.0; K]; n],
+            scratch: vec![[0.0; K]; n.max(2 * half)],
             residual: vec![[0.0; K]; n],
             correction: vec![[0.0; K]; n],
-            image: vec![[0.0; K]; n],
             partials: vec![[0.0; K]; 2 * h],
-            previous: vec![[0.0; K]; n],
-            to_own: vec![[0.0; K]; h * w.div_ceil(2)],
-            to_side: vec![[0.0; K]; h * w.div_ceil(2)],
+            previous: if finest { vec![[0.0; K]; n] } else { Vec::new() },
+            half,
         }
+    }
+
+    /// The scratch as the two half-width row arrays of a restriction (`to_own`, `to_side`).
+    fn half_rows(scratch: &mut [Lanes<K>], half: usize) -> (&mut [Lanes<K>], &mut [Lanes<K>]) {
+        scratch[..2 * half].split_at_mut(half)
     }
 }
 
@@ -537,8 +541,9 @@ impl<const K: usize> LevelOperator<'_, K> {
     /// at their current values. With couplings non-negative, both map non-negative data to
     /// non-negative values.
     fn relax(&self, work: &mut WorkLevel<K>) {
-        self.relax_rows(&mut work.u, &work.b, &mut work.scratch);
-        self.relax_columns(&mut work.u, &work.b, &mut work.scratch);
+        let n = work.u.len();
+        self.relax_rows(&mut work.u, &work.b, &mut work.scratch[..n]);
+        self.relax_columns(&mut work.u, &work.b, &mut work.scratch[..n]);
     }
 
     /// The rows of one parity, then of the other, `LOCKSTEP_ROWS` at a time, in parallel.
@@ -926,7 +931,8 @@ fn restrict_residual<const K: usize>(op: &LevelOperator<K>, work: &mut WorkLevel
         op.residual_row(u, b, y, out);
         restrict_row(out, op.geo, y, own, side);
     };
-    let (residual, to_own, to_side) = (&mut work.residual, &mut work.to_own, &mut work.to_side);
+    let residual = &mut work.residual;
+    let (to_own, to_side) = WorkLevel::half_rows(&mut work.scratch, work.half);
     if op.geo.parallel() {
         let halves = to_own.par_chunks_mut(wc).zip(to_side.par_chunks_mut(wc));
         residual.par_chunks_mut(w).zip(halves).enumerate().for_each(row);
@@ -968,9 +974,10 @@ fn correct_from_coarse<const K: usize>(
         sums[1] = ca;
     };
     if op.geo.parallel() {
-        work.image.par_chunks_mut(w).zip(work.partials.par_chunks_mut(2)).enumerate().for_each(row_dots);
+        let image = work.scratch[..c.len()].par_chunks_mut(w);
+        image.zip(work.partials.par_chunks_mut(2)).enumerate().for_each(row_dots);
     } else {
-        work.image.chunks_mut(w).zip(work.partials.chunks_mut(2)).enumerate().for_each(row_dots);
+        work.scratch[..c.len()].chunks_mut(w).zip(work.partials.chunks_mut(2)).enumerate().for_each(row_dots);
     }
     // Summed in row order, so the step does not depend on the number of threads.
     let (mut numerator, mut denominator) = ([0.0; K], [0.0; K]);
@@ -1064,7 +1071,7 @@ impl<const K: usize> Workspace<K> {
     fn new(level_dims: &[(usize, usize)]) -> Self {
         let (w, h) = level_dims[0];
         Workspace {
-            work: level_dims.iter().map(|&(w, h)| WorkLevel::new(w, h)).collect(),
+            work: level_dims.iter().enumerate().map(|(l, &(w, h))| WorkLevel::new(w, h, l == 0)).collect(),
             react: vec![[0.0; K]; w * h],
             systems: Vec::new(),
             capacity: CACHED_SYSTEMS,
@@ -1488,13 +1495,8 @@ fn take_systems<const K: usize>(grid: &Grid, ws: &mut Workspace<K>, keys: [usize
     for l in (1..levels.len()).filter(|_| !coarse_hold) {
         let (fine, coarse) = levels.split_at_mut(l);
         let work = &mut ws.work[l - 1];
-        restrict_into(
-            &fine[l - 1].react,
-            &grid.geometry[l - 1],
-            &mut work.to_own,
-            &mut work.to_side,
-            &mut coarse[0].react,
-        );
+        let (to_own, to_side) = WorkLevel::half_rows(&mut work.scratch, work.half);
+        restrict_into(&fine[l - 1].react, &grid.geometry[l - 1], to_own, to_side, &mut coarse[0].react);
     }
     for (sys, geo) in levels.iter_mut().zip(grid.geometry) {
         sys.factorise(geo, g);
