@@ -287,7 +287,8 @@ parameter_group! {
 pub struct Fields {
     /// Concentrations per field, pM; empty for a drug field not activated.
     values: Vec<Vec<f64>>,
-    /// Sources summed over the ticks since the field's last step, pM/s per tick.
+    /// Sources summed over the ticks since the field's last step, pM/s per tick; empty until
+    /// the field's first source.
     sources: Vec<Vec<f64>>,
     /// Sites with a non-zero source, per field, so clearing is cheap.
     touched: Vec<Vec<u32>>,
@@ -426,7 +427,9 @@ impl Fields {
         };
         Fields {
             values: FieldId::ALL.map(|f| if f.is_drug() { Vec::new() } else { vec![0.0; n] }).to_vec(),
-            sources: FieldId::ALL.map(|f| if f.is_drug() { Vec::new() } else { vec![0.0; n] }).to_vec(),
+            // Made on a field's first source: in a run without a tumour, several fields never
+            // have one.
+            sources: vec![Vec::new(); count],
             touched: vec![Vec::new(); count],
             gathered_ticks: vec![0; count],
             last_inputs: vec![StepInputs::default(); count],
@@ -454,7 +457,6 @@ impl Fields {
         let (f, n) = (field.index(), self.vessel_sink.len());
         if self.values[f].is_empty() {
             self.values[f] = vec![0.0; n];
-            self.sources[f] = vec![0.0; n];
             let every = every.max(1);
             let since_turn = ((tick + field.index() as u64) % every + every - 1) % every;
             self.gathered_ticks[f] = since_turn.min(tick) as u32;
@@ -491,6 +493,9 @@ impl Fields {
     #[inline]
     pub fn add_source(&mut self, field: FieldId, site: usize, rate_pm_s: f64) {
         let f = field.index();
+        if self.sources[f].is_empty() {
+            self.sources[f] = vec![0.0; self.vessel_sink.len()];
+        }
         if self.sources[f][site] == 0.0 {
             self.touched[f].push(site as u32);
         }
@@ -618,7 +623,7 @@ impl Fields {
                 (&self.vessels, self.drug_exchange_per_s[f]),
                 &mut self.sink,
             ),
-            source_per_s: Some(&self.sources[f]),
+            source_per_s: (!self.sources[f].is_empty()).then_some(&self.sources[f][..]),
             boundary: field.boundary(),
         };
         let stats = self.solver.step(f, &mut self.values[f], &problem);
