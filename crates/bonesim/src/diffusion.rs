@@ -1047,11 +1047,6 @@ pub struct DiffusionSolver {
 
 /// Fields solved together in one pass at most: four f64 fill a 256-bit SIMD register.
 const BLOCK_FIELDS: usize = 4;
-/// Factorised systems kept per workspace: those of the last field (or block) stepped, reused
-/// when it steps again with the same coefficients. Runs step their fields in turns, so a
-/// cache of several fields' systems would hit only if it held all of them, at about 85
-/// bytes per site per field; refactorising costs about a tenth of a step.
-const CACHED_SYSTEMS: usize = 1;
 
 /// Everything a step of `K` fields together works in.
 #[derive(Clone, Debug)]
@@ -1059,10 +1054,12 @@ struct Workspace<const K: usize> {
     work: Vec<WorkLevel<K>>,
     /// Reaction terms of the step being taken, to compare against the cache.
     react: Vec<Lanes<K>>,
-    /// The systems of recently stepped fields (or blocks of fields), by their keys, most
-    /// recent last, and how many are kept.
-    systems: Vec<([usize; K], FieldSystems<K>)>,
-    capacity: usize,
+    /// The systems of the field (or block) stepped last, by its keys: reused when it steps
+    /// again with the same coefficients, their arrays refilled for any other. Runs step their
+    /// fields in turns, so a cache of several fields' systems would hit only if it held all
+    /// of them, at about 85 bytes per site per field; refactorising costs about a tenth of a
+    /// step.
+    systems: Option<([usize; K], FieldSystems<K>)>,
     /// Fields whose systems were factorised afresh, in all.
     factorised: u64,
 }
@@ -1073,8 +1070,7 @@ impl<const K: usize> Workspace<K> {
         Workspace {
             work: level_dims.iter().enumerate().map(|(l, &(w, h))| WorkLevel::new(w, h, l == 0)).collect(),
             react: vec![[0.0; K]; w * h],
-            systems: Vec::new(),
-            capacity: CACHED_SYSTEMS,
+            systems: None,
             factorised: 0,
         }
     }
@@ -1167,10 +1163,11 @@ impl DiffusionSolver {
     /// reads each array it touches once (what a cache too small for the grid allows at best):
     /// the solver's side of a roofline. Counted from the loops, in words of 8 bytes per site
     /// of a level. Per field: rows 6 (b, u of the other parity, rhs written and read, pivots,
-    /// u; the gains are made from the pivots in cache), zebra columns 12 (each parity strides over every cache line of b and u, and
-    /// streams its own half of the pivots, gains and forward values), residual 4, restriction
-    /// 3.25, coarse correction 9.25, and on the finest level 3 more for the change between
-    /// cycles; 17 per step outside the cycles (comparing caches, the right-hand side, copies,
+    /// u; the gains are made from the pivots in cache), zebra columns 12 (each parity strides
+    /// over every cache line of b and u, and streams its own half of the pivots, gains and
+    /// forward values), residual 4, restriction
+    /// 3.25, coarse correction 9.25, and on the finest level 2 more for the change between
+    /// cycles (the values before the cycle, read and written in the correction's pass); 17 per step outside the cycles (comparing caches, the right-hand side, copies,
     /// balance; the balance shift and the search for negatives ride on the copy back). Per
     /// block, shared by its fields: the geometry (couplings and interpolation weights), 15
     /// words per cycle and 3 per step. A factorisation: 7 per field and level (the diagonal
@@ -1182,7 +1179,7 @@ impl DiffusionSolver {
         const FIELD_WORDS_FACTORISED: f64 = 7.0;
         const GEOMETRY_WORDS_FACTORISED: f64 = 3.0;
         const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 4.0 + 2.0 + 2.0 + 4.0;
-        const FIELD_WORDS_FINEST: f64 = 3.0;
+        const FIELD_WORDS_FINEST: f64 = 2.0;
         const FIELD_WORDS_PER_STEP: f64 = 17.0;
         const GEOMETRY_WORDS_PER_STEP: f64 = 3.0;
         let (last, fine) = (self.level_dims.len() - 1, self.level_dims[0]);
@@ -1452,10 +1449,7 @@ fn step_block<const K: usize>(
         s.clipped_fraction = if handed.negative[k] { remove_negatives(u, react, k) } else { 0.0 };
     }
     stats.copy_from_slice(&block);
-    ws.systems.push((keys, systems));
-    if ws.systems.len() > ws.capacity {
-        ws.systems.remove(0);
-    }
+    ws.systems = Some((keys, systems));
 }
 
 /// The systems of `keys` if the workspace holds them and they still hold for `ws.react` and
@@ -1463,40 +1457,30 @@ fn step_block<const K: usize>(
 /// (which keeps their sums, and so the balance of each coarse correction), then factorised.
 fn take_systems<const K: usize>(grid: &Grid, ws: &mut Workspace<K>, keys: [usize; K], g: Lanes<K>) -> FieldSystems<K> {
     let parallel = grid.geometry[0].parallel();
-    let held = ws.systems.iter().position(|(k, _)| *k == keys);
-    let reuse = match held {
-        Some(at) => Some(ws.systems.remove(at).1),
-        // Another field's systems: only their arrays are of use.
-        None if ws.systems.len() >= ws.capacity => Some(ws.systems.remove(0).1),
-        None => None,
-    };
-    let mut held_generation = None;
-    let mut levels = match reuse {
-        Some(held_systems) => {
-            held_generation = Some(held_systems.geometry_generation);
-            let fresh = held.is_some()
-                && held_systems.g == g
-                && held_systems.geometry_generation == grid.generation
-                && same(&held_systems.levels[0].react, &ws.react, parallel);
-            if fresh {
-                return held_systems;
-            }
-            held_systems.levels
-        }
-        None => grid.level_dims.iter().map(|&(w, h)| LevelSystem::new(w * h)).collect(),
-    };
     // The coarse reaction terms follow from the fine ones and the geometry alone: when those
-    // are what the held systems were built from (fields without sinks all have 1), only
-    // the factorisations change.
-    let coarse_hold = held_generation == Some(grid.generation) && same(&levels[0].react, &ws.react, parallel);
+    // are what the held systems were built from (fields without sinks all have 1), only the
+    // factorisations change.
+    let (mut levels, coarse_hold) = match ws.systems.take() {
+        Some((held_keys, held)) => {
+            let same_react =
+                held.geometry_generation == grid.generation && same(&held.levels[0].react, &ws.react, parallel);
+            if held_keys == keys && held.g == g && same_react {
+                return held;
+            }
+            (held.levels, same_react)
+        }
+        None => (grid.level_dims.iter().map(|&(w, h)| LevelSystem::new(w * h)).collect(), false),
+    };
     // This step's reaction terms become the systems' (the workspace's array is refilled
     // before it is read again).
     std::mem::swap(&mut levels[0].react, &mut ws.react);
-    for l in (1..levels.len()).filter(|_| !coarse_hold) {
-        let (fine, coarse) = levels.split_at_mut(l);
-        let work = &mut ws.work[l - 1];
-        let (to_own, to_side) = WorkLevel::half_rows(&mut work.scratch, work.half);
-        restrict_into(&fine[l - 1].react, &grid.geometry[l - 1], to_own, to_side, &mut coarse[0].react);
+    if !coarse_hold {
+        for l in 1..levels.len() {
+            let (fine, coarse) = levels.split_at_mut(l);
+            let work = &mut ws.work[l - 1];
+            let (to_own, to_side) = WorkLevel::half_rows(&mut work.scratch, work.half);
+            restrict_into(&fine[l - 1].react, &grid.geometry[l - 1], to_own, to_side, &mut coarse[0].react);
+        }
     }
     for (sys, geo) in levels.iter_mut().zip(grid.geometry) {
         sys.factorise(geo, g);

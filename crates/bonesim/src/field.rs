@@ -427,8 +427,8 @@ impl Fields {
         };
         Fields {
             values: FieldId::ALL.map(|f| if f.is_drug() { Vec::new() } else { vec![0.0; n] }).to_vec(),
-            // Made on a field's first source: in a run without a tumour, several fields never
-            // have one.
+            // Made on a field's first source, so a field that has none in a run (PTHrP without
+            // a tumour) holds no array for them.
             sources: vec![Vec::new(); count],
             touched: vec![Vec::new(); count],
             gathered_ticks: vec![0; count],
