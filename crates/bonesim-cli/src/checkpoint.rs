@@ -31,9 +31,10 @@ use std::path::Path;
 
 /// First bytes of every checkpoint.
 const MAGIC: &[u8] = b"bonesim checkpoint\n";
-/// Version of the layout above and of the run progress stored with the state. Raise it
-/// whenever either changes in a way the engine version does not show.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the layout above, of the run progress stored with the state and of the
+/// engine's state itself. Raise it whenever any of them changes in a way the engine version
+/// does not show. 2: the fields keep their gathered sources only at the sites that have one.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// What a checkpoint holds besides the engine's state: the command line's own progress.
 #[derive(Serialize)]

@@ -7,7 +7,7 @@
 //! (RANKL, OPG, M-CSF, …). Every step moves the sources by one site, so each solve starts
 //! warm but away from its answer, as a field does in a run after cells have moved.
 
-use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SolveStats, SolverSettings};
+use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SolveStats, SolverSettings, Sources};
 use crate::field::{FieldId, FieldTransport};
 use crate::lattice::Lattice;
 
@@ -129,7 +129,7 @@ fn problem<'a>(t: &FieldTransport, permeability: &'a [f64], source: &'a [f64], d
         dt_s,
         permeability,
         sink_per_s: None,
-        source_per_s: Some(source),
+        sources: Sources::PerSite(source),
         boundary: Boundary::NoFlux,
     }
 }

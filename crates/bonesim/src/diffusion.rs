@@ -112,10 +112,50 @@ pub struct DiffusionProblem<'a> {
     pub permeability: &'a [f64],
     /// First-order sink of each site, 1/s (uptake by cells, loss into vessels); `None` is zero.
     pub sink_per_s: Option<&'a [f64]>,
-    /// Source of each site, concentration per s; `None` is zero.
-    pub source_per_s: Option<&'a [f64]>,
+    /// Sources, concentration per s.
+    pub sources: Sources<'a>,
     /// What happens at the domain's edge.
     pub boundary: Boundary,
+}
+
+/// Where a field's sources are and how strong, concentration per s.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Sources<'a> {
+    /// None anywhere.
+    #[default]
+    None,
+    /// A rate for every site, row-major.
+    PerSite(&'a [f64]),
+    /// Rates at the listed sites only, `(site, rate)` sorted by site, each site once: a
+    /// field's sources sit where its cells are, a few thousand sites of the lattice.
+    AtSites(&'a [(u32, f64)]),
+}
+
+impl Sources<'_> {
+    /// Where the sources of row `y` (of width `w`) start in an `AtSites` list (0 otherwise).
+    fn row_start(&self, y: usize, w: usize) -> usize {
+        match self {
+            Sources::AtSites(list) => list.partition_point(|&(site, _)| (site as usize) < y * w),
+            _ => 0,
+        }
+    }
+
+    /// The rate at site `i`, for sites visited in increasing order; `next` is where the
+    /// visit has got to in an `AtSites` list.
+    #[inline]
+    fn at(&self, i: usize, next: &mut usize) -> f64 {
+        match self {
+            Sources::None => 0.0,
+            Sources::PerSite(rates) => rates[i],
+            Sources::AtSites(list) => match list.get(*next) {
+                Some(&(site, rate)) if site as usize == i => {
+                    *next += 1;
+                    rate
+                }
+                _ => 0.0,
+            },
+        }
+    }
 }
 
 /// What one solve did.
@@ -1342,16 +1382,17 @@ fn step_block<const K: usize>(
     // Right-hand side E u⁰ + τ s (+ inflow from a fixed edge), its sum and its largest
     // entry; warm start from u⁰.
     let fine = &mut ws.work[0];
-    let sources: [Option<&[f64]>; K] = std::array::from_fn(|k| problems[k].source_per_s);
+    let sources: [Sources; K] = std::array::from_fn(|k| problems[k].sources);
     let start: [&[f64]; K] = std::array::from_fn(|k| &*fields[k]);
     let fill = |(y, (b, sums)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
         let row = y * w..(y + 1) * w;
         let e = &edge[row];
         let (mut sum, mut max) = ([0.0_f64; K], [0.0_f64; K]);
+        let mut next: [usize; K] = std::array::from_fn(|k| sources[k].row_start(y, w));
         for x in 0..w {
             let i = y * w + x;
             for k in 0..K {
-                let s = sources[k].map_or(0.0, |s| s[i]);
+                let s = sources[k].at(i, &mut next[k]);
                 let v = decay[k] * start[k][i] + tau[k] * s + if fixed[k] { g[k] * e[x] * edge_value[k] } else { 0.0 };
                 b[x][k] = v;
                 sum[k] += v;
@@ -1707,7 +1748,7 @@ mod tests {
             dt_s,
             permeability,
             sink_per_s: None,
-            source_per_s: None,
+            sources: Sources::None,
             boundary: Boundary::NoFlux,
         }
     }
@@ -1845,7 +1886,7 @@ mod tests {
         let q = 1.0; // concentration per second at the source site
         let mut source = vec![0.0; w * h];
         source[centre] = q;
-        let p = DiffusionProblem { source_per_s: Some(&source), ..problem(&perm, k, HOUR_S) };
+        let p = DiffusionProblem { sources: Sources::PerSite(&source), ..problem(&perm, k, HOUR_S) };
         let mut u = vec![0.0; w * h];
         let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
         let mut ticks = 0;
@@ -1909,7 +1950,7 @@ mod tests {
             for decay in [0.0, 1e-5, 1e-2] {
                 for boundary in [Boundary::NoFlux, Boundary::Fixed(0.0)] {
                     let p = DiffusionProblem {
-                        source_per_s: Some(&source),
+                        sources: Sources::PerSite(&source),
                         sink_per_s: Some(&sink),
                         boundary,
                         ..problem(&perm, decay, dt)
@@ -1995,7 +2036,7 @@ mod tests {
         let run = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             pool.install(|| {
-                let p = DiffusionProblem { source_per_s: Some(&source), ..problem(&perm, 1e-4, HOUR_S) };
+                let p = DiffusionProblem { sources: Sources::PerSite(&source), ..problem(&perm, 1e-4, HOUR_S) };
                 let mut u = vec![0.0; w * h];
                 let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
                 for _ in 0..4 {
@@ -2006,6 +2047,50 @@ mod tests {
         };
         let (one, two) = (run(1), run(2));
         assert!(one.iter().zip(&two).all(|(a, b)| a.to_bits() == b.to_bits()));
+    }
+
+    #[test]
+    fn sources_listed_at_their_sites_give_what_a_rate_per_site_gives() {
+        // Fields pass the sites that have a source, not a rate for every site; every field of
+        // a block of four reads its own list, rows split across threads.
+        let (w, h) = (200, 150);
+        let perm = porous(w, h, 5);
+        type Rates = Vec<Vec<f64>>;
+        type Listed = Vec<Vec<(u32, f64)>>;
+        let (per_site, listed): (Rates, Listed) = (0..4)
+            .map(|f| {
+                let mut rates = vec![0.0; w * h];
+                let mut list = Vec::new();
+                // The first and last sites too, and a run of neighbours in one row.
+                for i in (0..w * h).step_by(61 + 17 * f).chain([w * h - 1]).chain(3 * w + 5..3 * w + 12) {
+                    rates[i] = 0.1 + 0.05 * (i % 7) as f64;
+                }
+                for (i, &r) in rates.iter().enumerate().filter(|(_, r)| **r != 0.0) {
+                    list.push((i as u32, r));
+                }
+                (rates, list)
+            })
+            .unzip();
+        let solve = |sources: Vec<Sources>| {
+            let problems: Vec<_> = sources
+                .into_iter()
+                .enumerate()
+                .map(|(f, s)| DiffusionProblem { sources: s, ..problem(&perm, 1e-4 * (f + 1) as f64, HOUR_S) })
+                .collect();
+            let mut u = vec![vec![0.0; w * h]; 4];
+            let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
+            for _ in 0..2 {
+                let mut fields: Vec<&mut [f64]> = u.iter_mut().map(|u| &mut u[..]).collect();
+                solver.step_together(&[0, 1, 2, 3], &mut fields, &problems, &mut [SolveStats::default(); 4]);
+            }
+            u
+        };
+        let dense = solve(per_site.iter().map(|r| Sources::PerSite(r)).collect());
+        let sparse = solve(listed.iter().map(|l| Sources::AtSites(l)).collect());
+        assert!(dense.iter().flatten().any(|&v| v > 0.0));
+        for (a, b) in dense.iter().flatten().zip(sparse.iter().flatten()) {
+            assert_eq!(a.to_bits(), b.to_bits());
+        }
     }
 
     /// Five different fields on a porous section: a block of four and one left over, with
@@ -2034,7 +2119,7 @@ mod tests {
             .map(|(f, (&(d, half_life_h), s))| DiffusionProblem {
                 diffusion_um2_s: d,
                 sink_per_s: (f == 3).then_some(sink),
-                source_per_s: Some(s),
+                sources: Sources::PerSite(s),
                 boundary: if f == 1 { Boundary::Fixed(0.5) } else { Boundary::NoFlux },
                 ..problem(perm, std::f64::consts::LN_2 / (half_life_h * HOUR_S), 6.0 * HOUR_S)
             })

@@ -4,7 +4,7 @@
 //! Concentrations are in pM throughout. A site is a cube of `site_um`³ (1 pL at 10 µm), so
 //! one molecule per second secreted into a 10 µm site adds 1.66 pM/s.
 
-use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SolveStats, SolverSettings};
+use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SolveStats, SolverSettings, Sources};
 use crate::params::{ParamInfo, parameter_group};
 use serde::{Deserialize, Serialize};
 
@@ -287,10 +287,10 @@ parameter_group! {
 pub struct Fields {
     /// Concentrations per field, pM; empty for a drug field not activated.
     values: Vec<Vec<f64>>,
-    /// Sources summed over the ticks since the field's last step, pM/s per tick; empty until
-    /// the field's first source.
-    sources: Vec<Vec<f64>>,
-    /// Sites with a non-zero source, per field, so clearing is cheap.
+    /// Sources summed over the ticks since each field's last step, pM/s per tick, at the
+    /// sites that have one.
+    sources: GatheredSources,
+    /// Sites with a non-zero source, per field, in the order they got it.
     touched: Vec<Vec<u32>>,
     /// Ticks of sources gathered since each field's last step.
     gathered_ticks: Vec<u32>,
@@ -316,6 +316,76 @@ pub struct Fields {
     stepped_s: Vec<f64>,
     /// The sink a step uses: vessels and uptake together.
     sink: Vec<f64>,
+}
+
+/// The sources every field has gathered since its last step, kept only at the sites that
+/// have one: cells secrete at a few thousand sites of a lattice of a hundred thousand or
+/// more, so a rate per site and field would be nearly all zeros (8 bytes per site for each
+/// field). A site with a source of any field holds a slot of one rate per field until every
+/// field with a source there has stepped.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct GatheredSources {
+    /// Each site's slot, or `NO_SLOT`.
+    slot_of: Vec<u32>,
+    /// The rates of slot `s`, pM/s summed over ticks: `rates[s * FIELDS + field]`.
+    rates: Vec<f64>,
+    /// The fields with a rate in each slot, one bit per field.
+    holders: Vec<u32>,
+    /// Slots no site holds, to be handed out again.
+    free: Vec<u32>,
+}
+
+const NO_SLOT: u32 = u32::MAX;
+const FIELDS: usize = FieldId::ALL.len();
+const _: () = assert!(FIELDS <= 32, "a slot marks its fields in the bits of a u32");
+
+impl GatheredSources {
+    fn new(sites: usize) -> Self {
+        GatheredSources { slot_of: vec![NO_SLOT; sites], rates: Vec::new(), holders: Vec::new(), free: Vec::new() }
+    }
+
+    /// The rate `f` has gathered at `site`, pM/s (0 where it has none).
+    fn rate(&self, f: usize, site: usize) -> f64 {
+        match self.slot_of[site] {
+            NO_SLOT => 0.0,
+            slot => self.rates[slot as usize * FIELDS + f],
+        }
+    }
+
+    /// The rate of `f` at `site`, to add to, and whether `f` had none there; `site` gets a
+    /// slot if it has none.
+    fn rate_mut(&mut self, f: usize, site: usize) -> (&mut f64, bool) {
+        let slot = match self.slot_of[site] {
+            NO_SLOT => {
+                let slot = self.free.pop().unwrap_or_else(|| {
+                    self.rates.extend([0.0; FIELDS]);
+                    self.holders.push(0);
+                    self.holders.len() as u32 - 1
+                });
+                self.slot_of[site] = slot;
+                slot
+            }
+            slot => slot,
+        } as usize;
+        let new = self.holders[slot] & (1 << f) == 0;
+        self.holders[slot] |= 1 << f;
+        (&mut self.rates[slot * FIELDS + f], new)
+    }
+
+    /// Removes the rates of `f` at `sites` (the sites where it has one); a slot no field
+    /// holds any more is freed.
+    fn clear(&mut self, f: usize, sites: &[u32]) {
+        for &site in sites {
+            let slot = self.slot_of[site as usize];
+            let s = slot as usize;
+            self.rates[s * FIELDS + f] = 0.0;
+            self.holders[s] &= !(1 << f);
+            if self.holders[s] == 0 {
+                self.slot_of[site as usize] = NO_SLOT;
+                self.free.push(slot);
+            }
+        }
+    }
 }
 
 /// What a field's step depended on, to tell when a field can be left as it is.
@@ -427,9 +497,7 @@ impl Fields {
         };
         Fields {
             values: FieldId::ALL.map(|f| if f.is_drug() { Vec::new() } else { vec![0.0; n] }).to_vec(),
-            // Made on a field's first source, so a field that has none in a run (PTHrP without
-            // a tumour) holds no array for them.
-            sources: vec![Vec::new(); count],
+            sources: GatheredSources::new(n),
             touched: vec![Vec::new(); count],
             gathered_ticks: vec![0; count],
             last_inputs: vec![StepInputs::default(); count],
@@ -493,13 +561,11 @@ impl Fields {
     #[inline]
     pub fn add_source(&mut self, field: FieldId, site: usize, rate_pm_s: f64) {
         let f = field.index();
-        if self.sources[f].is_empty() {
-            self.sources[f] = vec![0.0; self.vessel_sink.len()];
-        }
-        if self.sources[f][site] == 0.0 {
+        let (rate, new) = self.sources.rate_mut(f, site);
+        *rate += rate_pm_s;
+        if new {
             self.touched[f].push(site as u32);
         }
-        self.sources[f][site] += rate_pm_s;
     }
 
     /// What the last solve of `field` did.
@@ -536,7 +602,7 @@ impl Fields {
             let ticks = self.gathered_ticks[f] as f64;
             if ticks > 1.0 {
                 for &site in &self.touched[f] {
-                    self.sources[f][site as usize] /= ticks;
+                    *self.sources.rate_mut(f, site as usize).0 /= ticks;
                 }
             }
             self.step_one(field, ticks * tick_s, site_um, permeability, geometry, &transport(field));
@@ -599,7 +665,8 @@ impl Fields {
         t: &FieldTransport,
     ) {
         let f = field.index();
-        let mut sources: Vec<(u32, f64)> = self.touched[f].iter().map(|&s| (s, self.sources[f][s as usize])).collect();
+        let mut sources: Vec<(u32, f64)> =
+            self.touched[f].iter().map(|&s| (s, self.sources.rate(f, s as usize))).collect();
         sources.sort_unstable_by_key(|&(s, _)| s);
         let inputs = StepInputs { sources, dt_s, geometry, uptake: self.uptake_version[f], stationary: true };
         let gone = inputs.sources.is_empty() && self.values[f].iter().all(|&v| v < NEGLIGIBLE_PM);
@@ -623,7 +690,7 @@ impl Fields {
                 (&self.vessels, self.drug_exchange_per_s[f]),
                 &mut self.sink,
             ),
-            source_per_s: (!self.sources[f].is_empty()).then_some(&self.sources[f][..]),
+            sources: Sources::AtSites(&inputs.sources),
             boundary: field.boundary(),
         };
         let stats = self.solver.step(f, &mut self.values[f], &problem);
@@ -632,9 +699,7 @@ impl Fields {
     }
 
     fn clear_sources_of(&mut self, f: usize) {
-        for &site in &self.touched[f] {
-            self.sources[f][site as usize] = 0.0;
-        }
+        self.sources.clear(f, &self.touched[f]);
         self.touched[f].clear();
         self.gathered_ticks[f] = 0;
     }
@@ -696,6 +761,63 @@ mod tests {
             assert!((100.0..1000.0).contains(&length(f)), "{}: {} µm", f.name(), length(f));
         }
         assert!((1000.0..10_000.0).contains(&length(FieldId::Opg)), "OPG {}", length(FieldId::Opg));
+    }
+
+    #[test]
+    fn gathered_sources_are_averaged_over_each_step_and_their_sites_let_go() {
+        // Sources move every tick (as cells do), for two fields stepping in turns every
+        // three ticks. Each IL-6 step must be the solver's step with the sources averaged
+        // over the ticks it covers; and a site holds a slot only while a field has a source
+        // there that has not yet stepped.
+        let (w, h, every, tick_s) = (40, 30, 3, 3600.0);
+        let n = w * h;
+        let mut fields = Fields::new(w, h, &SolverParams::default());
+        let permeability = vec![1.0; n];
+        let transport = |f: FieldId| f.default_transport();
+        let t = transport(FieldId::Il6);
+        let settings = fields.solver.settings();
+        let mut reference = DiffusionSolver::new(w, h, settings);
+        let (mut expected, mut gathered, mut since) = (vec![0.0; n], vec![0.0; n], 0);
+        let mut most_slots = 0;
+        for tick in 0..8 * every {
+            for k in 0..5 {
+                let site = (tick as usize * 37 + k * 101) % n;
+                fields.add_source(FieldId::Il6, site, 0.5 + k as f64);
+                fields.add_source(FieldId::Rankl, (site + 7) % n, 1.0);
+                gathered[site] += 0.5 + k as f64;
+            }
+            since += 1;
+            let held = |f: &Fields| f.sources.slot_of.iter().filter(|&&s| s != NO_SLOT).count();
+            most_slots = most_slots.max(held(&fields));
+            fields.end_tick(tick, every, tick_s, 10.0, &permeability, 1, &transport);
+            if Fields::is_due(FieldId::Il6, tick, every) {
+                let averaged: Vec<f64> =
+                    gathered.iter().map(|&g| if since > 1 { g / since as f64 } else { g }).collect();
+                let problem = DiffusionProblem {
+                    diffusion_um2_s: t.diffusion_um2_s,
+                    decay_per_s: t.decay_per_s(),
+                    site_um: 10.0,
+                    dt_s: since as f64 * tick_s,
+                    permeability: &permeability,
+                    sink_per_s: None,
+                    sources: Sources::PerSite(&averaged),
+                    boundary: FieldId::Il6.boundary(),
+                };
+                reference.step(0, &mut expected, &problem);
+                assert!(fields.values(FieldId::Il6).iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()));
+                gathered.iter_mut().for_each(|g| *g = 0.0);
+                since = 0;
+            }
+            let mut pending: Vec<u32> = fields.touched.iter().flatten().copied().collect();
+            pending.sort_unstable();
+            pending.dedup();
+            assert_eq!(held(&fields), pending.len(), "tick {tick}");
+        }
+        assert!(fields.mean(FieldId::Il6) > 0.0);
+        // Freed slots are handed out again: no more are made than were ever held at once
+        // (five sites per field and tick, over three ticks, minus what steps let go).
+        assert_eq!(fields.sources.holders.len(), most_slots);
+        assert!(most_slots < 30, "{most_slots}");
     }
 
     #[test]
