@@ -327,62 +327,69 @@ pub struct Fields {
 struct GatheredSources {
     /// Each site's slot, or `NO_SLOT`.
     slot_of: Vec<u32>,
-    /// The rates of slot `s`, pM/s summed over ticks: `rates[s * FIELDS + field]`.
-    rates: Vec<f64>,
-    /// The fields with a rate in each slot, one bit per field.
-    holders: Vec<u32>,
+    slots: Vec<SourceSlot>,
     /// Slots no site holds, to be handed out again.
     free: Vec<u32>,
 }
 
+/// The rates gathered at one site.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct SourceSlot {
+    /// The fields with a rate here, one bit per field.
+    holders: u32,
+    /// Each field's rate, pM/s summed over ticks.
+    rates: [f64; FIELD_COUNT],
+}
+
 const NO_SLOT: u32 = u32::MAX;
-const FIELDS: usize = FieldId::ALL.len();
-const _: () = assert!(FIELDS <= 32, "a slot marks its fields in the bits of a u32");
+const FIELD_COUNT: usize = FieldId::ALL.len();
+const _: () = assert!(FIELD_COUNT <= 32, "a slot marks its fields in the bits of a u32");
 
 impl GatheredSources {
     fn new(sites: usize) -> Self {
-        GatheredSources { slot_of: vec![NO_SLOT; sites], rates: Vec::new(), holders: Vec::new(), free: Vec::new() }
+        GatheredSources { slot_of: vec![NO_SLOT; sites], slots: Vec::new(), free: Vec::new() }
     }
 
     /// The rate `f` has gathered at `site`, pM/s (0 where it has none).
     fn rate(&self, f: usize, site: usize) -> f64 {
         match self.slot_of[site] {
             NO_SLOT => 0.0,
-            slot => self.rates[slot as usize * FIELDS + f],
+            slot => self.slots[slot as usize].rates[f],
         }
     }
 
     /// The rate of `f` at `site`, to add to, and whether `f` had none there; `site` gets a
     /// slot if it has none.
+    #[inline]
     fn rate_mut(&mut self, f: usize, site: usize) -> (&mut f64, bool) {
         let slot = match self.slot_of[site] {
             NO_SLOT => {
                 let slot = self.free.pop().unwrap_or_else(|| {
-                    self.rates.extend([0.0; FIELDS]);
-                    self.holders.push(0);
-                    self.holders.len() as u32 - 1
+                    self.slots.push(SourceSlot::default());
+                    self.slots.len() as u32 - 1
                 });
                 self.slot_of[site] = slot;
                 slot
             }
             slot => slot,
-        } as usize;
-        let new = self.holders[slot] & (1 << f) == 0;
-        self.holders[slot] |= 1 << f;
-        (&mut self.rates[slot * FIELDS + f], new)
+        };
+        let slot = &mut self.slots[slot as usize];
+        let new = slot.holders & (1 << f) == 0;
+        slot.holders |= 1 << f;
+        (&mut slot.rates[f], new)
     }
 
     /// Removes the rates of `f` at `sites` (the sites where it has one); a slot no field
     /// holds any more is freed.
     fn clear(&mut self, f: usize, sites: &[u32]) {
         for &site in sites {
-            let slot = self.slot_of[site as usize];
-            let s = slot as usize;
-            self.rates[s * FIELDS + f] = 0.0;
-            self.holders[s] &= !(1 << f);
-            if self.holders[s] == 0 {
+            let index = self.slot_of[site as usize];
+            let slot = &mut self.slots[index as usize];
+            slot.rates[f] = 0.0;
+            slot.holders &= !(1 << f);
+            if slot.holders == 0 {
                 self.slot_of[site as usize] = NO_SLOT;
-                self.free.push(slot);
+                self.free.push(index);
             }
         }
     }
@@ -816,7 +823,7 @@ mod tests {
         assert!(fields.mean(FieldId::Il6) > 0.0);
         // Freed slots are handed out again: no more are made than were ever held at once
         // (five sites per field and tick, over three ticks, minus what steps let go).
-        assert_eq!(fields.sources.holders.len(), most_slots);
+        assert_eq!(fields.sources.slots.len(), most_slots);
         assert!(most_slots < 30, "{most_slots}");
     }
 
