@@ -296,6 +296,9 @@ pub struct Fields {
     gathered_ticks: Vec<u32>,
     /// What each field's last step used: its sources (site, pM/s), step and geometry.
     last_inputs: Vec<StepInputs>,
+    /// An array for the next step's list of sources.
+    #[serde(skip)]
+    spare_sources: Vec<(u32, f64)>,
     solver: DiffusionSolver,
     last_stats: Vec<SolveStats>,
     tolerance: f64,
@@ -508,6 +511,7 @@ impl Fields {
             touched: vec![Vec::new(); count],
             gathered_ticks: vec![0; count],
             last_inputs: vec![StepInputs::default(); count],
+            spare_sources: Vec::new(),
             solver: DiffusionSolver::new(width, height, settings),
             last_stats: vec![SolveStats::default(); count],
             tolerance: solver.tolerance,
@@ -672,8 +676,10 @@ impl Fields {
         t: &FieldTransport,
     ) {
         let f = field.index();
-        let mut sources: Vec<(u32, f64)> =
-            self.touched[f].iter().map(|&s| (s, self.sources.rate(f, s as usize))).collect();
+        // The list is made in the array of the step before last, so steps allocate nothing.
+        let mut sources = std::mem::take(&mut self.spare_sources);
+        sources.clear();
+        sources.extend(self.touched[f].iter().map(|&s| (s, self.sources.rate(f, s as usize))));
         sources.sort_unstable_by_key(|&(s, _)| s);
         let inputs = StepInputs { sources, dt_s, geometry, uptake: self.uptake_version[f], stationary: true };
         let gone = inputs.sources.is_empty() && self.values[f].iter().all(|&v| v < NEGLIGIBLE_PM);
@@ -682,6 +688,7 @@ impl Fields {
         }
         if gone || inputs.same_as(&self.last_inputs[f], self.tolerance) {
             self.last_stats[f] = SolveStats { converged: true, ..Default::default() };
+            self.spare_sources = inputs.sources;
             return;
         }
         let problem = DiffusionProblem {
@@ -702,7 +709,8 @@ impl Fields {
         };
         let stats = self.solver.step(f, &mut self.values[f], &problem);
         self.last_stats[f] = stats;
-        self.last_inputs[f] = StepInputs { stationary: stats.step_change <= self.tolerance, ..inputs };
+        let last = StepInputs { stationary: stats.step_change <= self.tolerance, ..inputs };
+        self.spare_sources = std::mem::replace(&mut self.last_inputs[f], last).sources;
     }
 
     fn clear_sources_of(&mut self, f: usize) {
