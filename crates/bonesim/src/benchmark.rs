@@ -7,13 +7,13 @@
 //! (RANKL, OPG, M-CSF, …). Every step moves the sources by one site, so each solve starts
 //! warm but away from its answer, as a field does in a run after cells have moved.
 
-use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SolveStats, SolverSettings, Sources};
+use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SiteRates, SolveStats, SolverSettings};
 use crate::field::{FieldId, FieldTransport};
 use crate::lattice::Lattice;
 
 /// The sources every field gets, pM/s per source site.
 const SOURCE_PM_S: f64 = 0.1;
-/// Sources sit at every this many sites.
+/// SiteRates sit at every this many sites.
 const SOURCE_SPACING: usize = 101;
 
 /// Several fields on one `n × n` section, stepped one after another by one solver as a run
@@ -128,8 +128,8 @@ fn problem<'a>(t: &FieldTransport, permeability: &'a [f64], source: &'a [f64], d
         site_um: 10.0,
         dt_s,
         permeability,
-        sink_per_s: None,
-        sources: Sources::PerSite(source),
+        sinks: SiteRates::None,
+        sources: SiteRates::PerSite(source),
         boundary: Boundary::NoFlux,
     }
 }

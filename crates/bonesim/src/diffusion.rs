@@ -110,50 +110,58 @@ pub struct DiffusionProblem<'a> {
     /// Relative diffusivity of each site, 0 < p ≤ 1 (1 in marrow; lower in mineralised bone,
     /// whose matrix leaves only the lacuno-canalicular porosity free).
     pub permeability: &'a [f64],
-    /// First-order sink of each site, 1/s (uptake by cells, loss into vessels); `None` is zero.
-    pub sink_per_s: Option<&'a [f64]>,
+    /// First-order sink, 1/s (uptake by cells, loss into vessels).
+    pub sinks: SiteRates<'a>,
     /// Sources, concentration per s.
-    pub sources: Sources<'a>,
+    pub sources: SiteRates<'a>,
     /// What happens at the domain's edge.
     pub boundary: Boundary,
 }
 
-/// Where a field's sources are and how strong, concentration per s.
+/// A rate at each site of the lattice, for a field's sources (concentration per s) or its
+/// first-order sink (1/s), in whichever form is smallest for it.
 #[derive(Clone, Copy, Debug, Default)]
-pub enum Sources<'a> {
-    /// None anywhere.
+pub enum SiteRates<'a> {
+    /// Zero everywhere.
     #[default]
     None,
     /// A rate for every site, row-major.
     PerSite(&'a [f64]),
     /// Rates at the listed sites only, `(site, rate)` sorted by site, each site once: a
-    /// field's sources sit where its cells are, a few thousand sites of the lattice.
+    /// field's sources sit where its cells are, a few thousand sites of the lattice, and
+    /// blood takes factors up only at vessels.
     AtSites(&'a [(u32, f64)]),
+    /// The sum of the two (uptake by cells everywhere, and vessels).
+    PerSitePlus(&'a [f64], &'a [(u32, f64)]),
 }
 
-impl Sources<'_> {
-    /// Where the sources of row `y` (of width `w`) start in an `AtSites` list (0 otherwise).
+impl SiteRates<'_> {
+    /// Where the listed sites of row `y` (of width `w`) start (0 without a list).
     fn row_start(&self, y: usize, w: usize) -> usize {
         match self {
-            Sources::AtSites(list) => list.partition_point(|&(site, _)| (site as usize) < y * w),
+            SiteRates::AtSites(list) | SiteRates::PerSitePlus(_, list) => {
+                list.partition_point(|&(site, _)| (site as usize) < y * w)
+            }
             _ => 0,
         }
     }
 
     /// The rate at site `i`, for sites visited in increasing order; `next` is where the
-    /// visit has got to in an `AtSites` list.
+    /// visit has got to in the list.
     #[inline]
     fn at(&self, i: usize, next: &mut usize) -> f64 {
+        let listed = |list: &[(u32, f64)], next: &mut usize| match list.get(*next) {
+            Some(&(site, rate)) if site as usize == i => {
+                *next += 1;
+                rate
+            }
+            _ => 0.0,
+        };
         match self {
-            Sources::None => 0.0,
-            Sources::PerSite(rates) => rates[i],
-            Sources::AtSites(list) => match list.get(*next) {
-                Some(&(site, rate)) if site as usize == i => {
-                    *next += 1;
-                    rate
-                }
-                _ => 0.0,
-            },
+            SiteRates::None => 0.0,
+            SiteRates::PerSite(rates) => rates[i],
+            SiteRates::AtSites(list) => listed(list, next),
+            SiteRates::PerSitePlus(rates, list) => rates[i] + listed(list, next),
         }
     }
 }
@@ -1361,18 +1369,19 @@ fn step_block<const K: usize>(
             (fixed[k], edge_value[k]) = (true, v);
         }
     }
-    let sinks: [Option<&[f64]>; K] = std::array::from_fn(|k| problems[k].sink_per_s);
+    let sinks: [SiteRates; K] = std::array::from_fn(|k| problems[k].sinks);
     let edge = &grid.geometry[0].edge;
     let parallel = n >= PARALLEL_MIN_SITES;
-    let plain = sinks.iter().all(Option::is_none) && !fixed.contains(&true);
+    let plain = sinks.iter().all(|s| matches!(s, SiteRates::None)) && !fixed.contains(&true);
     for_each_chunk(&mut ws.react, w, parallel, |(y, row)| {
+        let mut next: [usize; K] = std::array::from_fn(|k| sinks[k].row_start(y, w));
         for (x, r) in row.iter_mut().enumerate() {
             let i = y * w + x;
             for k in 0..K {
                 r[k] = if plain {
                     1.0
                 } else {
-                    1.0 + tau[k] * sinks[k].map_or(0.0, |s| s[i]) + if fixed[k] { g[k] * edge[i] } else { 0.0 }
+                    1.0 + tau[k] * sinks[k].at(i, &mut next[k]) + if fixed[k] { g[k] * edge[i] } else { 0.0 }
                 };
             }
         }
@@ -1382,7 +1391,7 @@ fn step_block<const K: usize>(
     // Right-hand side E u⁰ + τ s (+ inflow from a fixed edge), its sum and its largest
     // entry; warm start from u⁰.
     let fine = &mut ws.work[0];
-    let sources: [Sources; K] = std::array::from_fn(|k| problems[k].sources);
+    let sources: [SiteRates; K] = std::array::from_fn(|k| problems[k].sources);
     let start: [&[f64]; K] = std::array::from_fn(|k| &*fields[k]);
     let fill = |(y, (b, sums)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
         let row = y * w..(y + 1) * w;
@@ -1747,8 +1756,8 @@ mod tests {
             site_um: 10.0,
             dt_s,
             permeability,
-            sink_per_s: None,
-            sources: Sources::None,
+            sinks: SiteRates::None,
+            sources: SiteRates::None,
             boundary: Boundary::NoFlux,
         }
     }
@@ -1886,7 +1895,7 @@ mod tests {
         let q = 1.0; // concentration per second at the source site
         let mut source = vec![0.0; w * h];
         source[centre] = q;
-        let p = DiffusionProblem { sources: Sources::PerSite(&source), ..problem(&perm, k, HOUR_S) };
+        let p = DiffusionProblem { sources: SiteRates::PerSite(&source), ..problem(&perm, k, HOUR_S) };
         let mut u = vec![0.0; w * h];
         let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
         let mut ticks = 0;
@@ -1950,8 +1959,8 @@ mod tests {
             for decay in [0.0, 1e-5, 1e-2] {
                 for boundary in [Boundary::NoFlux, Boundary::Fixed(0.0)] {
                     let p = DiffusionProblem {
-                        sources: Sources::PerSite(&source),
-                        sink_per_s: Some(&sink),
+                        sources: SiteRates::PerSite(&source),
+                        sinks: SiteRates::PerSite(&sink),
                         boundary,
                         ..problem(&perm, decay, dt)
                     };
@@ -2036,7 +2045,7 @@ mod tests {
         let run = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             pool.install(|| {
-                let p = DiffusionProblem { sources: Sources::PerSite(&source), ..problem(&perm, 1e-4, HOUR_S) };
+                let p = DiffusionProblem { sources: SiteRates::PerSite(&source), ..problem(&perm, 1e-4, HOUR_S) };
                 let mut u = vec![0.0; w * h];
                 let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
                 for _ in 0..4 {
@@ -2071,7 +2080,7 @@ mod tests {
                 (rates, list)
             })
             .unzip();
-        let solve = |sources: Vec<Sources>| {
+        let solve = |sources: Vec<SiteRates>| {
             let problems: Vec<_> = sources
                 .into_iter()
                 .enumerate()
@@ -2085,12 +2094,42 @@ mod tests {
             }
             u
         };
-        let dense = solve(per_site.iter().map(|r| Sources::PerSite(r)).collect());
-        let sparse = solve(listed.iter().map(|l| Sources::AtSites(l)).collect());
+        let dense = solve(per_site.iter().map(|r| SiteRates::PerSite(r)).collect());
+        let sparse = solve(listed.iter().map(|l| SiteRates::AtSites(l)).collect());
         assert!(dense.iter().flatten().any(|&v| v > 0.0));
         for (a, b) in dense.iter().flatten().zip(sparse.iter().flatten()) {
             assert_eq!(a.to_bits(), b.to_bits());
         }
+    }
+
+    #[test]
+    fn sinks_listed_at_vessels_give_what_a_rate_per_site_gives() {
+        // Blood takes factors up only at vessels, given as a list, alone or on top of an
+        // uptake by cells at every site: the same as the sums site by site.
+        let (w, h) = (200, 150);
+        let perm = porous(w, h, 9);
+        let source: Vec<f64> = (0..w * h).map(|i| if i % 83 == 0 { 0.4 } else { 0.0 }).collect();
+        let uptake: Vec<f64> = (0..w * h).map(|i| if i % 5 == 0 { 2e-4 } else { 0.0 }).collect();
+        let vessels: Vec<(u32, f64)> = (0..w * h).step_by(211).map(|i| (i as u32, 1e-3)).collect();
+        let mut at_vessels = vec![0.0; w * h];
+        for &(v, rate) in &vessels {
+            at_vessels[v as usize] = rate;
+        }
+        let both: Vec<f64> = uptake.iter().zip(&at_vessels).map(|(u, v)| u + v).collect();
+        let solve = |sinks: SiteRates| {
+            let p = DiffusionProblem { sinks, sources: SiteRates::PerSite(&source), ..problem(&perm, 1e-4, HOUR_S) };
+            let mut u = vec![0.0; w * h];
+            let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
+            for _ in 0..2 {
+                solver.step(0, &mut u, &p);
+            }
+            u
+        };
+        let bits = |u: Vec<f64>| u.into_iter().map(f64::to_bits).collect::<Vec<_>>();
+        let (listed, dense) = (solve(SiteRates::AtSites(&vessels)), solve(SiteRates::PerSite(&at_vessels)));
+        assert!(listed.iter().sum::<f64>() < solve(SiteRates::None).iter().sum::<f64>());
+        assert_eq!(bits(listed), bits(dense));
+        assert_eq!(bits(solve(SiteRates::PerSitePlus(&uptake, &vessels))), bits(solve(SiteRates::PerSite(&both))));
     }
 
     /// Five different fields on a porous section: a block of four and one left over, with
@@ -2118,8 +2157,8 @@ mod tests {
             .enumerate()
             .map(|(f, (&(d, half_life_h), s))| DiffusionProblem {
                 diffusion_um2_s: d,
-                sink_per_s: (f == 3).then_some(sink),
-                sources: Sources::PerSite(s),
+                sinks: if f == 3 { SiteRates::PerSite(sink) } else { SiteRates::None },
+                sources: SiteRates::PerSite(s),
                 boundary: if f == 1 { Boundary::Fixed(0.5) } else { Boundary::NoFlux },
                 ..problem(perm, std::f64::consts::LN_2 / (half_life_h * HOUR_S), 6.0 * HOUR_S)
             })

@@ -4,7 +4,7 @@
 //! Concentrations are in pM throughout. A site is a cube of `site_um`³ (1 pL at 10 µm), so
 //! one molecule per second secreted into a 10 µm site adds 1.66 pM/s.
 
-use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SolveStats, SolverSettings, Sources};
+use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SiteRates, SolveStats, SolverSettings};
 use crate::params::{ParamInfo, parameter_group};
 use serde::{Deserialize, Serialize};
 
@@ -305,8 +305,11 @@ pub struct Fields {
     /// Vessel sites, and the first-order loss into blood there (1/s) of the factors that
     /// exchange with blood.
     vessels: Vec<u32>,
-    vessel_sink: Vec<f64>,
+    /// That loss at each vessel site, sorted by site.
+    vessel_sinks: Vec<(u32, f64)>,
     exchange_per_s: f64,
+    /// Sites of the lattice.
+    sites: usize,
     /// The drug fields' own exchange at vessel sites (1/s; 0 for other fields).
     drug_exchange_per_s: Vec<f64>,
     /// Uptake by cells of each field, first-order per site (1/s; empty: none), and a count
@@ -317,7 +320,7 @@ pub struct Fields {
     /// same tick, so not part of the state.
     #[serde(skip)]
     stepped_s: Vec<f64>,
-    /// The sink a step uses: vessels and uptake together.
+    /// A drug field's sink, vessels and uptake together (empty until a drug steps).
     sink: Vec<f64>,
 }
 
@@ -462,35 +465,33 @@ impl StepInputs {
 }
 
 /// The first-order sink of `field` for a step: loss into vessels (fields that exchange with
-/// blood) and `uptake` by cells, added in `scratch` when both are there; `None` if neither.
-/// A drug field leaves at its own rate, `drug_exchange_per_s` at every vessel of `vessels`.
+/// blood, `vessel_sinks`) and `uptake` by cells. A drug field leaves at its own rate,
+/// `drug_exchange_per_s` at every vessel of `vessels`, added up with its uptake in `scratch`
+/// (made the size of the lattice on a drug's first step).
 fn sink_of<'a>(
     field: FieldId,
     uptake: &'a [f64],
-    vessel_sink: &'a [f64],
+    vessel_sinks: &'a [(u32, f64)],
     (vessels, drug_exchange_per_s): (&[u32], f64),
-    scratch: &'a mut [f64],
-) -> Option<&'a [f64]> {
+    scratch: &'a mut Vec<f64>,
+    sites: usize,
+) -> SiteRates<'a> {
     if field.is_drug() {
-        scratch.iter_mut().for_each(|s| *s = 0.0);
+        scratch.clear();
+        scratch.resize(sites, 0.0);
         if !uptake.is_empty() {
             scratch.copy_from_slice(uptake);
         }
         for &v in vessels {
             scratch[v as usize] += drug_exchange_per_s;
         }
-        return Some(scratch);
+        return SiteRates::PerSite(scratch);
     }
     match (field.with_blood(), uptake.is_empty()) {
-        (false, true) => None,
-        (true, true) => Some(vessel_sink),
-        (false, false) => Some(uptake),
-        (true, false) => {
-            for ((s, u), v) in scratch.iter_mut().zip(uptake).zip(vessel_sink) {
-                *s = u + v;
-            }
-            Some(scratch)
-        }
+        (false, true) => SiteRates::None,
+        (true, true) => SiteRates::AtSites(vessel_sinks),
+        (false, false) => SiteRates::PerSite(uptake),
+        (true, false) => SiteRates::PerSitePlus(uptake, vessel_sinks),
     }
 }
 
@@ -516,13 +517,14 @@ impl Fields {
             last_stats: vec![SolveStats::default(); count],
             tolerance: solver.tolerance,
             vessels: Vec::new(),
-            vessel_sink: vec![0.0; n],
+            vessel_sinks: Vec::new(),
+            sites: n,
             exchange_per_s: 0.0,
             drug_exchange_per_s: vec![0.0; count],
             uptake: vec![Vec::new(); count],
             uptake_version: vec![0; count],
             stepped_s: vec![0.0; count],
-            sink: vec![0.0; n],
+            sink: Vec::new(),
         }
     }
 
@@ -533,7 +535,7 @@ impl Fields {
     /// schedule as if it had been present at zero all along: it has gathered the ticks since
     /// its last turn, so its next step is as long as it would have been.
     pub fn activate(&mut self, field: FieldId, exchange_per_s: f64, tick: u64, every: u64) {
-        let (f, n) = (field.index(), self.vessel_sink.len());
+        let (f, n) = (field.index(), self.sites);
         if self.values[f].is_empty() {
             self.values[f] = vec![0.0; n];
             let every = every.max(1);
@@ -697,14 +699,15 @@ impl Fields {
             site_um,
             dt_s,
             permeability,
-            sink_per_s: sink_of(
+            sinks: sink_of(
                 field,
                 &self.uptake[f],
-                &self.vessel_sink,
+                &self.vessel_sinks,
                 (&self.vessels, self.drug_exchange_per_s[f]),
                 &mut self.sink,
+                self.sites,
             ),
-            sources: Sources::AtSites(&inputs.sources),
+            sources: SiteRates::AtSites(&inputs.sources),
             boundary: field.boundary(),
         };
         let stats = self.solver.step(f, &mut self.values[f], &problem);
@@ -724,10 +727,9 @@ impl Fields {
     pub fn set_vessels(&mut self, vessels: &[u32], exchange_per_s: f64) {
         self.vessels = vessels.to_vec();
         self.exchange_per_s = exchange_per_s;
-        self.vessel_sink.iter_mut().for_each(|s| *s = 0.0);
-        for &v in vessels {
-            self.vessel_sink[v as usize] = exchange_per_s;
-        }
+        self.vessel_sinks = vessels.iter().map(|&v| (v, exchange_per_s)).collect();
+        self.vessel_sinks.sort_unstable_by_key(|&(v, _)| v);
+        self.vessel_sinks.dedup_by_key(|&mut (v, _)| v);
     }
 
     /// Adds this tick's supply from blood at every vessel site: the serum (or, for a drug,
@@ -814,8 +816,8 @@ mod tests {
                     site_um: 10.0,
                     dt_s: since as f64 * tick_s,
                     permeability: &permeability,
-                    sink_per_s: None,
-                    sources: Sources::PerSite(&averaged),
+                    sinks: SiteRates::None,
+                    sources: SiteRates::PerSite(&averaged),
                     boundary: FieldId::Il6.boundary(),
                 };
                 reference.step(0, &mut expected, &problem);
