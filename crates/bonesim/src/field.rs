@@ -315,6 +315,8 @@ pub struct Fields {
     /// Uptake by cells of each field, first-order per site (1/s; empty: none), and a count
     /// of its changes.
     uptake: Vec<Vec<f64>>,
+    /// Or kept at the sites that have one, sorted by site.
+    uptake_at: Vec<Vec<(u32, f64)>>,
     uptake_version: Vec<u64>,
     /// How long each field's step at the end of this tick was, s (0: none); read in the
     /// same tick, so not part of the state.
@@ -322,6 +324,9 @@ pub struct Fields {
     stepped_s: Vec<f64>,
     /// A drug field's sink, vessels and uptake together (empty until a drug steps).
     sink: Vec<f64>,
+    /// A sink kept at the sites that have one, vessels and uptake together.
+    #[serde(skip)]
+    sink_at: Vec<(u32, f64)>,
 }
 
 /// The sources every field has gathered since its last step, kept only at the sites that
@@ -465,33 +470,72 @@ impl StepInputs {
 }
 
 /// The first-order sink of `field` for a step: loss into vessels (fields that exchange with
-/// blood, `vessel_sinks`) and `uptake` by cells. A drug field leaves at its own rate,
-/// `drug_exchange_per_s` at every vessel of `vessels`, added up with its uptake in `scratch`
-/// (made the size of the lattice on a drug's first step).
+/// blood, `vessel_sinks`) and uptake by cells, at every site or at the listed ones. Vessels
+/// and listed uptake are added up in the list `sum_at`. A drug field leaves at its own rate,
+/// `drug_exchange_per_s` at every vessel of `vessels`, added up with its uptake in `sum` (made
+/// the size of the lattice on a drug's first step).
 fn sink_of<'a>(
     field: FieldId,
-    uptake: &'a [f64],
+    (uptake, uptake_at): (&'a [f64], &'a [(u32, f64)]),
     vessel_sinks: &'a [(u32, f64)],
     (vessels, drug_exchange_per_s): (&[u32], f64),
-    scratch: &'a mut Vec<f64>,
+    (sum, sum_at): (&'a mut Vec<f64>, &'a mut Vec<(u32, f64)>),
     sites: usize,
 ) -> SiteRates<'a> {
     if field.is_drug() {
-        scratch.clear();
-        scratch.resize(sites, 0.0);
+        sum.clear();
+        sum.resize(sites, 0.0);
         if !uptake.is_empty() {
-            scratch.copy_from_slice(uptake);
+            sum.copy_from_slice(uptake);
+        }
+        for &(site, rate) in uptake_at {
+            sum[site as usize] += rate;
         }
         for &v in vessels {
-            scratch[v as usize] += drug_exchange_per_s;
+            sum[v as usize] += drug_exchange_per_s;
         }
-        return SiteRates::PerSite(scratch);
+        return SiteRates::PerSite(sum);
     }
-    match (field.with_blood(), uptake.is_empty()) {
-        (false, true) => SiteRates::None,
-        (true, true) => SiteRates::AtSites(vessel_sinks),
-        (false, false) => SiteRates::PerSite(uptake),
-        (true, false) => SiteRates::PerSitePlus(uptake, vessel_sinks),
+    let vessel_sinks: &[(u32, f64)] = if field.with_blood() { vessel_sinks } else { &[] };
+    let listed = match (vessel_sinks.is_empty(), uptake_at.is_empty()) {
+        (true, true) => None,
+        (false, true) => Some(vessel_sinks),
+        (true, false) => Some(uptake_at),
+        (false, false) => {
+            // Merged by site; a site in both lists takes the sum.
+            sum_at.clear();
+            let (mut a, mut b) = (uptake_at.iter().peekable(), vessel_sinks.iter().peekable());
+            loop {
+                let next = match (a.peek(), b.peek()) {
+                    (Some(&&(i, u)), Some(&&(j, v))) if i == j => {
+                        a.next();
+                        b.next();
+                        (i, u + v)
+                    }
+                    (Some(&&(i, u)), Some(&&(j, _))) if i < j => {
+                        a.next();
+                        (i, u)
+                    }
+                    (Some(&&(i, u)), None) => {
+                        a.next();
+                        (i, u)
+                    }
+                    (_, Some(&&(j, v))) => {
+                        b.next();
+                        (j, v)
+                    }
+                    (None, None) => break,
+                };
+                sum_at.push(next);
+            }
+            Some(&sum_at[..])
+        }
+    };
+    match (uptake.is_empty(), listed) {
+        (true, None) => SiteRates::None,
+        (true, Some(list)) => SiteRates::AtSites(list),
+        (false, None) => SiteRates::PerSite(uptake),
+        (false, Some(list)) => SiteRates::PerSitePlus(uptake, list),
     }
 }
 
@@ -522,9 +566,11 @@ impl Fields {
             exchange_per_s: 0.0,
             drug_exchange_per_s: vec![0.0; count],
             uptake: vec![Vec::new(); count],
+            uptake_at: vec![Vec::new(); count],
             uptake_version: vec![0; count],
             stepped_s: vec![0.0; count],
             sink: Vec::new(),
+            sink_at: Vec::new(),
         }
     }
 
@@ -641,6 +687,19 @@ impl Fields {
         &self.uptake[field.index()]
     }
 
+    /// Sets the uptake of `field` by cells, first-order (1/s), at the listed sites (sorted by
+    /// site, each once, no zeros) and nowhere else, for its next steps.
+    pub fn set_uptake_at(&mut self, field: FieldId, per_s: &[(u32, f64)]) {
+        debug_assert!(per_s.windows(2).all(|p| p[0].0 < p[1].0) && per_s.iter().all(|&(_, r)| r != 0.0));
+        let f = field.index();
+        // The first call counts as a change, as it does for `set_uptake`.
+        if self.uptake_at[f] != per_s || self.uptake_version[f] == 0 {
+            self.uptake_at[f].clear();
+            self.uptake_at[f].extend_from_slice(per_s);
+            self.uptake_version[f] += 1;
+        }
+    }
+
     /// Sets the uptake of `field` by cells, first-order per site (1/s), for its next steps.
     pub fn set_uptake(&mut self, field: FieldId, per_s: &[f64]) {
         let f = field.index();
@@ -701,10 +760,10 @@ impl Fields {
             permeability,
             sinks: sink_of(
                 field,
-                &self.uptake[f],
+                (&self.uptake[f], &self.uptake_at[f]),
                 &self.vessel_sinks,
                 (&self.vessels, self.drug_exchange_per_s[f]),
-                &mut self.sink,
+                (&mut self.sink, &mut self.sink_at),
                 self.sites,
             ),
             sources: SiteRates::AtSites(&inputs.sources),
@@ -835,6 +894,53 @@ mod tests {
         // (five sites per field and tick, over three ticks, minus what steps let go).
         assert_eq!(fields.sources.slots.len(), most_slots);
         assert!(most_slots < 30, "{most_slots}");
+    }
+
+    #[test]
+    fn uptake_at_cells_and_loss_at_vessels_add_up_site_by_site() {
+        // IL-6 is taken up by cells with receptors (a list of sites) and lost into blood at
+        // vessels (another): where both are, the sink is their sum. Its step must be the
+        // solver's step with the two added up at every site.
+        let (w, h) = (50, 40);
+        let n = w * h;
+        let mut fields = Fields::new(w, h, &SolverParams::default());
+        let permeability = vec![1.0; n];
+        let vessels: Vec<u32> = (7..n as u32).step_by(97).collect();
+        fields.set_vessels(&vessels, 2e-3);
+        // Every third vessel has a cell beside it on the same site.
+        let uptake: Vec<(u32, f64)> = (0..n as u32)
+            .filter(|s| s % 13 == 0 || vessels.iter().step_by(3).any(|v| v == s))
+            .map(|s| (s, 5e-4))
+            .collect();
+        fields.set_uptake_at(FieldId::Il6, &uptake);
+        let mut dense = vec![0.0; n];
+        for &(s, r) in &uptake {
+            dense[s as usize] += r;
+        }
+        for &v in &vessels {
+            dense[v as usize] += 2e-3;
+        }
+        for site in (0..n).step_by(31) {
+            fields.add_source(FieldId::Il6, site, 1.0);
+        }
+        let source: Vec<f64> = (0..n).map(|i| if i % 31 == 0 { 1.0 } else { 0.0 }).collect();
+        let transport = |f: FieldId| f.default_transport();
+        fields.end_tick(0, 1, 3600.0, 10.0, &permeability, 1, &transport);
+        let t = transport(FieldId::Il6);
+        let mut expected = vec![0.0; n];
+        let problem = DiffusionProblem {
+            diffusion_um2_s: t.diffusion_um2_s,
+            decay_per_s: t.decay_per_s(),
+            site_um: 10.0,
+            dt_s: 3600.0,
+            permeability: &permeability,
+            sinks: SiteRates::PerSite(&dense),
+            sources: SiteRates::PerSite(&source),
+            boundary: FieldId::Il6.boundary(),
+        };
+        DiffusionSolver::new(w, h, fields.solver.settings()).step(0, &mut expected, &problem);
+        assert!(expected.iter().any(|&v| v > 0.0));
+        assert!(fields.values(FieldId::Il6).iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 
     #[test]

@@ -148,7 +148,7 @@ pub struct Sim {
     /// The rest of the body's IL-6 production relative to a healthy host's.
     body_il6_fold: f64,
     /// Scratch for the cells' IL-6 uptake per site.
-    uptake_scratch: Vec<f64>,
+    uptake_scratch: Vec<(u32, f64)>,
     /// Scratch for bone's uptake of a bisphosphonate per site (recomputed every tick).
     #[serde(skip)]
     bone_uptake: Vec<f64>,
@@ -472,11 +472,10 @@ impl Sim {
         (self.params.solver.field_step_hours / self.dt_h).round().max(1.0) as u64
     }
 
-    /// The IL-6 that cells with IL-6 receptors take up, per site, for IL-6's next step.
+    /// The IL-6 that cells with IL-6 receptors take up, at their sites, for IL-6's next step.
     fn update_il6_uptake(&mut self) {
         let mut rates = std::mem::take(&mut self.uptake_scratch);
         rates.clear();
-        rates.resize(self.lattice.len(), 0.0);
         let s = &self.params.signalling;
         let il6 = self.fields.values(FieldId::Il6);
         let tumor_il6r = self.phenotype.map_or(0.0, |t| t.il6r);
@@ -484,13 +483,29 @@ impl Sim {
         for slot in 0..self.cells.len() {
             let il6r = signalling::membrane_il6r(self.cells.kind[slot], &self.params, tumor_il6r);
             if il6r > 0.0 {
-                let site = self.cells.site[slot] as usize;
+                let site = self.cells.site[slot];
                 // Only free IL-6 on free receptors is taken up (the drugs' hold on both).
-                let t = targets.at(&self.fields, site);
-                rates[site] += t.il6_free * signalling::il6_uptake_per_s(il6r * t.il6r_free, il6[site] * t.il6_free, s);
+                let t = targets.at(&self.fields, site as usize);
+                let rate =
+                    t.il6_free * signalling::il6_uptake_per_s(il6r * t.il6r_free, il6[site as usize] * t.il6_free, s);
+                rates.push((site, rate));
             }
         }
-        self.fields.set_uptake(FieldId::Il6, &rates);
+        // Cells sharing a site add up, in the order of their slots (a stable sort keeps it).
+        rates.sort_by_key(|&(site, _)| site);
+        let mut merged = 0;
+        for i in 0..rates.len() {
+            let (site, rate) = rates[i];
+            if merged > 0 && rates[merged - 1].0 == site {
+                rates[merged - 1].1 += rate;
+            } else {
+                rates[merged] = (site, 0.0 + rate);
+                merged += 1;
+            }
+        }
+        rates.truncate(merged);
+        rates.retain(|&(_, rate)| rate != 0.0);
+        self.fields.set_uptake_at(FieldId::Il6, &rates);
         self.uptake_scratch = rates;
     }
 
