@@ -194,7 +194,8 @@ struct GeometryLevel {
     cy: Vec<f64>,
     /// Sum of the couplings of each site.
     csum: Vec<f64>,
-    /// Coupling of each site to a fixed-value edge (zero inside the domain).
+    /// Coupling of each site to a fixed-value edge (zero inside the domain); finest level
+    /// only.
     edge: Vec<f64>,
     /// Interpolation from the next coarser level: the weight each site takes from its own
     /// aggregate along x and along y (the rest comes from the neighbouring aggregate on its
@@ -247,10 +248,9 @@ impl GeometryLevel {
                 }
             }
         }
-        let fine_edge: Vec<Lanes<1>> = self.edge.iter().map(|&e| [e]).collect();
-        let mut coarse_edge = vec![[0.0]; wc * hc];
-        restrict(&fine_edge, self, &mut coarse_edge);
-        let edge = coarse_edge.into_iter().map(|[e]| e).collect();
+        // A fixed edge enters the coarse levels through the restricted reaction terms, so
+        // only the finest level keeps its edge couplings.
+        let edge = Vec::new();
         GeometryLevel { w: wc, h: hc, cx, cy, csum: Vec::new(), edge, own_x: Vec::new(), own_y: Vec::new() }
             .with_coupling_sums()
     }
@@ -939,12 +939,6 @@ fn restrict_across<const K: usize>(
         }
     };
     for_each_chunk(coarse, wc, level.parallel(), across);
-}
-
-/// `coarse = Pᵀ fine`, with scratch of its own (for setting up, not for cycles).
-fn restrict<const K: usize>(fine: &[Lanes<K>], level: &GeometryLevel, coarse: &mut [Lanes<K>]) {
-    let half = level.h * level.w.div_ceil(2);
-    restrict_into(fine, level, &mut vec![[0.0; K]; half], &mut vec![[0.0; K]; half], coarse);
 }
 
 /// `u = P coarse`, with the interpolation weights of `level` (the fine level).
