@@ -192,6 +192,8 @@ struct GeometryLevel {
     cx: Vec<f64>,
     /// Coupling between (x, y) and (x, y + 1); zero in the last row.
     cy: Vec<f64>,
+    /// Sum of the couplings of each site.
+    csum: Vec<f64>,
     /// Coupling of each site to a fixed-value edge (zero inside the domain); finest level
     /// only.
     edge: Vec<f64>,
@@ -218,7 +220,8 @@ impl GeometryLevel {
                 2.0 * p[i] * faces as f64
             })
             .collect();
-        GeometryLevel { w, h, cx, cy, edge, own_x: Vec::new(), own_y: Vec::new() }
+        GeometryLevel { w, h, cx, cy, csum: Vec::new(), edge, own_x: Vec::new(), own_y: Vec::new() }
+            .with_coupling_sums()
     }
 
     /// The next coarser level, of 2 × 2 aggregates. A fine line crossing a coarse face is a
@@ -248,7 +251,8 @@ impl GeometryLevel {
         // A fixed edge enters the coarse levels through the restricted reaction terms, so
         // only the finest level keeps its edge couplings.
         let edge = Vec::new();
-        GeometryLevel { w: wc, h: hc, cx, cy, edge, own_x: Vec::new(), own_y: Vec::new() }
+        GeometryLevel { w: wc, h: hc, cx, cy, csum: Vec::new(), edge, own_x: Vec::new(), own_y: Vec::new() }
+            .with_coupling_sums()
     }
 
     /// Interpolation weights that follow the operator: a site takes from each neighbouring
@@ -260,6 +264,18 @@ impl GeometryLevel {
         let (w, h) = (self.w, self.h);
         self.own_x = (0..w * h).map(|i| own_weight(|k| self.cx[(i / w) * w + k], i % w, w)).collect();
         self.own_y = (0..w * h).map(|i| own_weight(|k| self.cy[k * w + i % w], i / w, h)).collect();
+    }
+
+    fn with_coupling_sums(mut self) -> Self {
+        let w = self.w;
+        self.csum = (0..w * self.h)
+            .map(|i| {
+                let left = if i % w > 0 { self.cx[i - 1] } else { 0.0 };
+                let up = if i >= w { self.cy[i - w] } else { 0.0 };
+                self.cx[i] + self.cy[i] + left + up
+            })
+            .collect();
+        self
     }
 
     fn parallel(&self) -> bool {
@@ -350,7 +366,7 @@ struct LevelSystem<const K: usize> {
     /// Everything on the diagonal but the internal couplings: `1 + τU` (plus a fixed edge's
     /// coupling) on the finest level, their restriction below.
     react: Vec<Lanes<K>>,
-    /// Full diagonal, `react + g·(sum of the site's couplings)`.
+    /// Full diagonal, `react + g·csum`.
     diag: Vec<Lanes<K>>,
     /// Thomas factors of each row: inverse pivots (the gains `x_i = f_i + gain_i x_{i+1}`,
     /// `gain_i = g·cx_i·inv_pivot_i`, are made as a row is solved, from data in cache).
@@ -377,35 +393,33 @@ impl<const K: usize> LevelSystem<K> {
     fn factorise(&mut self, geo: &GeometryLevel, g: Lanes<K>) {
         let w = geo.w;
         let react = &self.react;
+        for_each_chunk(&mut self.diag, w, geo.parallel(), |(y, row)| {
+            for (x, d) in row.iter_mut().enumerate() {
+                let (r, c) = (react[y * w + x], geo.csum[y * w + x]);
+                for k in 0..K {
+                    d[k] = r[k] + g[k] * c;
+                }
+            }
+        });
+        let diag = &self.diag;
         // Rows: each pivot waits on a division by the one before, so `LOCKSTEP_ROWS` rows are
-        // factorised side by side for their divisions to overlap. The diagonal is made on the
-        // way, from the couplings the rows read anyway.
-        let factor_rows = |(j, (inv, diag)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
+        // factorised side by side for their divisions to overlap.
+        let factor_rows = |(j, inv): (usize, &mut [Lanes<K>])| {
             let (y0, rows) = (j * LOCKSTEP_ROWS, inv.len() / w);
             let mut previous_gain = [[0.0; K]; LOCKSTEP_ROWS];
             for x in 0..w {
                 for (r, previous) in previous_gain.iter_mut().enumerate().take(rows) {
-                    let (i, at) = ((y0 + r) * w + x, r * w + x);
-                    let left = if x > 0 { geo.cx[i - 1] } else { 0.0 };
-                    let up = if i >= w { geo.cy[i - w] } else { 0.0 };
-                    let couplings = geo.cx[i] + geo.cy[i] + left + up;
+                    let (i, d) = ((y0 + r) * w + x, &mut inv[r * w + x]);
+                    let lower_c = if x > 0 { geo.cx[i - 1] } else { 0.0 };
                     for k in 0..K {
-                        diag[at][k] = react[i][k] + g[k] * couplings;
-                        let lower = if x > 0 { g[k] * left } else { 0.0 };
-                        inv[at][k] = 1.0 / (diag[at][k] - lower * previous[k]);
-                        previous[k] = g[k] * geo.cx[i] * inv[at][k];
+                        let lower = if x > 0 { g[k] * lower_c } else { 0.0 };
+                        d[k] = 1.0 / (diag[i][k] - lower * previous[k]);
+                        previous[k] = g[k] * geo.cx[i] * d[k];
                     }
                 }
             }
         };
-        let chunk = LOCKSTEP_ROWS * w;
-        if geo.parallel() {
-            let rows = self.row_inv_pivot.par_chunks_mut(chunk).zip(self.diag.par_chunks_mut(chunk));
-            rows.enumerate().for_each(factor_rows);
-        } else {
-            self.row_inv_pivot.chunks_mut(chunk).zip(self.diag.chunks_mut(chunk)).enumerate().for_each(factor_rows);
-        }
-        let diag = &self.diag;
+        for_each_chunk(&mut self.row_inv_pivot, LOCKSTEP_ROWS * w, geo.parallel(), factor_rows);
         // Columns: the recurrence runs along y, so whole rows are processed at once. Stored
         // column-parity apart (see GeometryLevel::column_site): the two parities are
         // independent halves, factorised side by side.
@@ -1193,20 +1207,18 @@ impl DiffusionSolver {
     /// of a level. Per field: rows 6 (b, u of the other parity, rhs written and read, pivots,
     /// u; the gains are made from the pivots in cache), zebra columns 12 (each parity strides
     /// over every cache line of b and u, and streams its own half of the pivots, gains and
-    /// forward values), residual 4, restriction 3.25, coarse correction 9.25, and on the
-    /// finest level 2 more for the change between cycles (the values before the cycle, read
-    /// and written in the correction's pass); 17 per step outside the cycles (comparing
-    /// caches, the right-hand side, copies, balance; the balance shift and the search for
-    /// negatives ride on the copy back). Per
+    /// forward values), residual 4, restriction
+    /// 3.25, coarse correction 9.25, and on the finest level 2 more for the change between
+    /// cycles (the values before the cycle, read and written in the correction's pass); 17 per step outside the cycles (comparing caches, the right-hand side, copies,
+    /// balance; the balance shift and the search for negatives ride on the copy back). Per
     /// block, shared by its fields: the geometry (couplings and interpolation weights), 15
-    /// words per cycle and 3 per step. A factorisation: 6 per field and level (the reaction
-    /// terms, the diagonal written with the row pivots and read with the column pivots and
-    /// gains) and 3 of geometry per block (the couplings along x for the rows, along y for
-    /// both); the restriction of reaction terms that differ from the last factorisation's
+    /// words per cycle and 3 per step. A factorisation: 7 per field and level (the diagonal
+    /// written and read twice, the row pivots, the column pivots and gains) and 3 of geometry
+    /// per block; the restriction of reaction terms that differ from the last factorisation's
     /// (fields with sinks) is left out.
     pub fn streamed_bytes(&self, fields: u32, blocks: u32, cycles: u32, factorised: u32) -> f64 {
         const FIELD_WORDS_PER_LEVEL: f64 = 6.0 + 12.0 + 4.0 + 3.25 + 9.25;
-        const FIELD_WORDS_FACTORISED: f64 = 6.0;
+        const FIELD_WORDS_FACTORISED: f64 = 7.0;
         const GEOMETRY_WORDS_FACTORISED: f64 = 3.0;
         const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 4.0 + 2.0 + 2.0 + 4.0;
         const FIELD_WORDS_FINEST: f64 = 2.0;
