@@ -1207,10 +1207,11 @@ impl DiffusionSolver {
     /// of a level. Per field: rows 6 (b, u of the other parity, rhs written and read, pivots,
     /// u; the gains are made from the pivots in cache), zebra columns 12 (each parity strides
     /// over every cache line of b and u, and streams its own half of the pivots, gains and
-    /// forward values), residual 4, restriction
-    /// 3.25, coarse correction 9.25, and on the finest level 2 more for the change between
-    /// cycles (the values before the cycle, read and written in the correction's pass); 17 per step outside the cycles (comparing caches, the right-hand side, copies,
-    /// balance; the balance shift and the search for negatives ride on the copy back). Per
+    /// forward values), residual 4, restriction 3.25, coarse correction 9.25, and on the
+    /// finest level 2 more for the change between cycles (the values before the cycle, read
+    /// and written in the correction's pass); 17 per step outside the cycles (comparing
+    /// caches, the right-hand side, copies, balance; the balance shift and the search for
+    /// negatives ride on the copy back). Per
     /// block, shared by its fields: the geometry (couplings and interpolation weights), 15
     /// words per cycle and 3 per step. A factorisation: 7 per field and level (the diagonal
     /// written and read twice, the row pivots, the column pivots and gains) and 3 of geometry
