@@ -948,16 +948,37 @@ fn prolong<const K: usize>(coarse: &[Lanes<K>], level: &GeometryLevel, u: &mut [
     let row = |(y, out): (usize, &mut [Lanes<K>])| {
         let (own_row, side_row) = (y / 2, side_of(y, hc));
         let (own, side) = (&coarse[own_row * wc..(own_row + 1) * wc], &coarse[side_row * wc..(side_row + 1) * wc]);
-        for (x, v) in out.iter_mut().enumerate() {
-            let i = y * w + x;
-            let (wx, wy) = (level.own_x[i], level.own_y[i]);
-            let (cx, sx) = (x / 2, side_of(x, wc));
+        let (wxs, wys) = (&level.own_x[y * w..(y + 1) * w], &level.own_y[y * w..(y + 1) * w]);
+        // Site x takes from its own aggregate (cx) and the one on its side (sx).
+        let site = |wx: f64, wy: f64, cx: usize, sx: usize| {
+            let mut v = [0.0; K];
             for k in 0..K {
                 let from_own_row = wx * own[cx][k] + (1.0 - wx) * own[sx][k];
                 let from_side_row = wx * side[cx][k] + (1.0 - wx) * side[sx][k];
                 // As added to zero, so that a −0.0 becomes +0.0 as it did.
                 v[k] = 0.0 + (wy * from_own_row + (1.0 - wy) * from_side_row);
             }
+            v
+        };
+        // Inside the row, the sites come in pairs 2c, 2c + 1 whose side aggregates are c − 1
+        // and c + 1, so no site needs `side_of`.
+        let pairs = wc.saturating_sub(2);
+        for x in (0..2.min(w)).chain(2 + 2 * pairs..w) {
+            out[x] = site(wxs[x], wys[x], x / 2, side_of(x, wc));
+        }
+        assert!(own.len() >= pairs + 2 && side.len() >= pairs + 2 && out.len() >= 2 * pairs + 2);
+        for c in 1..=pairs {
+            let x = 2 * c;
+            let (wx0, wx1, wy0, wy1) = (wxs[x], wxs[x + 1], wys[x], wys[x + 1]);
+            let (mut left, mut right) = ([0.0; K], [0.0; K]);
+            for k in 0..K {
+                let (oc, ol, or) = (own[c][k], own[c - 1][k], own[c + 1][k]);
+                let (sc, sl, sr) = (side[c][k], side[c - 1][k], side[c + 1][k]);
+                left[k] = 0.0 + (wy0 * (wx0 * oc + (1.0 - wx0) * ol) + (1.0 - wy0) * (wx0 * sc + (1.0 - wx0) * sl));
+                right[k] = 0.0 + (wy1 * (wx1 * oc + (1.0 - wx1) * or) + (1.0 - wy1) * (wx1 * sc + (1.0 - wx1) * sr));
+            }
+            out[x] = left;
+            out[x + 1] = right;
         }
     };
     for_each_chunk(u, w, level.parallel(), row);
