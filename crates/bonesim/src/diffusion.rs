@@ -853,9 +853,9 @@ fn restrict_into<const K: usize>(
 /// Fine row `y` (`f`) of a restriction along x, into the half-width rows `own` and `side`
 /// (see [`restrict_into`]).
 #[inline]
-fn restrict_row<const K: usize>(
+fn restrict_row<'a, const K: usize>(
     f: &[Lanes<K>],
-    level: &GeometryLevel,
+    level: &'a GeometryLevel,
     y: usize,
     own: &mut [Lanes<K>],
     side: &mut [Lanes<K>],
@@ -892,19 +892,24 @@ fn restrict_row<const K: usize>(
     // Inside, aggregate c takes the side share of 2c − 1 and 2c + 2 and the own share of
     // 2c and 2c + 1.
     let inner = 1..wc.saturating_sub(1).max(1);
-    for c in inner.clone() {
-        let (mut to_own, mut to_side) = ([0.0; K], [0.0; K]);
-        let x = 2 * c;
-        for (x, own_share) in [(x - 1, false), (x, true), (x + 1, true), (x + 2, false)] {
-            let (wx, wy) = (wxs[x], wys[x]);
-            for k in 0..K {
-                let to_c = if own_share { wx * f[x][k] } else { (1.0 - wx) * f[x][k] };
-                to_own[k] += wy * to_c;
-                to_side[k] += (1.0 - wy) * to_c;
+    if !inner.is_empty() {
+        // The four fine sites 2c − 1 … 2c + 2 of each inner aggregate, as windows of every
+        // slice, so the loop runs without bounds checks.
+        let quads = |v: &'a [f64]| v[1..].windows(4).step_by(2);
+        let sites = f[1..].windows(4).step_by(2).zip(quads(wxs)).zip(quads(wys));
+        let outs = own[inner.clone()].iter_mut().zip(&mut side[inner.clone()]);
+        for (((f, wx), wy), (own, side)) in sites.zip(outs) {
+            let (mut to_own, mut to_side) = ([0.0; K], [0.0; K]);
+            for (j, own_share) in [(0, false), (1, true), (2, true), (3, false)] {
+                for k in 0..K {
+                    let to_c = if own_share { wx[j] * f[j][k] } else { (1.0 - wx[j]) * f[j][k] };
+                    to_own[k] += wy[j] * to_c;
+                    to_side[k] += (1.0 - wy[j]) * to_c;
+                }
             }
+            *own = to_own;
+            *side = to_side;
         }
-        own[c] = to_own;
-        side[c] = to_side;
     }
     if inner.end < wc {
         (own[wc - 1], side[wc - 1]) = gather(wc - 1, edges(wc - 1));
