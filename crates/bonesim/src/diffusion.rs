@@ -407,6 +407,33 @@ impl<const K: usize> LevelSystem<K> {
         let factor_rows = |(j, inv): (usize, &mut [Lanes<K>])| {
             let (y0, rows) = (j * LOCKSTEP_ROWS, inv.len() / w);
             let mut previous_gain = [[0.0; K]; LOCKSTEP_ROWS];
+            if rows == LOCKSTEP_ROWS {
+                // The rows' divisions side by side, in SIMD lanes.
+                let row = |r: usize| (y0 + r) * w..(y0 + r + 1) * w;
+                let d: [&[Lanes<K>]; LOCKSTEP_ROWS] = std::array::from_fn(|r| &diag[row(r)]);
+                let c: [&[f64]; LOCKSTEP_ROWS] = std::array::from_fn(|r| &geo.cx[row(r)]);
+                for x in 0..w {
+                    let mut den = [[0.0; K]; LOCKSTEP_ROWS];
+                    for r in 0..LOCKSTEP_ROWS {
+                        for k in 0..K {
+                            den[r][k] =
+                                if x > 0 { d[r][x][k] - g[k] * c[r][x - 1] * previous_gain[r][k] } else { d[r][x][k] };
+                        }
+                    }
+                    for r in 0..LOCKSTEP_ROWS {
+                        for k in 0..K {
+                            den[r][k] = 1.0 / den[r][k];
+                        }
+                    }
+                    for r in 0..LOCKSTEP_ROWS {
+                        inv[r * w + x] = den[r];
+                        for k in 0..K {
+                            previous_gain[r][k] = g[k] * c[r][x] * den[r][k];
+                        }
+                    }
+                }
+                return;
+            }
             for x in 0..w {
                 for (r, previous) in previous_gain.iter_mut().enumerate().take(rows) {
                     let (i, d) = ((y0 + r) * w + x, &mut inv[r * w + x]);
