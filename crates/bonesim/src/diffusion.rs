@@ -420,10 +420,8 @@ impl<const K: usize> LevelSystem<K> {
                                 if x > 0 { d[r][x][k] - g[k] * c[r][x - 1] * previous_gain[r][k] } else { d[r][x][k] };
                         }
                     }
-                    for r in 0..LOCKSTEP_ROWS {
-                        for k in 0..K {
-                            den[r][k] = 1.0 / den[r][k];
-                        }
+                    for v in den.as_flattened_mut() {
+                        *v = 1.0 / *v;
                     }
                     for r in 0..LOCKSTEP_ROWS {
                         inv[r * w + x] = den[r];
