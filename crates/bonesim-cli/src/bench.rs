@@ -10,7 +10,7 @@ use crate::cli::BenchArgs;
 use crate::error::input;
 use anyhow::Result;
 use bonesim::benchmark::SolverWorkload;
-use bonesim::diffusion::SolverSettings;
+use bonesim::diffusion::{Precision, SolverSettings};
 use bonesim::sim::Phase;
 use bonesim_scenario::{Override, Source, load};
 use rayon::ThreadPool;
@@ -50,6 +50,8 @@ struct SolverRow {
     size: usize,
     fields: usize,
     step_hours: f64,
+    /// Bits of the numbers the cycles work in (`solver.float_bits`).
+    float_bits: u8,
     /// One step of every field, all together, milliseconds.
     one_thread_ms: f64,
     all_threads_ms: f64,
@@ -138,11 +140,14 @@ pub fn bench(args: BenchArgs) -> Result<()> {
     let bandwidth = measure_bandwidth(repeats, &pools);
     let mut solver = Vec::new();
     if !args.no_solver {
-        let total = sizes.len() * field_counts.len();
+        let total = sizes.len() * field_counts.len() * args.float_bits.len();
         for &size in &sizes {
             for &fields in &field_counts {
-                progress(&format!("solver {size}² × {fields} fields ({} of {total})", solver.len() + 1));
-                solver.push(time_solver(size, fields, args.step_hours, repeats, &pools, &bandwidth));
+                for &bits in &args.float_bits {
+                    let n = solver.len() + 1;
+                    progress(&format!("solver {size}² × {fields} fields, {bits}-bit ({n} of {total})"));
+                    solver.push(time_solver(size, fields, bits, args.step_hours, repeats, &pools, &bandwidth));
+                }
             }
         }
     }
@@ -195,12 +200,15 @@ fn measure_bandwidth(repeats: usize, pools: &[ThreadPool; 2]) -> Bandwidth {
 fn time_solver(
     size: usize,
     fields: usize,
+    float_bits: u8,
     step_hours: f64,
     repeats: usize,
     pools: &[ThreadPool; 2],
     bandwidth: &Bandwidth,
 ) -> SolverRow {
-    let settings = SolverSettings { absolute_tolerance: bonesim::field::NEGLIGIBLE_PM, ..Default::default() };
+    let precision = if float_bits == 32 { Precision::Single } else { Precision::Double };
+    let settings =
+        SolverSettings { absolute_tolerance: bonesim::field::NEGLIGIBLE_PM, precision, ..Default::default() };
     let mut workload = pools[1].install(|| SolverWorkload::new(size, fields, step_hours, settings, true));
     let mut seconds = [Vec::new(), Vec::new()];
     let mut cycles = 0u64;
@@ -232,6 +240,7 @@ fn time_solver(
         size,
         fields,
         step_hours,
+        float_bits,
         one_thread_ms: 1e3 * one,
         all_threads_ms: 1e3 * all,
         all_threads_apart_ms: 1e3 * median(apart),
@@ -372,9 +381,10 @@ fn tables(r: &Report) -> String {
         let _ = writeln!(s, "field solver: one {step} h step of every field, warm, just after the sources moved");
         let _ = writeln!(
             s,
-            "{:>6} {:>6} {:>11} {:>11} {:>7} {:>11} {:>11} {:>12} {:>8} {:>10} {:>9} {:>9}",
+            "{:>6} {:>6} {:>4} {:>11} {:>11} {:>7} {:>11} {:>11} {:>12} {:>8} {:>10} {:>9} {:>9}",
             "size",
             "fields",
+            "bits",
             "1 thr ms",
             format!("{t} thr ms"),
             "speedup",
@@ -389,9 +399,10 @@ fn tables(r: &Report) -> String {
         for row in &r.solver {
             let _ = writeln!(
                 s,
-                "{:>5}² {:>6} {:>11.2} {:>11.2} {:>6.2}× {:>11.2} {:>11.2} {:>12.1} {:>8.2} {:>10.1} {:>8.0}% {:>8.0}%",
+                "{:>5}² {:>6} {:>4} {:>11.2} {:>11.2} {:>6.2}× {:>11.2} {:>11.2} {:>12.1} {:>8.2} {:>10.1} {:>8.0}% {:>8.0}%",
                 row.size,
                 row.fields,
+                row.float_bits,
                 row.one_thread_ms,
                 row.all_threads_ms,
                 row.speedup,

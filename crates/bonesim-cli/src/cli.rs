@@ -59,6 +59,12 @@ pub struct BenchArgs {
     /// Length of one field step, hours (the fields' default `solver.field_step_hours` is 12).
     #[arg(long, value_name = "H", default_value_t = 12.0)]
     pub step_hours: f64,
+    /// Number types of the solver's cycles to time, 64 and/or 32 bits, comma-separated
+    /// (`solver.float_bits`; the timed scenario takes `--set solver.float_bits=32`).
+    #[arg(long, value_name = "BITS,...", value_delimiter = ',', default_value = "64",
+          value_parser = clap::builder::TypedValueParser::map(
+              clap::builder::PossibleValuesParser::new(["32", "64"]), |s| s.parse::<u8>().expect("32 or 64")))]
+    pub float_bits: Vec<u8>,
     /// Times each measurement is repeated; the median is reported [default: 5, 3 with --quick].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub repeats: Option<u16>,

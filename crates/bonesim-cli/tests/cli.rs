@@ -296,6 +296,18 @@ const BAD: &[Bad] = &[
         args: &["--set", "osteoclast.lifespan_days=1e9"],
         expect: &["--set osteoclast.lifespan_days=1e9", "osteoclast.lifespan_days", "allowed"],
     },
+    Bad {
+        what: "a solver number type that is not 32 or 64 bits",
+        scenario: Some("name = \"x\"\n"),
+        args: &["--set", "solver.float_bits=48"],
+        expect: &["solver.float_bits is 48", "allowed 32 or 64"],
+    },
+    Bad {
+        what: "a tolerance f32 cannot reach",
+        scenario: Some("name = \"x\"\n\n[parameters]\n\"solver.float_bits\" = 32\n\"solver.tolerance\" = 1e-8\n"),
+        args: &[],
+        expect: &["solver.tolerance (1e-8)", "solver.float_bits = 32", "set solver.float_bits = 64"],
+    },
     Bad { what: "missing scenario file", scenario: None, args: &[], expect: &["bad.toml", "no such scenario file"] },
     Bad {
         what: "missing image",

@@ -68,6 +68,77 @@ const COARSEST_SWEEPS: usize = 40;
 /// Rows solved in lockstep, so that their recurrences overlap in the pipeline.
 const LOCKSTEP_ROWS: usize = 4;
 
+/// The number type the solver works in: `f64`, or `f32` for half the bytes per pass (see
+/// [`Precision`]). Inputs, the balance and the fields themselves stay `f64`.
+pub(crate) trait Real:
+    Copy
+    + Default
+    + PartialEq
+    + PartialOrd
+    + Send
+    + Sync
+    + std::fmt::Debug
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + std::ops::Mul<Output = Self>
+    + std::ops::Div<Output = Self>
+    + std::ops::AddAssign
+    + std::ops::SubAssign
+    + std::ops::MulAssign
+    + 'static
+{
+    const ZERO: Self;
+    const ONE: Self;
+    /// The nearest value to `v`.
+    fn of(v: f64) -> Self;
+    /// The value as an `f64` (exact).
+    fn wide(self) -> f64;
+    fn abs(self) -> Self;
+    fn max(self, other: Self) -> Self;
+}
+
+impl Real for f64 {
+    const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
+    #[inline(always)]
+    fn of(v: f64) -> Self {
+        v
+    }
+    #[inline(always)]
+    fn wide(self) -> f64 {
+        self
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        f64::abs(self)
+    }
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        f64::max(self, other)
+    }
+}
+
+impl Real for f32 {
+    const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
+    #[inline(always)]
+    fn of(v: f64) -> Self {
+        v as f32
+    }
+    #[inline(always)]
+    fn wide(self) -> f64 {
+        f64::from(self)
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        f32::abs(self)
+    }
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        f32::max(self, other)
+    }
+}
+
 /// What bounds the domain, for one field.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Boundary {
@@ -88,11 +159,39 @@ pub struct SolverSettings {
     /// Also stop when the error left is below this absolute amount (for a field that is all
     /// but gone, where a relative criterion means nothing). (default: 0)
     pub absolute_tolerance: f64,
+    /// The number type the multigrid works in. (default: [`Precision::Double`])
+    #[serde(default)]
+    pub precision: Precision,
+}
+
+/// The number type the multigrid cycles work in. The fields, the right-hand side, the
+/// stopping rule and the discrete balance stay in `f64` either way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Precision {
+    /// `f64` throughout: a solve can be driven to round-off (about 10⁻¹⁵ of the field).
+    #[default]
+    Double,
+    /// `f32` inside the cycles (geometry, factorisations, work arrays; the residuals are
+    /// summed in f64): half the bytes per pass. A solve stops where a cycle changes nothing
+    /// f32 resolves, about 10⁻⁷ of the field, far below the 10⁻² a run asks for.
+    Single,
+}
+
+impl Precision {
+    /// The smallest tolerance a run may ask of this precision: for f32, about ten times
+    /// its relative round-off, so that the stopping rule is not asked to see changes
+    /// below what f32 resolves.
+    pub fn smallest_tolerance(self) -> f64 {
+        match self {
+            Precision::Double => 1e-12,
+            Precision::Single => 1e-6,
+        }
+    }
 }
 
 impl Default for SolverSettings {
     fn default() -> Self {
-        Self { tolerance: 1e-2, max_cycles: 20, absolute_tolerance: 0.0 }
+        Self { tolerance: 1e-2, max_cycles: 20, absolute_tolerance: 0.0, precision: Precision::Double }
     }
 }
 
@@ -185,23 +284,23 @@ pub struct SolveStats {
 /// The transport geometry of one grid level for a unit diffusion coefficient: couplings
 /// between neighbouring sites, row-major (`index = y * w + x`).
 #[derive(Clone, Debug, Default)]
-struct GeometryLevel {
+struct GeometryLevel<R = f64> {
     w: usize,
     h: usize,
     /// Coupling between (x, y) and (x + 1, y); zero in the last column.
-    cx: Vec<f64>,
+    cx: Vec<R>,
     /// Coupling between (x, y) and (x, y + 1); zero in the last row.
-    cy: Vec<f64>,
+    cy: Vec<R>,
     /// Sum of the couplings of each site.
-    csum: Vec<f64>,
+    csum: Vec<R>,
     /// Coupling of each site to a fixed-value edge (zero inside the domain); finest level
     /// only.
-    edge: Vec<f64>,
+    edge: Vec<R>,
     /// Interpolation from the next coarser level: the weight each site takes from its own
     /// aggregate along x and along y (the rest comes from the neighbouring aggregate on its
     /// side). Empty on the coarsest level.
-    own_x: Vec<f64>,
-    own_y: Vec<f64>,
+    own_x: Vec<R>,
+    own_y: Vec<R>,
 }
 
 impl GeometryLevel {
@@ -278,6 +377,23 @@ impl GeometryLevel {
         self
     }
 
+    /// This level in the solver's number type (the nearest values).
+    fn narrowed<R: Real>(&self) -> GeometryLevel<R> {
+        let narrow = |v: &Vec<f64>| v.iter().map(|&x| R::of(x)).collect();
+        GeometryLevel {
+            w: self.w,
+            h: self.h,
+            cx: narrow(&self.cx),
+            cy: narrow(&self.cy),
+            csum: narrow(&self.csum),
+            edge: narrow(&self.edge),
+            own_x: narrow(&self.own_x),
+            own_y: narrow(&self.own_y),
+        }
+    }
+}
+
+impl<R> GeometryLevel<R> {
     fn parallel(&self) -> bool {
         self.w * self.h >= PARALLEL_MIN_SITES
     }
@@ -357,40 +473,43 @@ fn harmonic_mean(a: f64, b: f64) -> f64 {
 /// The values of `K` fields at one site, side by side: the fields solved together share one
 /// pass over the lattice per sweep (the geometry is read once for all of them), and their
 /// arithmetic fills the lanes of a SIMD register. One field is `K = 1`.
-type Lanes<const K: usize> = [f64; K];
+type Lanes<R, const K: usize> = [R; K];
+
+/// Row `y` of two arrays, as parallel loops over rows hand it to a closure.
+type RowsOf<'a, A, B> = (usize, (&'a mut [A], &'a mut [B]));
 
 /// The per-field systems of one level, `K` fields side by side: `A = diag − g·(couplings)`,
 /// with the factorisations of its row and column tridiagonals.
 #[derive(Clone, Debug)]
-struct LevelSystem<const K: usize> {
+struct LevelSystem<R: Real, const K: usize> {
     /// Everything on the diagonal but the internal couplings: `1 + τU` (plus a fixed edge's
     /// coupling) on the finest level, their restriction below.
-    react: Vec<Lanes<K>>,
+    react: Vec<Lanes<R, K>>,
     /// Full diagonal, `react + g·csum`.
-    diag: Vec<Lanes<K>>,
+    diag: Vec<Lanes<R, K>>,
     /// Thomas factors of each row: inverse pivots (the gains `x_i = f_i + gain_i x_{i+1}`,
     /// `gain_i = g·cx_i·inv_pivot_i`, are made as a row is solved, from data in cache).
-    row_inv_pivot: Vec<Lanes<K>>,
+    row_inv_pivot: Vec<Lanes<R, K>>,
     /// Inverse pivots and gains of each column (recurrence along y), the columns of each
     /// parity apart ([`GeometryLevel::column_site`]).
-    col_inv_pivot: Vec<Lanes<K>>,
-    col_gain: Vec<Lanes<K>>,
+    col_inv_pivot: Vec<Lanes<R, K>>,
+    col_gain: Vec<Lanes<R, K>>,
 }
 
-impl<const K: usize> LevelSystem<K> {
+impl<R: Real, const K: usize> LevelSystem<R, K> {
     fn new(n: usize) -> Self {
         LevelSystem {
-            react: vec![[0.0; K]; n],
-            diag: vec![[0.0; K]; n],
-            row_inv_pivot: vec![[0.0; K]; n],
-            col_inv_pivot: vec![[0.0; K]; n],
-            col_gain: vec![[0.0; K]; n],
+            react: vec![[R::ZERO; K]; n],
+            diag: vec![[R::ZERO; K]; n],
+            row_inv_pivot: vec![[R::ZERO; K]; n],
+            col_inv_pivot: vec![[R::ZERO; K]; n],
+            col_gain: vec![[R::ZERO; K]; n],
         }
     }
 
     /// Recomputes the diagonal and both factorisations from `react`, `g` and the geometry.
     /// Couplings are non-negative and the diagonal dominates, so every pivot is positive.
-    fn factorise(&mut self, geo: &GeometryLevel, g: Lanes<K>) {
+    fn factorise(&mut self, geo: &GeometryLevel<R>, g: Lanes<R, K>) {
         let w = geo.w;
         let react = &self.react;
         for_each_chunk(&mut self.diag, w, geo.parallel(), |(y, row)| {
@@ -404,16 +523,16 @@ impl<const K: usize> LevelSystem<K> {
         let diag = &self.diag;
         // Rows: each pivot waits on a division by the one before, so `LOCKSTEP_ROWS` rows are
         // factorised side by side for their divisions to overlap.
-        let factor_rows = |(j, inv): (usize, &mut [Lanes<K>])| {
+        let factor_rows = |(j, inv): (usize, &mut [Lanes<R, K>])| {
             let (y0, rows) = (j * LOCKSTEP_ROWS, inv.len() / w);
-            let mut previous_gain = [[0.0; K]; LOCKSTEP_ROWS];
+            let mut previous_gain = [[R::ZERO; K]; LOCKSTEP_ROWS];
             if rows == LOCKSTEP_ROWS {
                 // The rows' divisions side by side, in SIMD lanes.
                 let row = |r: usize| (y0 + r) * w..(y0 + r + 1) * w;
-                let d: [&[Lanes<K>]; LOCKSTEP_ROWS] = std::array::from_fn(|r| &diag[row(r)]);
-                let c: [&[f64]; LOCKSTEP_ROWS] = std::array::from_fn(|r| &geo.cx[row(r)]);
+                let d: [&[Lanes<R, K>]; LOCKSTEP_ROWS] = std::array::from_fn(|r| &diag[row(r)]);
+                let c: [&[R]; LOCKSTEP_ROWS] = std::array::from_fn(|r| &geo.cx[row(r)]);
                 for x in 0..w {
-                    let mut den = [[0.0; K]; LOCKSTEP_ROWS];
+                    let mut den = [[R::ZERO; K]; LOCKSTEP_ROWS];
                     for r in 0..LOCKSTEP_ROWS {
                         for k in 0..K {
                             den[r][k] =
@@ -421,7 +540,7 @@ impl<const K: usize> LevelSystem<K> {
                         }
                     }
                     for v in den.as_flattened_mut() {
-                        *v = 1.0 / *v;
+                        *v = R::ONE / *v;
                     }
                     for r in 0..LOCKSTEP_ROWS {
                         inv[r * w + x] = den[r];
@@ -435,10 +554,10 @@ impl<const K: usize> LevelSystem<K> {
             for x in 0..w {
                 for (r, previous) in previous_gain.iter_mut().enumerate().take(rows) {
                     let (i, d) = ((y0 + r) * w + x, &mut inv[r * w + x]);
-                    let lower_c = if x > 0 { geo.cx[i - 1] } else { 0.0 };
+                    let lower_c = if x > 0 { geo.cx[i - 1] } else { R::ZERO };
                     for k in 0..K {
-                        let lower = if x > 0 { g[k] * lower_c } else { 0.0 };
-                        d[k] = 1.0 / (diag[i][k] - lower * previous[k]);
+                        let lower = if x > 0 { g[k] * lower_c } else { R::ZERO };
+                        d[k] = R::ONE / (diag[i][k] - lower * previous[k]);
                         previous[k] = g[k] * geo.cx[i] * d[k];
                     }
                 }
@@ -451,15 +570,18 @@ impl<const K: usize> LevelSystem<K> {
         let split = geo.h * geo.parity_width(0);
         let (even_inv, odd_inv) = self.col_inv_pivot.split_at_mut(split);
         let (even_gain, odd_gain) = self.col_gain.split_at_mut(split);
-        let factor_columns = |parity: usize, inv: &mut [Lanes<K>], gain: &mut [Lanes<K>]| {
+        let factor_columns = |parity: usize, inv: &mut [Lanes<R, K>], gain: &mut [Lanes<R, K>]| {
             let width = geo.parity_width(parity);
             for y in 0..geo.h {
                 for (j, x) in (parity..w).step_by(2).enumerate() {
                     let (i, at) = (y * w + x, y * width + j);
                     let (d, c) = (diag[i], geo.cy[i]);
                     for k in 0..K {
-                        inv[at][k] =
-                            if y == 0 { 1.0 / d[k] } else { 1.0 / (d[k] - g[k] * geo.cy[i - w] * gain[at - width][k]) };
+                        inv[at][k] = if y == 0 {
+                            R::ONE / d[k]
+                        } else {
+                            R::ONE / (d[k] - g[k] * geo.cy[i - w] * gain[at - width][k])
+                        };
                         gain[at][k] = g[k] * c * inv[at][k];
                     }
                 }
@@ -476,96 +598,118 @@ impl<const K: usize> LevelSystem<K> {
 
 /// The work arrays of one level, `K` fields side by side.
 #[derive(Clone, Debug)]
-struct WorkLevel<const K: usize> {
+struct WorkLevel<R: Real, const K: usize> {
     /// Solution (finest level) or correction (coarser levels).
-    u: Vec<Lanes<K>>,
+    u: Vec<Lanes<R, K>>,
     /// Right-hand side.
-    b: Vec<Lanes<K>>,
+    b: Vec<Lanes<R, K>>,
     /// What each pass needs for a while, in turn: the relaxation's right-hand side rows and
     /// the column solver's forward values (the first `w × h`), the half-width rows of the
     /// restriction (two halves of `h × coarse w`, see [`WorkLevel::half_rows`]), the image
     /// `A c` of the coarse correction.
-    scratch: Vec<Lanes<K>>,
+    scratch: Vec<Lanes<R, K>>,
     /// The residual before the coarse correction, and the interpolated correction.
-    residual: Vec<Lanes<K>>,
-    correction: Vec<Lanes<K>>,
-    /// Row partial sums, for sums in a fixed order.
-    partials: Vec<Lanes<K>>,
+    residual: Vec<Lanes<R, K>>,
+    correction: Vec<Lanes<R, K>>,
+    /// Row partial sums, for sums in a fixed order (in `f64` whatever the solver's type).
+    partials: Vec<[f64; K]>,
     /// The solution before the current cycle (finest level only; empty below).
-    previous: Vec<Lanes<K>>,
+    previous: Vec<Lanes<R, K>>,
     /// Sites in one half-width restriction array (`h × coarse w`).
     half: usize,
 }
 
-impl<const K: usize> WorkLevel<K> {
+impl<R: Real, const K: usize> WorkLevel<R, K> {
     fn new(w: usize, h: usize, finest: bool) -> Self {
         let (n, half) = (w * h, h * w.div_ceil(2));
         WorkLevel {
-            u: vec![[0.0; K]; n],
-            b: vec![[0.0; K]; n],
-            scratch: vec![[0.0; K]; n.max(2 * half)],
-            residual: vec![[0.0; K]; n],
-            correction: vec![[0.0; K]; n],
+            u: vec![[R::ZERO; K]; n],
+            b: vec![[R::ZERO; K]; n],
+            scratch: vec![[R::ZERO; K]; n.max(2 * half)],
+            residual: vec![[R::ZERO; K]; n],
+            correction: vec![[R::ZERO; K]; n],
             partials: vec![[0.0; K]; 2 * h],
-            previous: if finest { vec![[0.0; K]; n] } else { Vec::new() },
+            previous: if finest { vec![[R::ZERO; K]; n] } else { Vec::new() },
             half,
         }
     }
 
     /// The scratch as the two half-width row arrays of a restriction (`to_own`, `to_side`).
-    fn half_rows(scratch: &mut [Lanes<K>], half: usize) -> (&mut [Lanes<K>], &mut [Lanes<K>]) {
+    fn half_rows(scratch: &mut [Lanes<R, K>], half: usize) -> (&mut [Lanes<R, K>], &mut [Lanes<R, K>]) {
         scratch[..2 * half].split_at_mut(half)
     }
 }
 
 /// One level's operator: geometry, the fields' systems and their coupling scales `g = τD/Δx²`.
 #[derive(Clone, Copy)]
-struct LevelOperator<'a, const K: usize> {
-    geo: &'a GeometryLevel,
-    sys: &'a LevelSystem<K>,
-    g: Lanes<K>,
+struct LevelOperator<'a, R: Real, const K: usize> {
+    geo: &'a GeometryLevel<R>,
+    sys: &'a LevelSystem<R, K>,
+    g: Lanes<R, K>,
 }
 
-impl<const K: usize> LevelOperator<'_, K> {
+impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
     /// `out = A u` on row `y`: one pass over the row, each site's terms taken in the same
     /// order (diagonal, left, right, above, below) at every site.
     #[inline]
-    fn apply_row(&self, u: &[Lanes<K>], y: usize, out: &mut [Lanes<K>]) {
+    fn apply_row(&self, u: &[Lanes<R, K>], y: usize, out: &mut [Lanes<R, K>]) {
+        self.row_of::<false>(u, u, y, out);
+    }
+
+    /// `out = b − A u` on row `y`.
+    #[inline]
+    fn residual_row(&self, u: &[Lanes<R, K>], b: &[Lanes<R, K>], y: usize, out: &mut [Lanes<R, K>]) {
+        self.row_of::<true>(u, b, y, out);
+    }
+
+    /// `A u` on row `y`, or `b − A u` (`RESIDUAL`).
+    #[inline]
+    fn row_of<const RESIDUAL: bool>(&self, u: &[Lanes<R, K>], b: &[Lanes<R, K>], y: usize, out: &mut [Lanes<R, K>]) {
         match (y > 0, y + 1 < self.geo.h) {
-            (true, true) => self.apply_row_with::<true, true>(u, y, out),
-            (true, false) => self.apply_row_with::<true, false>(u, y, out),
-            (false, true) => self.apply_row_with::<false, true>(u, y, out),
-            (false, false) => self.apply_row_with::<false, false>(u, y, out),
+            (true, true) => self.row_with::<true, true, RESIDUAL>(u, b, y, out),
+            (true, false) => self.row_with::<true, false, RESIDUAL>(u, b, y, out),
+            (false, true) => self.row_with::<false, true, RESIDUAL>(u, b, y, out),
+            (false, false) => self.row_with::<false, false, RESIDUAL>(u, b, y, out),
         }
     }
 
-    /// [`LevelOperator::apply_row`] for a row with (`UP`) or without a row above and (`DOWN`)
-    /// below.
+    /// [`LevelOperator::row_of`] for a row with (`UP`) or without a row above and (`DOWN`)
+    /// below. The sums are taken in f64 whatever the solver's type: with long steps the
+    /// diagonal and the couplings are thousands of times the result, and f32 sums would
+    /// lose the residual in their round-off.
     #[inline(always)]
-    fn apply_row_with<const UP: bool, const DOWN: bool>(&self, u: &[Lanes<K>], y: usize, out: &mut [Lanes<K>]) {
-        let (w, g) = (self.geo.w, self.g);
+    fn row_with<const UP: bool, const DOWN: bool, const RESIDUAL: bool>(
+        &self,
+        u: &[Lanes<R, K>],
+        b: &[Lanes<R, K>],
+        y: usize,
+        out: &mut [Lanes<R, K>],
+    ) {
+        let (w, g) = (self.geo.w, self.g.map(R::wide));
         let i0 = y * w;
         let row = i0..i0 + w;
-        let (ur, dr, cr) = (&u[row.clone()], &self.sys.diag[row.clone()], &self.geo.cx[row]);
+        let (ur, br, dr, cr) = (&u[row.clone()], &b[row.clone()], &self.sys.diag[row.clone()], &self.geo.cx[row]);
         // Above and below: the row itself stands in where there is none (never read).
         let (up, cy_up) = if UP { (&u[i0 - w..i0], &self.geo.cy[i0 - w..i0]) } else { (ur, cr) };
         let (down, cy_down) = if DOWN { (&u[i0 + w..i0 + 2 * w], &self.geo.cy[i0..i0 + w]) } else { (ur, cr) };
+        let finish = |v: f64, b: R| if RESIDUAL { R::of(b.wide() - v) } else { R::of(v) };
         let site = |x: usize, left: bool, right: bool| {
-            let mut o = [0.0; K];
+            let mut o = [R::ZERO; K];
             for k in 0..K {
-                o[k] = dr[x][k] * ur[x][k];
+                let mut v = dr[x][k].wide() * ur[x][k].wide();
                 if left {
-                    o[k] -= g[k] * cr[x - 1] * ur[x - 1][k];
+                    v -= g[k] * cr[x - 1].wide() * ur[x - 1][k].wide();
                 }
                 if right {
-                    o[k] -= g[k] * cr[x] * ur[x + 1][k];
+                    v -= g[k] * cr[x].wide() * ur[x + 1][k].wide();
                 }
                 if UP {
-                    o[k] -= g[k] * cy_up[x] * up[x][k];
+                    v -= g[k] * cy_up[x].wide() * up[x][k].wide();
                 }
                 if DOWN {
-                    o[k] -= g[k] * cy_down[x] * down[x][k];
+                    v -= g[k] * cy_down[x].wide() * down[x][k].wide();
                 }
+                o[k] = finish(v, br[x][k]);
             }
             o
         };
@@ -577,55 +721,43 @@ impl<const K: usize> LevelOperator<'_, K> {
         // Inside the row, every slice cut to the same length, so the loop runs without
         // bounds checks and vectorises.
         let n = w - 2;
-        let (o, d, u0) = (&mut out[1..=n], &dr[1..=n], &ur[1..=n]);
+        let (o, d, u0, b0) = (&mut out[1..=n], &dr[1..=n], &ur[1..=n], &br[1..=n]);
         let (u_left, u_right, c_left, c_right) = (&ur[..n], &ur[2..n + 2], &cr[..n], &cr[1..=n]);
         let (u_up, c_up, u_down, c_down) = (&up[1..=n], &cy_up[1..=n], &down[1..=n], &cy_down[1..=n]);
         for i in 0..n {
             for k in 0..K {
-                let mut v = d[i][k] * u0[i][k];
-                v -= g[k] * c_left[i] * u_left[i][k];
-                v -= g[k] * c_right[i] * u_right[i][k];
+                let mut v = d[i][k].wide() * u0[i][k].wide();
+                v -= g[k] * c_left[i].wide() * u_left[i][k].wide();
+                v -= g[k] * c_right[i].wide() * u_right[i][k].wide();
                 if UP {
-                    v -= g[k] * c_up[i] * u_up[i][k];
+                    v -= g[k] * c_up[i].wide() * u_up[i][k].wide();
                 }
                 if DOWN {
-                    v -= g[k] * c_down[i] * u_down[i][k];
+                    v -= g[k] * c_down[i].wide() * u_down[i][k].wide();
                 }
-                o[i][k] = v;
+                o[i][k] = finish(v, b0[i][k]);
             }
         }
         out[w - 1] = site(w - 1, true, false);
-    }
-
-    /// `out = b − A u` on row `y`.
-    #[inline]
-    fn residual_row(&self, u: &[Lanes<K>], b: &[Lanes<K>], y: usize, out: &mut [Lanes<K>]) {
-        self.apply_row(u, y, out);
-        let w = self.geo.w;
-        for (o, b) in out.iter_mut().zip(&b[y * w..(y + 1) * w]) {
-            for k in 0..K {
-                o[k] = b[k] - o[k];
-            }
-        }
     }
 
     /// One relaxation: zebra line relaxation along the rows, then along the columns. Each
     /// line is solved exactly (Thomas, with the cached factors) with its neighbour lines held
     /// at their current values. With couplings non-negative, both map non-negative data to
     /// non-negative values.
-    fn relax(&self, work: &mut WorkLevel<K>) {
+    fn relax(&self, work: &mut WorkLevel<R, K>) {
         let n = work.u.len();
         self.relax_rows(&mut work.u, &work.b, &mut work.scratch[..n]);
         self.relax_columns(&mut work.u, &work.b, &mut work.scratch[..n]);
     }
 
     /// The rows of one parity, then of the other, `LOCKSTEP_ROWS` at a time, in parallel.
-    fn relax_rows(&self, u: &mut [Lanes<K>], b: &[Lanes<K>], rhs: &mut [Lanes<K>]) {
+    fn relax_rows(&self, u: &mut [Lanes<R, K>], b: &[Lanes<R, K>], rhs: &mut [Lanes<R, K>]) {
         let (w, h, g) = (self.geo.w, self.geo.h, self.g);
         let cy = &self.geo.cy;
         for parity in 0..2 {
             // Right-hand sides: b plus the pull of the rows above and below.
-            let fill = |(y, row): (usize, &mut [Lanes<K>])| {
+            let fill = |(y, row): (usize, &mut [Lanes<R, K>])| {
                 if y % 2 != parity {
                     return;
                 }
@@ -634,28 +766,28 @@ impl<const K: usize> LevelOperator<'_, K> {
                 if y > 0 {
                     for ((r, c), v) in row.iter_mut().zip(&cy[i0 - w..i0]).zip(&u[i0 - w..i0]) {
                         for k in 0..K {
-                            r[k] += g[k] * c * v[k];
+                            r[k] += g[k] * *c * v[k];
                         }
                     }
                 }
                 if y + 1 < h {
                     for ((r, c), v) in row.iter_mut().zip(&cy[i0..i0 + w]).zip(&u[i0 + w..i0 + 2 * w]) {
                         for k in 0..K {
-                            r[k] += g[k] * c * v[k];
+                            r[k] += g[k] * *c * v[k];
                         }
                     }
                 }
             };
             for_each_chunk(rhs, w, self.geo.parallel(), fill);
-            let rhs: &[Lanes<K>] = rhs;
+            let rhs: &[Lanes<R, K>] = rhs;
             // Blocks of 2·LOCKSTEP_ROWS rows hold LOCKSTEP_ROWS rows of this parity.
             let block = 2 * LOCKSTEP_ROWS;
-            let solve = |(j, ub): (usize, &mut [Lanes<K>])| {
+            let solve = |(j, ub): (usize, &mut [Lanes<R, K>])| {
                 let y0 = j * block;
                 let full = ub.len() == block * w;
                 let mut lines = ub.chunks_exact_mut(w).enumerate().skip(parity).step_by(2);
                 if full {
-                    let picked: [(usize, &mut [Lanes<K>]); LOCKSTEP_ROWS] =
+                    let picked: [(usize, &mut [Lanes<R, K>]); LOCKSTEP_ROWS] =
                         std::array::from_fn(|_| lines.next().map(|(r, l)| (y0 + r, l)).expect("row"));
                     self.thomas_rows(picked, rhs);
                 } else {
@@ -672,7 +804,7 @@ impl<const K: usize> LevelOperator<'_, K> {
     /// the pipeline), each `(y, line)`: forward `f_i = (rhs_i + g·cx_{i−1} f_{i−1}) / pivot_i`,
     /// then back `x_i = f_i + gain_i x_{i+1}`.
     #[inline]
-    fn thomas_rows<const R: usize>(&self, rows: [(usize, &mut [Lanes<K>]); R], rhs: &[Lanes<K>]) {
+    fn thomas_rows<const N: usize>(&self, rows: [(usize, &mut [Lanes<R, K>]); N], rhs: &[Lanes<R, K>]) {
         let (w, g) = (self.geo.w, self.g);
         let range = |y: usize| y * w..(y + 1) * w;
         let ys = rows.each_ref().map(|(y, _)| *y);
@@ -680,15 +812,15 @@ impl<const K: usize> LevelOperator<'_, K> {
         let cx = ys.map(|y| &self.geo.cx[range(y)]);
         let r = ys.map(|y| &rhs[range(y)]);
         let u = rows.map(|(_, line)| line);
-        let mut f = [[0.0; K]; R];
-        for j in 0..R {
+        let mut f = [[R::ZERO; K]; N];
+        for j in 0..N {
             for k in 0..K {
                 f[j][k] = r[j][0][k] * inv[j][0][k];
             }
             u[j][0] = f[j];
         }
         for i in 1..w {
-            for j in 0..R {
+            for j in 0..N {
                 let c = cx[j][i - 1];
                 for k in 0..K {
                     f[j][k] = (r[j][i][k] + g[k] * c * f[j][k]) * inv[j][i][k];
@@ -697,7 +829,7 @@ impl<const K: usize> LevelOperator<'_, K> {
             }
         }
         for i in (0..w - 1).rev() {
-            for j in 0..R {
+            for j in 0..N {
                 let (next, c) = (u[j][i + 1], cx[j][i]);
                 for k in 0..K {
                     let gain = g[k] * c * inv[j][i][k];
@@ -711,7 +843,7 @@ impl<const K: usize> LevelOperator<'_, K> {
     /// other, each solved exactly from the current values of its left and right neighbours.
     /// The recurrence runs along y, so each step sweeps a whole row (every other site); blocks
     /// of columns are swept in parallel.
-    fn relax_columns(&self, u: &mut [Lanes<K>], b: &[Lanes<K>], forward: &mut [Lanes<K>]) {
+    fn relax_columns(&self, u: &mut [Lanes<R, K>], b: &[Lanes<R, K>], forward: &mut [Lanes<R, K>]) {
         let w = self.geo.w;
         let blocks = if self.geo.parallel() { rayon::current_num_threads().min(w / 32).max(1) } else { 1 };
         // Blocks start on even columns, so that no block writes a column another reads.
@@ -733,7 +865,7 @@ impl<const K: usize> LevelOperator<'_, K> {
     }
 
     /// The columns `x0..x1` of one parity (see [`LevelOperator::relax_columns`]).
-    fn relax_column_block(&self, grid: &ColumnBlocks<K>, b: &[Lanes<K>], parity: usize, x0: usize, x1: usize) {
+    fn relax_column_block(&self, grid: &ColumnBlocks<R, K>, b: &[Lanes<R, K>], parity: usize, x0: usize, x1: usize) {
         let (w, h, g) = (self.geo.w, self.geo.h, self.g);
         let (cx, cy) = (&self.geo.cx, &self.geo.cy);
         let (inv, gain) = (&self.sys.col_inv_pivot, &self.sys.col_gain);
@@ -780,7 +912,7 @@ impl<const K: usize> LevelOperator<'_, K> {
             for x in (start..x1).step_by(2) {
                 let (i, at) = (i0 + x, at0 + x / 2);
                 let (f, below) = (grid.forward(at), grid.u(i + w));
-                let mut v = [0.0; K];
+                let mut v = [R::ZERO; K];
                 for k in 0..K {
                     v[k] = f[k] + gain[at][k] * below[k];
                 }
@@ -799,20 +931,20 @@ impl<const K: usize> LevelOperator<'_, K> {
 /// and reads only those columns and, beside them, columns of the other parity, which no task
 /// writes in that pass. No element is written by one task while another reads or writes it,
 /// and the borrow of both arrays lasts as long as the value.
-struct ColumnBlocks<'a, const K: usize> {
-    u: *mut Lanes<K>,
-    forward: *mut Lanes<K>,
+struct ColumnBlocks<'a, R: Real, const K: usize> {
+    u: *mut Lanes<R, K>,
+    forward: *mut Lanes<R, K>,
     len: usize,
-    _arrays: std::marker::PhantomData<&'a mut [Lanes<K>]>,
+    _arrays: std::marker::PhantomData<&'a mut [Lanes<R, K>]>,
 }
 
 // SAFETY: see the type's documentation: tasks touch disjoint elements, so sharing the
 // pointers between threads cannot cause a data race.
-unsafe impl<const K: usize> Send for ColumnBlocks<'_, K> {}
-unsafe impl<const K: usize> Sync for ColumnBlocks<'_, K> {}
+unsafe impl<R: Real, const K: usize> Send for ColumnBlocks<'_, R, K> {}
+unsafe impl<R: Real, const K: usize> Sync for ColumnBlocks<'_, R, K> {}
 
-impl<'a, const K: usize> ColumnBlocks<'a, K> {
-    fn new(u: &'a mut [Lanes<K>], forward: &'a mut [Lanes<K>]) -> Self {
+impl<'a, R: Real, const K: usize> ColumnBlocks<'a, R, K> {
+    fn new(u: &'a mut [Lanes<R, K>], forward: &'a mut [Lanes<R, K>]) -> Self {
         assert_eq!(u.len(), forward.len());
         ColumnBlocks {
             u: u.as_mut_ptr(),
@@ -823,7 +955,7 @@ impl<'a, const K: usize> ColumnBlocks<'a, K> {
     }
 
     #[inline]
-    fn u(&self, i: usize) -> Lanes<K> {
+    fn u(&self, i: usize) -> Lanes<R, K> {
         debug_assert!(i < self.len);
         // SAFETY: in bounds (the callers index within the level); no task writes this
         // element during the pass (type docs).
@@ -831,21 +963,21 @@ impl<'a, const K: usize> ColumnBlocks<'a, K> {
     }
 
     #[inline]
-    fn set_u(&self, i: usize, v: Lanes<K>) {
+    fn set_u(&self, i: usize, v: Lanes<R, K>) {
         debug_assert!(i < self.len);
         // SAFETY: in bounds; only the task owning this column touches it (type docs).
         unsafe { self.u.add(i).write(v) }
     }
 
     #[inline]
-    fn forward(&self, i: usize) -> Lanes<K> {
+    fn forward(&self, i: usize) -> Lanes<R, K> {
         debug_assert!(i < self.len);
         // SAFETY: in bounds; only the task owning this column touches it (type docs).
         unsafe { self.forward.add(i).read() }
     }
 
     #[inline]
-    fn set_forward(&self, i: usize, v: Lanes<K>) {
+    fn set_forward(&self, i: usize, v: Lanes<R, K>) {
         debug_assert!(i < self.len);
         // SAFETY: in bounds; only the task owning this column touches it (type docs).
         unsafe { self.forward.add(i).write(v) }
@@ -856,15 +988,15 @@ impl<'a, const K: usize> ColumnBlocks<'a, K> {
 /// passes: along each fine row into half-width rows bound for the row's own aggregate row
 /// (`to_own`) and for the one on its side (`to_side`, see [`restrict_row`]), then across rows
 /// ([`restrict_across`]). Rows of `P` sum to one, so sums are kept.
-fn restrict_into<const K: usize>(
-    fine: &[Lanes<K>],
-    level: &GeometryLevel,
-    to_own: &mut [Lanes<K>],
-    to_side: &mut [Lanes<K>],
-    coarse: &mut [Lanes<K>],
+fn restrict_into<R: Real, const K: usize>(
+    fine: &[Lanes<R, K>],
+    level: &GeometryLevel<R>,
+    to_own: &mut [Lanes<R, K>],
+    to_side: &mut [Lanes<R, K>],
+    coarse: &mut [Lanes<R, K>],
 ) {
     let (w, wc) = (level.w, level.w.div_ceil(2));
-    let along_x = |(y, (own, side)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
+    let along_x = |(y, (own, side)): RowsOf<Lanes<R, K>, Lanes<R, K>>| {
         restrict_row(&fine[y * w..(y + 1) * w], level, y, own, side);
     };
     if level.parallel() {
@@ -878,12 +1010,12 @@ fn restrict_into<const K: usize>(
 /// Fine row `y` (`f`) of a restriction along x, into the half-width rows `own` and `side`
 /// (see [`restrict_into`]).
 #[inline]
-fn restrict_row<'a, const K: usize>(
-    f: &[Lanes<K>],
-    level: &'a GeometryLevel,
+fn restrict_row<'a, R: Real, const K: usize>(
+    f: &[Lanes<R, K>],
+    level: &'a GeometryLevel<R>,
     y: usize,
-    own: &mut [Lanes<K>],
-    side: &mut [Lanes<K>],
+    own: &mut [Lanes<R, K>],
+    side: &mut [Lanes<R, K>],
 ) {
     // Each coarse entry gathers from the fine sites that give to it (at most four: its own
     // two and the nearer of each neighbour's), in the order of x and, within a site, its
@@ -892,21 +1024,21 @@ fn restrict_row<'a, const K: usize>(
     let row = y * w..(y + 1) * w;
     let (wxs, wys) = (&level.own_x[row.clone()], &level.own_y[row]);
     let gather = |c: usize, xs: std::ops::Range<usize>| {
-        let (mut to_own, mut to_side) = ([0.0; K], [0.0; K]);
+        let (mut to_own, mut to_side) = ([R::ZERO; K], [R::ZERO; K]);
         for x in xs {
             let (wx, wy) = (wxs[x], wys[x]);
             if x / 2 == c {
                 for k in 0..K {
                     let to_cx = wx * f[x][k];
                     to_own[k] += wy * to_cx;
-                    to_side[k] += (1.0 - wy) * to_cx;
+                    to_side[k] += (R::ONE - wy) * to_cx;
                 }
             }
             if side_of(x, wc) == c {
                 for k in 0..K {
-                    let to_sx = (1.0 - wx) * f[x][k];
+                    let to_sx = (R::ONE - wx) * f[x][k];
                     to_own[k] += wy * to_sx;
-                    to_side[k] += (1.0 - wy) * to_sx;
+                    to_side[k] += (R::ONE - wy) * to_sx;
                 }
             }
         }
@@ -920,16 +1052,16 @@ fn restrict_row<'a, const K: usize>(
     if !inner.is_empty() {
         // The four fine sites 2c − 1 … 2c + 2 of each inner aggregate, as windows of every
         // slice, so the loop runs without bounds checks.
-        let quads = |v: &'a [f64]| v[1..].windows(4).step_by(2);
+        let quads = |v: &'a [R]| v[1..].windows(4).step_by(2);
         let sites = f[1..].windows(4).step_by(2).zip(quads(wxs)).zip(quads(wys));
         let outs = own[inner.clone()].iter_mut().zip(&mut side[inner.clone()]);
         for (((f, wx), wy), (own, side)) in sites.zip(outs) {
-            let (mut to_own, mut to_side) = ([0.0; K], [0.0; K]);
+            let (mut to_own, mut to_side) = ([R::ZERO; K], [R::ZERO; K]);
             for (j, own_share) in [(0, false), (1, true), (2, true), (3, false)] {
                 for k in 0..K {
-                    let to_c = if own_share { wx[j] * f[j][k] } else { (1.0 - wx[j]) * f[j][k] };
+                    let to_c = if own_share { wx[j] * f[j][k] } else { (R::ONE - wx[j]) * f[j][k] };
                     to_own[k] += wy[j] * to_c;
-                    to_side[k] += (1.0 - wy[j]) * to_c;
+                    to_side[k] += (R::ONE - wy[j]) * to_c;
                 }
             }
             *own = to_own;
@@ -942,18 +1074,18 @@ fn restrict_row<'a, const K: usize>(
 }
 
 /// The second pass of [`restrict_into`]: half-width rows added across rows into `coarse`.
-fn restrict_across<const K: usize>(
-    to_own: &[Lanes<K>],
-    to_side: &[Lanes<K>],
-    level: &GeometryLevel,
-    coarse: &mut [Lanes<K>],
+fn restrict_across<R: Real, const K: usize>(
+    to_own: &[Lanes<R, K>],
+    to_side: &[Lanes<R, K>],
+    level: &GeometryLevel<R>,
+    coarse: &mut [Lanes<R, K>],
 ) {
     let h = level.h;
     let (wc, hc) = (level.w.div_ceil(2), h.div_ceil(2));
-    let across = |(yc, out): (usize, &mut [Lanes<K>])| {
-        out.iter_mut().for_each(|c| *c = [0.0; K]);
+    let across = |(yc, out): (usize, &mut [Lanes<R, K>])| {
+        out.iter_mut().for_each(|c| *c = [R::ZERO; K]);
         for y in (2 * yc).saturating_sub(1)..(2 * yc + 3).min(h) {
-            let add = |out: &mut [Lanes<K>], from: &[Lanes<K>]| {
+            let add = |out: &mut [Lanes<R, K>], from: &[Lanes<R, K>]| {
                 for (o, v) in out.iter_mut().zip(from) {
                     for k in 0..K {
                         o[k] += v[k];
@@ -972,21 +1104,21 @@ fn restrict_across<const K: usize>(
 }
 
 /// `u = P coarse`, with the interpolation weights of `level` (the fine level).
-fn prolong<const K: usize>(coarse: &[Lanes<K>], level: &GeometryLevel, u: &mut [Lanes<K>]) {
+fn prolong<R: Real, const K: usize>(coarse: &[Lanes<R, K>], level: &GeometryLevel<R>, u: &mut [Lanes<R, K>]) {
     let (w, h) = (level.w, level.h);
     let (wc, hc) = (w.div_ceil(2), h.div_ceil(2));
-    let row = |(y, out): (usize, &mut [Lanes<K>])| {
+    let row = |(y, out): (usize, &mut [Lanes<R, K>])| {
         let (own_row, side_row) = (y / 2, side_of(y, hc));
         let (own, side) = (&coarse[own_row * wc..(own_row + 1) * wc], &coarse[side_row * wc..(side_row + 1) * wc]);
         let (wxs, wys) = (&level.own_x[y * w..(y + 1) * w], &level.own_y[y * w..(y + 1) * w]);
         // Site x takes from its own aggregate (cx) and the one on its side (sx).
-        let site = |wx: f64, wy: f64, cx: usize, sx: usize| {
-            let mut v = [0.0; K];
+        let site = |wx: R, wy: R, cx: usize, sx: usize| {
+            let mut v = [R::ZERO; K];
             for k in 0..K {
-                let from_own_row = wx * own[cx][k] + (1.0 - wx) * own[sx][k];
-                let from_side_row = wx * side[cx][k] + (1.0 - wx) * side[sx][k];
+                let from_own_row = wx * own[cx][k] + (R::ONE - wx) * own[sx][k];
+                let from_side_row = wx * side[cx][k] + (R::ONE - wx) * side[sx][k];
                 // As added to zero, so that a −0.0 becomes +0.0 as it did.
-                v[k] = 0.0 + (wy * from_own_row + (1.0 - wy) * from_side_row);
+                v[k] = R::ZERO + (wy * from_own_row + (R::ONE - wy) * from_side_row);
             }
             v
         };
@@ -1000,12 +1132,14 @@ fn prolong<const K: usize>(coarse: &[Lanes<K>], level: &GeometryLevel, u: &mut [
         for c in 1..=pairs {
             let x = 2 * c;
             let (wx0, wx1, wy0, wy1) = (wxs[x], wxs[x + 1], wys[x], wys[x + 1]);
-            let (mut left, mut right) = ([0.0; K], [0.0; K]);
+            let (mut left, mut right) = ([R::ZERO; K], [R::ZERO; K]);
             for k in 0..K {
                 let (oc, ol, or) = (own[c][k], own[c - 1][k], own[c + 1][k]);
                 let (sc, sl, sr) = (side[c][k], side[c - 1][k], side[c + 1][k]);
-                left[k] = 0.0 + (wy0 * (wx0 * oc + (1.0 - wx0) * ol) + (1.0 - wy0) * (wx0 * sc + (1.0 - wx0) * sl));
-                right[k] = 0.0 + (wy1 * (wx1 * oc + (1.0 - wx1) * or) + (1.0 - wy1) * (wx1 * sc + (1.0 - wx1) * sr));
+                left[k] = R::ZERO
+                    + (wy0 * (wx0 * oc + (R::ONE - wx0) * ol) + (R::ONE - wy0) * (wx0 * sc + (R::ONE - wx0) * sl));
+                right[k] = R::ZERO
+                    + (wy1 * (wx1 * oc + (R::ONE - wx1) * or) + (R::ONE - wy1) * (wx1 * sc + (R::ONE - wx1) * sr));
             }
             out[x] = left;
             out[x + 1] = right;
@@ -1015,12 +1149,16 @@ fn prolong<const K: usize>(coarse: &[Lanes<K>], level: &GeometryLevel, u: &mut [
 }
 
 /// `Pᵀ (b − A u)` into `coarse_b`; the residual stays in `work.residual`.
-fn restrict_residual<const K: usize>(op: &LevelOperator<K>, work: &mut WorkLevel<K>, coarse_b: &mut [Lanes<K>]) {
+fn restrict_residual<R: Real, const K: usize>(
+    op: &LevelOperator<R, K>,
+    work: &mut WorkLevel<R, K>,
+    coarse_b: &mut [Lanes<R, K>],
+) {
     let (w, wc) = (op.geo.w, op.geo.w.div_ceil(2));
     let (u, b) = (&work.u, &work.b);
     // Each residual row is restricted along x while it is in cache.
-    type HalfRows<'a, const K: usize> = (&'a mut [Lanes<K>], &'a mut [Lanes<K>]);
-    let row = |(y, (out, (own, side))): (usize, (&mut [Lanes<K>], HalfRows<K>))| {
+    type HalfRows<'a, R, const K: usize> = (&'a mut [Lanes<R, K>], &'a mut [Lanes<R, K>]);
+    let row = |(y, (out, (own, side))): (usize, (&mut [Lanes<R, K>], HalfRows<R, K>))| {
         op.residual_row(u, b, y, out);
         restrict_row(out, op.geo, y, own, side);
     };
@@ -1043,24 +1181,24 @@ fn restrict_residual<const K: usize>(op: &LevelOperator<K>, work: &mut WorkLevel
 /// On the finest level (`track`) the same pass measures the cycle's change: it returns the
 /// largest change from `work.previous` and the largest value per field, and `previous`
 /// takes the new values (see [`largest_change`]).
-fn correct_from_coarse<const K: usize>(
-    op: &LevelOperator<K>,
-    coarse: &[Lanes<K>],
-    work: &mut WorkLevel<K>,
+fn correct_from_coarse<R: Real, const K: usize>(
+    op: &LevelOperator<R, K>,
+    coarse: &[Lanes<R, K>],
+    work: &mut WorkLevel<R, K>,
     track: bool,
-) -> Option<(Lanes<K>, Lanes<K>)> {
+) -> Option<(Lanes<R, K>, Lanes<R, K>)> {
     let w = op.geo.w;
     prolong(coarse, op.geo, &mut work.correction);
     let (c, r) = (&work.correction, &work.residual);
-    let row_dots = |(y, (image, sums)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
+    let row_dots = |(y, (image, sums)): RowsOf<Lanes<R, K>, [f64; K]>| {
         op.apply_row(c, y, image);
         let row = y * w..(y + 1) * w;
         // Started from −0.0, as `Iterator::sum` is.
         let (mut cr, mut ca) = ([-0.0; K], [-0.0; K]);
         for ((c, r), a) in c[row.clone()].iter().zip(&r[row]).zip(image.iter()) {
             for k in 0..K {
-                cr[k] += c[k] * r[k];
-                ca[k] += c[k] * a[k];
+                cr[k] += c[k].wide() * r[k].wide();
+                ca[k] += c[k].wide() * a[k].wide();
             }
         }
         sums[0] = cr;
@@ -1080,12 +1218,12 @@ fn correct_from_coarse<const K: usize>(
             denominator[k] += s[1][k];
         }
     }
-    let alpha: Lanes<K> =
-        std::array::from_fn(|k| if denominator[k] > 0.0 { numerator[k] / denominator[k] } else { 0.0 });
+    let alpha: Lanes<R, K> =
+        std::array::from_fn(|k| R::of(if denominator[k] > 0.0 { numerator[k] / denominator[k] } else { 0.0 }));
     let correction = &work.correction;
     if track {
-        let row = |(y, (row, before)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
-            let (mut change, mut size) = no_change();
+        let row = |(y, (row, before)): RowsOf<Lanes<R, K>, Lanes<R, K>>| {
+            let (mut change, mut size): (Lanes<R, K>, Lanes<R, K>) = no_change();
             for ((u, c), b) in row.iter_mut().zip(&correction[y * w..(y + 1) * w]).zip(before.iter_mut()) {
                 for k in 0..K {
                     u[k] += alpha[k] * c[k];
@@ -1127,15 +1265,75 @@ pub struct DiffusionSolver {
     settings: SolverSettings,
     /// `(w, h)` of each level, finest first.
     level_dims: Vec<(usize, usize)>,
-    /// The permeability the geometry was built from, the geometry, and how often it was built.
+    /// The permeability the geometry was built from, and how often it was built.
     permeability: Vec<f64>,
-    geometry: Vec<GeometryLevel>,
     geometry_generation: u64,
-    /// Work arrays and cached systems for one field at a time, and for blocks of two and of
-    /// four fields (made on first use).
-    single: Workspace<1>,
-    pairs: Option<Box<Workspace<2>>>,
-    quads: Option<Box<Workspace<4>>>,
+    /// The geometry and work arrays, in the number type of `settings.precision`.
+    engine: Engine,
+}
+
+/// A solver's geometry and workspaces in its number type.
+#[derive(Clone, Debug)]
+enum Engine {
+    Double(Box<Levels<f64>>),
+    Single(Box<Levels<f32>>),
+}
+
+/// The transport geometry of every level, and the work arrays and cached systems for one
+/// field at a time and for blocks of two and of four fields (made on first use).
+#[derive(Clone, Debug)]
+struct Levels<R: Real> {
+    geometry: Vec<GeometryLevel<R>>,
+    single: Workspace<R, 1>,
+    pairs: Option<Box<Workspace<R, 2>>>,
+    quads: Option<Box<Workspace<R, 4>>>,
+}
+
+impl<R: Real> Levels<R> {
+    fn new(level_dims: &[(usize, usize)]) -> Self {
+        Levels { geometry: Vec::new(), single: Workspace::new(level_dims), pairs: None, quads: None }
+    }
+
+    fn factorised_fields(&self) -> u64 {
+        self.single.factorised
+            + self.pairs.as_ref().map_or(0, |w| w.factorised)
+            + self.quads.as_ref().map_or(0, |w| w.factorised)
+    }
+
+    /// See [`DiffusionSolver::step_together`].
+    fn step_together(
+        &mut self,
+        (settings, level_dims, generation): (SolverSettings, &[(usize, usize)], u64),
+        keys: &[usize],
+        fields: &mut [&mut [f64]],
+        problems: &[DiffusionProblem],
+        stats: &mut [SolveStats],
+    ) {
+        let grid = Grid { settings, level_dims, geometry: &self.geometry, generation };
+        let n = fields.len();
+        let mut start = 0;
+        while start < n {
+            let take = match n - start {
+                left if left >= BLOCK_FIELDS => BLOCK_FIELDS,
+                left if left >= 2 => 2,
+                _ => 1,
+            };
+            let r = start..start + take;
+            let (f, p, s) = (&mut fields[r.clone()], &problems[r.clone()], &mut stats[r.clone()]);
+            match take {
+                4 => {
+                    let ws = self.quads.get_or_insert_with(|| Box::new(Workspace::new(grid.level_dims)));
+                    step_block(&grid, ws, [keys[start], keys[start + 1], keys[start + 2], keys[start + 3]], f, p, s);
+                }
+                2 => {
+                    let ws = self.pairs.get_or_insert_with(|| Box::new(Workspace::new(grid.level_dims)));
+                    step_block(&grid, ws, [keys[start], keys[start + 1]], f, p, s);
+                }
+                _ => step_block(&grid, &mut self.single, [keys[start]], f, p, s),
+            }
+            start += take;
+        }
+    }
 }
 
 /// Fields solved together in one pass at most: four f64 fill a 256-bit SIMD register.
@@ -1143,26 +1341,26 @@ const BLOCK_FIELDS: usize = 4;
 
 /// Everything a step of `K` fields together works in.
 #[derive(Clone, Debug)]
-struct Workspace<const K: usize> {
-    work: Vec<WorkLevel<K>>,
+struct Workspace<R: Real, const K: usize> {
+    work: Vec<WorkLevel<R, K>>,
     /// Reaction terms of the step being taken, to compare against the cache.
-    react: Vec<Lanes<K>>,
+    react: Vec<Lanes<R, K>>,
     /// The systems of the field (or block) stepped last, by its keys: reused when it steps
     /// again with the same coefficients, their arrays refilled for any other. Runs step their
     /// fields in turns, so a cache of several fields' systems would hit only if it held all
     /// of them, at about 85 bytes per site per field; refactorising costs about a tenth of a
     /// step.
-    systems: Option<([usize; K], FieldSystems<K>)>,
+    systems: Option<([usize; K], FieldSystems<R, K>)>,
     /// Fields whose systems were factorised afresh, in all.
     factorised: u64,
 }
 
-impl<const K: usize> Workspace<K> {
+impl<R: Real, const K: usize> Workspace<R, K> {
     fn new(level_dims: &[(usize, usize)]) -> Self {
         let (w, h) = level_dims[0];
         Workspace {
             work: level_dims.iter().enumerate().map(|(l, &(w, h))| WorkLevel::new(w, h, l == 0)).collect(),
-            react: vec![[0.0; K]; w * h],
+            react: vec![[R::ZERO; K]; w * h],
             systems: None,
             factorised: 0,
         }
@@ -1199,17 +1397,17 @@ impl<'de> serde::Deserialize<'de> for DiffusionSolver {
 
 /// The factorised systems of `K` fields on all levels, and what they were built from.
 #[derive(Clone, Debug)]
-struct FieldSystems<const K: usize> {
-    g: Lanes<K>,
+struct FieldSystems<R: Real, const K: usize> {
+    g: Lanes<R, K>,
     geometry_generation: u64,
-    levels: Vec<LevelSystem<K>>,
+    levels: Vec<LevelSystem<R, K>>,
 }
 
 /// The grid and its transport geometry, shared by every block size.
-struct Grid<'a> {
+struct Grid<'a, R> {
     settings: SolverSettings,
     level_dims: &'a [(usize, usize)],
-    geometry: &'a [GeometryLevel],
+    geometry: &'a [GeometryLevel<R>],
     generation: u64,
 }
 
@@ -1224,16 +1422,11 @@ impl DiffusionSolver {
             }
             level_dims.push((lw.div_ceil(2), lh.div_ceil(2)));
         }
-        DiffusionSolver {
-            settings,
-            single: Workspace::new(&level_dims),
-            pairs: None,
-            quads: None,
-            level_dims,
-            permeability: Vec::new(),
-            geometry: Vec::new(),
-            geometry_generation: 0,
-        }
+        let engine = match settings.precision {
+            Precision::Double => Engine::Double(Box::new(Levels::new(&level_dims))),
+            Precision::Single => Engine::Single(Box::new(Levels::new(&level_dims))),
+        };
+        DiffusionSolver { settings, level_dims, permeability: Vec::new(), geometry_generation: 0, engine }
     }
 
     /// The solver's settings.
@@ -1244,9 +1437,10 @@ impl DiffusionSolver {
     /// How many field steps so far had to factorise their systems afresh (a block of `K`
     /// fields counts `K`), for [`DiffusionSolver::streamed_bytes`].
     pub fn factorised_fields(&self) -> u64 {
-        self.single.factorised
-            + self.pairs.as_ref().map_or(0, |w| w.factorised)
-            + self.quads.as_ref().map_or(0, |w| w.factorised)
+        match &self.engine {
+            Engine::Double(e) => e.factorised_fields(),
+            Engine::Single(e) => e.factorised_fields(),
+        }
     }
 
     /// Bytes the loops of `fields` field steps, taken in `blocks` blocks (1 block per field
@@ -1275,6 +1469,7 @@ impl DiffusionSolver {
         const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 4.0 + 2.0 + 2.0 + 4.0;
         const FIELD_WORDS_FINEST: f64 = 2.0;
         const FIELD_WORDS_PER_STEP: f64 = 17.0;
+        const FIELD_F64_WORDS_PER_STEP: f64 = 4.0;
         const GEOMETRY_WORDS_PER_STEP: f64 = 3.0;
         let (last, fine) = (self.level_dims.len() - 1, self.level_dims[0]);
         let sites = |&(w, h): &(usize, usize)| (w * h) as f64;
@@ -1288,10 +1483,19 @@ impl DiffusionSolver {
             (f64::from(fields), f64::from(blocks), f64::from(cycles), f64::from(factorised));
         // A block runs as many cycles as its fields (each field reports the block's count).
         let per_block = |per_field: f64| if fields > 0.0 { per_field * blocks / fields } else { 0.0 };
-        8.0 * (field_cycle * cycles
+        // Words of the solver's number type, but the field's own values outside the cycles
+        // (read for the right-hand side and the warm start, read and written by the copy
+        // back): 4 of the 17 per step, in f64 whatever the type.
+        let word = match self.settings.precision {
+            Precision::Double => 8.0,
+            Precision::Single => 4.0,
+        };
+        word * (field_cycle * cycles
             + geometry_cycle * per_block(cycles)
             + all_levels * (FIELD_WORDS_FACTORISED * factorised + GEOMETRY_WORDS_FACTORISED * per_block(factorised))
-            + sites(&fine) * (FIELD_WORDS_PER_STEP * fields + GEOMETRY_WORDS_PER_STEP * blocks))
+            + sites(&fine)
+                * ((FIELD_WORDS_PER_STEP - FIELD_F64_WORDS_PER_STEP) * fields + GEOMETRY_WORDS_PER_STEP * blocks))
+            + 8.0 * sites(&fine) * FIELD_F64_WORDS_PER_STEP * fields
     }
 
     /// How many blocks [`DiffusionSolver::step_together`] takes `fields` fields in.
@@ -1304,15 +1508,8 @@ impl DiffusionSolver {
     /// field (0, 1, 2, …): when the last step was of the same field with the same
     /// coefficients, its factorised systems are reused.
     pub fn step(&mut self, key: usize, u: &mut [f64], problem: &DiffusionProblem) -> SolveStats {
-        self.prepare(problem.permeability);
-        let grid = Grid {
-            settings: self.settings,
-            level_dims: &self.level_dims,
-            geometry: &self.geometry,
-            generation: self.geometry_generation,
-        };
         let mut stats = [SolveStats::default()];
-        step_block(&grid, &mut self.single, [key], &mut [u], std::slice::from_ref(problem), &mut stats);
+        self.step_together(&[key], &mut [u], std::slice::from_ref(problem), &mut stats);
         stats[0]
     }
 
@@ -1339,33 +1536,10 @@ impl DiffusionSolver {
             );
         }
         self.prepare(first.permeability);
-        let grid = Grid {
-            settings: self.settings,
-            level_dims: &self.level_dims,
-            geometry: &self.geometry,
-            generation: self.geometry_generation,
-        };
-        let mut start = 0;
-        while start < n {
-            let take = match n - start {
-                left if left >= BLOCK_FIELDS => BLOCK_FIELDS,
-                left if left >= 2 => 2,
-                _ => 1,
-            };
-            let r = start..start + take;
-            let (f, p, s) = (&mut fields[r.clone()], &problems[r.clone()], &mut stats[r.clone()]);
-            match take {
-                4 => {
-                    let ws = self.quads.get_or_insert_with(|| Box::new(Workspace::new(grid.level_dims)));
-                    step_block(&grid, ws, [keys[start], keys[start + 1], keys[start + 2], keys[start + 3]], f, p, s);
-                }
-                2 => {
-                    let ws = self.pairs.get_or_insert_with(|| Box::new(Workspace::new(grid.level_dims)));
-                    step_block(&grid, ws, [keys[start], keys[start + 1]], f, p, s);
-                }
-                _ => step_block(&grid, &mut self.single, [keys[start]], f, p, s),
-            }
-            start += take;
+        let (settings, dims, generation) = (self.settings, &self.level_dims, self.geometry_generation);
+        match &mut self.engine {
+            Engine::Double(e) => e.step_together((settings, dims, generation), keys, fields, problems, stats),
+            Engine::Single(e) => e.step_together((settings, dims, generation), keys, fields, problems, stats),
         }
     }
 
@@ -1382,11 +1556,15 @@ impl DiffusionSolver {
         let (w, h) = self.level_dims[0];
         self.permeability.clear();
         self.permeability.extend_from_slice(permeability);
-        self.geometry.clear();
-        self.geometry.push(GeometryLevel::fine(w, h, permeability));
+        // Built in f64 whatever the solver's type, then rounded to it.
+        let mut geometry = vec![GeometryLevel::fine(w, h, permeability)];
         for l in 1..self.level_dims.len() {
-            let coarse = self.geometry[l - 1].coarsen();
-            self.geometry.push(coarse);
+            let coarse = geometry[l - 1].coarsen();
+            geometry.push(coarse);
+        }
+        match &mut self.engine {
+            Engine::Double(e) => e.geometry = geometry,
+            Engine::Single(e) => e.geometry = geometry.iter().map(GeometryLevel::narrowed).collect(),
         }
         self.geometry_generation += 1;
     }
@@ -1394,9 +1572,9 @@ impl DiffusionSolver {
 
 /// One step of `K` fields together (see [`DiffusionSolver::step_together`]); with `K = 1`
 /// exactly the step of one field.
-fn step_block<const K: usize>(
-    grid: &Grid,
-    ws: &mut Workspace<K>,
+fn step_block<R: Real, const K: usize>(
+    grid: &Grid<R>,
+    ws: &mut Workspace<R, K>,
     keys: [usize; K],
     fields: &mut [&mut [f64]],
     problems: &[DiffusionProblem],
@@ -1424,22 +1602,22 @@ fn step_block<const K: usize>(
         for (x, r) in row.iter_mut().enumerate() {
             let i = y * w + x;
             for k in 0..K {
-                r[k] = if plain {
+                r[k] = R::of(if plain {
                     1.0
                 } else {
-                    1.0 + tau[k] * sinks[k].at(i, &mut next[k]) + if fixed[k] { g[k] * edge[i] } else { 0.0 }
-                };
+                    1.0 + tau[k] * sinks[k].at(i, &mut next[k]) + if fixed[k] { g[k] * edge[i].wide() } else { 0.0 }
+                });
             }
         }
     });
-    let systems = take_systems(grid, ws, keys, g);
+    let systems = take_systems(grid, ws, keys, g.map(R::of));
 
     // Right-hand side E u⁰ + τ s (+ inflow from a fixed edge), its sum and its largest
     // entry; warm start from u⁰.
     let fine = &mut ws.work[0];
     let sources: [SiteRates; K] = std::array::from_fn(|k| problems[k].sources);
     let start: [&[f64]; K] = std::array::from_fn(|k| &*fields[k]);
-    let fill = |(y, (b, sums)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
+    let fill = |(y, (b, sums)): RowsOf<Lanes<R, K>, [f64; K]>| {
         let row = y * w..(y + 1) * w;
         let e = &edge[row];
         let (mut sum, mut max) = ([0.0_f64; K], [0.0_f64; K]);
@@ -1448,8 +1626,10 @@ fn step_block<const K: usize>(
             let i = y * w + x;
             for k in 0..K {
                 let s = sources[k].at(i, &mut next[k]);
-                let v = decay[k] * start[k][i] + tau[k] * s + if fixed[k] { g[k] * e[x] * edge_value[k] } else { 0.0 };
-                b[x][k] = v;
+                let v = decay[k] * start[k][i]
+                    + tau[k] * s
+                    + if fixed[k] { g[k] * e[x].wide() * edge_value[k] } else { 0.0 };
+                b[x][k] = R::of(v);
                 sum[k] += v;
                 max[k] = max[k].max(v.abs());
             }
@@ -1457,10 +1637,10 @@ fn step_block<const K: usize>(
         sums[0] = sum;
         sums[1] = max;
     };
-    let warm = |(y, (u, previous)): (usize, (&mut [Lanes<K>], &mut [Lanes<K>]))| {
+    let warm = |(y, (u, previous)): RowsOf<Lanes<R, K>, Lanes<R, K>>| {
         for (x, (u, p)) in u.iter_mut().zip(previous).enumerate() {
             for k in 0..K {
-                u[k] = start[k][y * w + x];
+                u[k] = R::of(start[k][y * w + x]);
             }
             *p = *u;
         }
@@ -1492,6 +1672,7 @@ fn step_block<const K: usize>(
     let mut cycles = 0;
     while !done.iter().all(|&d| d) && cycles < grid.settings.max_cycles {
         let (change, size) = v_cycle(grid, &systems, &mut ws.work, 0).expect("the finest level tracks its change");
+        let (change, size) = (change.map(R::wide), size.map(R::wide));
         cycles += 1;
         for k in (0..K).filter(|&k| !untouched[k]) {
             let contraction = if last_change[k].is_finite() { (change[k] / last_change[k]).min(0.9) } else { 0.25 };
@@ -1515,14 +1696,14 @@ fn step_block<const K: usize>(
     let fine = &mut ws.work[0];
     let react = &systems.levels[0].react;
     let (solution, partials) = (&fine.u, &mut fine.partials);
-    let weigh = |(y, sums): (usize, &mut [Lanes<K>])| {
+    let weigh = |(y, sums): (usize, &mut [[f64; K]])| {
         let row = y * w..(y + 1) * w;
         // Started from −0.0, as `Iterator::sum` is.
         let (mut weighted, mut total) = ([-0.0; K], [-0.0; K]);
         for (r, v) in react[row.clone()].iter().zip(&solution[row]) {
             for k in 0..K {
-                weighted[k] += r[k] * v[k];
-                total[k] += r[k];
+                weighted[k] += r[k].wide() * v[k].wide();
+                total[k] += r[k].wide();
             }
         }
         sums[0] = weighted;
@@ -1536,7 +1717,7 @@ fn step_block<const K: usize>(
             react_sum[k] += p[1][k];
         }
     }
-    let shift: Lanes<K> = std::array::from_fn(|k| (b_sum[k] - weighted[k]) / react_sum[k]);
+    let shift: [f64; K] = std::array::from_fn(|k| (b_sum[k] - weighted[k]) / react_sum[k]);
     let handed = hand_back(&fine.u, shift, fields, w, parallel);
     for (k, u) in fields.iter_mut().enumerate() {
         let s = &mut block[k];
@@ -1551,7 +1732,12 @@ fn step_block<const K: usize>(
 /// The systems of `keys` if the workspace holds them and they still hold for `ws.react` and
 /// `g`; otherwise rebuilt in the workspace's arrays: reaction terms restricted with `Pᵀ`
 /// (which keeps their sums, and so the balance of each coarse correction), then factorised.
-fn take_systems<const K: usize>(grid: &Grid, ws: &mut Workspace<K>, keys: [usize; K], g: Lanes<K>) -> FieldSystems<K> {
+fn take_systems<R: Real, const K: usize>(
+    grid: &Grid<R>,
+    ws: &mut Workspace<R, K>,
+    keys: [usize; K],
+    g: Lanes<R, K>,
+) -> FieldSystems<R, K> {
     let parallel = grid.geometry[0].parallel();
     // The coarse reaction terms follow from the fine ones and the geometry alone: when those
     // are what the held systems were built from (fields without sinks all have 1), only the
@@ -1595,12 +1781,12 @@ fn same<T: PartialEq + Sync>(a: &[T], b: &[T], parallel: bool) -> bool {
 /// One V(1,0) cycle from level `l` on `work[l].u` and `work[l].b`: relax, then correct from
 /// the coarser level. From the finest level, returns the cycle's largest change and the
 /// largest value per field ([`largest_change`]), and `work[0].previous` takes the new values.
-fn v_cycle<const K: usize>(
-    grid: &Grid,
-    systems: &FieldSystems<K>,
-    work: &mut [WorkLevel<K>],
+fn v_cycle<R: Real, const K: usize>(
+    grid: &Grid<R>,
+    systems: &FieldSystems<R, K>,
+    work: &mut [WorkLevel<R, K>],
     l: usize,
-) -> Option<(Lanes<K>, Lanes<K>)> {
+) -> Option<(Lanes<R, K>, Lanes<R, K>)> {
     let op = LevelOperator { geo: &grid.geometry[l], sys: &systems.levels[l], g: systems.g };
     if l == work.len() - 1 {
         for _ in 0..COARSEST_SWEEPS {
@@ -1618,7 +1804,7 @@ fn v_cycle<const K: usize>(
         op.relax(&mut fine[l]);
         restrict_residual(&op, &mut fine[l], &mut coarse[0].b);
         let coarse_geo = &grid.geometry[l + 1];
-        for_each_chunk(&mut coarse[0].u, coarse_geo.w, coarse_geo.parallel(), |(_, row)| row.fill([0.0; K]));
+        for_each_chunk(&mut coarse[0].u, coarse_geo.w, coarse_geo.parallel(), |(_, row)| row.fill([R::ZERO; K]));
     }
     v_cycle(grid, systems, work, l + 1);
     let (fine, coarse) = work.split_at_mut(l + 1);
@@ -1628,14 +1814,14 @@ fn v_cycle<const K: usize>(
 /// The largest change from `previous` to `now` and the largest value of `now`, per field,
 /// row by row; `previous` takes the values of `now`. (Maxima are exact in any order, so the
 /// threads do not change them.)
-fn largest_change<const K: usize>(
-    now: &[Lanes<K>],
-    previous: &mut [Lanes<K>],
+fn largest_change<R: Real, const K: usize>(
+    now: &[Lanes<R, K>],
+    previous: &mut [Lanes<R, K>],
     w: usize,
     parallel: bool,
-) -> (Lanes<K>, Lanes<K>) {
-    let row = |(y, before): (usize, &mut [Lanes<K>])| {
-        let (mut change, mut size) = ([0.0_f64; K], [0.0_f64; K]);
+) -> (Lanes<R, K>, Lanes<R, K>) {
+    let row = |(y, before): (usize, &mut [Lanes<R, K>])| {
+        let (mut change, mut size) = ([R::ZERO; K], [R::ZERO; K]);
         for (n, b) in now[y * w..(y + 1) * w].iter().zip(before.iter_mut()) {
             for k in 0..K {
                 change[k] = change[k].max((n[k] - b[k]).abs());
@@ -1653,12 +1839,15 @@ fn largest_change<const K: usize>(
 }
 
 /// (largest change, largest value) per field, before any row is seen.
-fn no_change<const K: usize>() -> (Lanes<K>, Lanes<K>) {
-    ([0.0; K], [0.0; K])
+fn no_change<R: Real, const K: usize>() -> (Lanes<R, K>, Lanes<R, K>) {
+    ([R::ZERO; K], [R::ZERO; K])
 }
 
 /// The larger of two (largest change, largest value) per field, lane by lane.
-fn larger_of<const K: usize>(a: (Lanes<K>, Lanes<K>), b: (Lanes<K>, Lanes<K>)) -> (Lanes<K>, Lanes<K>) {
+fn larger_of<R: Real, const K: usize>(
+    a: (Lanes<R, K>, Lanes<R, K>),
+    b: (Lanes<R, K>, Lanes<R, K>),
+) -> (Lanes<R, K>, Lanes<R, K>) {
     (std::array::from_fn(|k| a.0[k].max(b.0[k])), std::array::from_fn(|k| a.1[k].max(b.1[k])))
 }
 
@@ -1666,9 +1855,9 @@ fn larger_of<const K: usize>(a: (Lanes<K>, Lanes<K>), b: (Lanes<K>, Lanes<K>)) -
 #[derive(Clone, Copy)]
 struct HandedBack<const K: usize> {
     /// Largest change against what the field held.
-    change: Lanes<K>,
+    change: [f64; K],
     /// Largest value (absolute).
-    size: Lanes<K>,
+    size: [f64; K],
     /// Whether any value is negative (round-off for [`remove_negatives`] to clear).
     negative: [bool; K],
 }
@@ -1687,9 +1876,9 @@ impl<const K: usize> HandedBack<K> {
 
 /// Copies each field's solution, the interleaved `now` plus `shift` (the balance
 /// correction), into `fields`, in one pass that also finds what [`HandedBack`] reports.
-fn hand_back<const K: usize>(
-    now: &[Lanes<K>],
-    shift: Lanes<K>,
+fn hand_back<R: Real, const K: usize>(
+    now: &[Lanes<R, K>],
+    shift: [f64; K],
     fields: &mut [&mut [f64]],
     w: usize,
     parallel: bool,
@@ -1699,7 +1888,7 @@ fn hand_back<const K: usize>(
         let mut found = HandedBack::nothing();
         for (x, n) in now[y * w..(y + 1) * w].iter().enumerate() {
             for k in 0..K {
-                let v = n[k] + shift[k];
+                let v = n[k].wide() + shift[k];
                 // SAFETY: each task takes whole rows, so no element is shared (FieldRows).
                 let before = unsafe { out.swap(k, y * w + x, v) };
                 found.change[k] = found.change[k].max((v - before).abs());
@@ -1770,14 +1959,14 @@ pub fn decay_factor_and_tau(decay_per_s: f64, dt_s: f64) -> (f64, f64) {
 /// Zeroes negative values and takes their amount (weighted by lane `k` of `weight`, the
 /// reaction diagonal, so that the discrete balance is kept) from the positive sites in
 /// proportion. Returns the amount moved as a fraction of the positive total.
-fn remove_negatives<const K: usize>(u: &mut [f64], weight: &[Lanes<K>], k: usize) -> f64 {
+fn remove_negatives<R: Real, const K: usize>(u: &mut [f64], weight: &[Lanes<R, K>], k: usize) -> f64 {
     let mut negative = 0.0;
     let mut positive = 0.0;
     for (v, w) in u.iter().zip(weight) {
         if *v < 0.0 {
-            negative -= v * w[k];
+            negative -= v * w[k].wide();
         } else {
-            positive += v * w[k];
+            positive += v * w[k].wide();
         }
     }
     let keep = if positive > negative { (positive - negative) / positive } else { 0.0 };
@@ -1794,6 +1983,18 @@ mod tests {
     use rand_xoshiro::Xoshiro256PlusPlus;
 
     const HOUR_S: f64 = 3600.0;
+
+    /// Every test of the solver's numbers runs in both of its number types.
+    const PRECISIONS: [Precision; 2] = [Precision::Double, Precision::Single];
+
+    /// The default settings in `precision`.
+    fn settings_in(precision: Precision) -> SolverSettings {
+        SolverSettings { precision, ..Default::default() }
+    }
+
+    fn default_f64() -> SolverSettings {
+        settings_in(Precision::Double)
+    }
 
     fn problem<'a>(permeability: &'a [f64], decay_per_s: f64, dt_s: f64) -> DiffusionProblem<'a> {
         DiffusionProblem {
@@ -1864,19 +2065,22 @@ mod tests {
                 u[y * w + x] = rng.random_range(0.0..10.0);
             }
         }
-        let total0: f64 = u.iter().sum();
-        let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
-        for dt in [HOUR_S; 48].into_iter().chain([60.0, 86_400.0]) {
-            let stats = solver.step(0, &mut u, &problem(&perm, 0.0, dt));
-            let total: f64 = u.iter().sum();
-            assert!(
-                ((total - total0) / total0).abs() < 1e-6,
-                "mass drifted to {total} from {total0} (dt {dt} s, {stats:?})"
-            );
+        let (total0, start): (f64, _) = (u.iter().sum(), u);
+        for precision in PRECISIONS {
+            let mut u = start.clone();
+            let mut solver = DiffusionSolver::new(w, h, settings_in(precision));
+            for dt in [HOUR_S; 48].into_iter().chain([60.0, 86_400.0]) {
+                let stats = solver.step(0, &mut u, &problem(&perm, 0.0, dt));
+                let total: f64 = u.iter().sum();
+                assert!(
+                    ((total - total0) / total0).abs() < 1e-6,
+                    "{precision:?}: mass drifted to {total} from {total0} (dt {dt} s, {stats:?})"
+                );
+            }
+            // And it really spread: the blob is no longer where it started.
+            let inside: f64 = (30..50).flat_map(|y| (40..70).map(move |x| (x, y))).map(|(x, y)| u[y * w + x]).sum();
+            assert!(inside < 0.5 * total0, "{precision:?}: the field did not diffuse ({inside} of {total0} left)");
         }
-        // And it really spread: the blob is no longer where it started.
-        let inside: f64 = (30..50).flat_map(|y| (40..70).map(move |x| (x, y))).map(|(x, y)| u[y * w + x]).sum();
-        assert!(inside < 0.5 * total0, "the field did not diffuse ({inside} of {total0} left)");
     }
 
     #[test]
@@ -1884,15 +2088,17 @@ mod tests {
         // One V-cycle per step: far from converged, yet the amount must still balance exactly.
         let (w, h) = (64, 64);
         let perm = porous(w, h, 3);
-        let mut u = vec![0.0; w * h];
-        u[32 * w + 20] = 1000.0;
-        let settings = SolverSettings { tolerance: 1e-300, max_cycles: 1, absolute_tolerance: 0.0 };
-        let mut solver = DiffusionSolver::new(w, h, settings);
-        for _ in 0..10 {
-            let stats = solver.step(0, &mut u, &problem(&perm, 0.0, 86_400.0));
-            assert!(!stats.converged);
-            let total: f64 = u.iter().sum();
-            assert!((total - 1000.0).abs() < 1e-9 * 1000.0, "total {total}");
+        for precision in PRECISIONS {
+            let mut u = vec![0.0; w * h];
+            u[32 * w + 20] = 1000.0;
+            let settings = SolverSettings { tolerance: 1e-300, max_cycles: 1, absolute_tolerance: 0.0, precision };
+            let mut solver = DiffusionSolver::new(w, h, settings);
+            for _ in 0..10 {
+                let stats = solver.step(0, &mut u, &problem(&perm, 0.0, 86_400.0));
+                assert!(!stats.converged);
+                let total: f64 = u.iter().sum();
+                assert!((total - 1000.0).abs() < 1e-9 * 1000.0, "{precision:?}: total {total}");
+            }
         }
     }
 
@@ -1915,21 +2121,24 @@ mod tests {
 
     #[test]
     fn uniform_field_decays_exactly_exponentially() {
-        // The scheme's decay is exact: with the linear solve converged, to 1e-4 (in fact to
-        // round-off).
-        let converged = SolverSettings { tolerance: 1e-8, ..Default::default() };
-        let error = uniform_decay_error(converged);
-        assert!(error < 1e-4, "converged solve: relative error {error:e}");
-        // The default stops when the error left is estimated below 1 %; what it leaves stays
-        // below that, and the next step works it off rather than adding to it.
-        let default = SolverSettings::default();
-        let error = uniform_decay_error(default);
-        assert!(error < default.tolerance, "default solve: relative error {error:e}");
+        for precision in PRECISIONS {
+            // The scheme's decay is exact: with the linear solve converged, to 1e-4 (in fact
+            // to round-off, or to what f32 resolves).
+            let tolerance = precision.smallest_tolerance().max(1e-8);
+            let converged = SolverSettings { tolerance, ..settings_in(precision) };
+            let error = uniform_decay_error(converged);
+            assert!(error < 1e-4, "{precision:?}, converged solve: relative error {error:e}");
+            // The default stops when the error left is estimated below 1 %; what it leaves
+            // stays below that, and the next step works it off rather than adding to it.
+            let default = settings_in(precision);
+            let error = uniform_decay_error(default);
+            assert!(error < default.tolerance, "{precision:?}, default solve: relative error {error:e}");
+        }
     }
 
     /// Steady state around a constant point source at the default one-hour tick, against the
     /// 2D analytic profile u(r) = q Δx² / (2π D) · K0(r / L), L = √(D/k).
-    fn check_point_source_steady_state(decay_length_sites: f64) {
+    fn check_point_source_steady_state(decay_length_sites: f64, precision: Precision) {
         let d = 50.0;
         let site_um = 10.0;
         let l_um = decay_length_sites * site_um;
@@ -1943,13 +2152,15 @@ mod tests {
         source[centre] = q;
         let p = DiffusionProblem { sources: SiteRates::PerSite(&source), ..problem(&perm, k, HOUR_S) };
         let mut u = vec![0.0; w * h];
-        let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
+        let mut solver = DiffusionSolver::new(w, h, settings_in(precision));
         let mut ticks = 0;
+        // Steady once a step changes the value by less than the number type resolves.
+        let steady = (precision.smallest_tolerance() / 10.0).max(1e-9);
         loop {
             let before = u[centre + 10];
             solver.step(0, &mut u, &p);
             ticks += 1;
-            if ((u[centre + 10] - before) / u[centre + 10]).abs() < 1e-9 || ticks > 2000 {
+            if ((u[centre + 10] - before) / u[centre + 10]).abs() < steady || ticks > 2000 {
                 break;
             }
         }
@@ -1964,15 +2175,17 @@ mod tests {
                 worst = worst.max(((u[i] - analytic) / analytic).abs());
             }
         }
-        assert!(worst < 0.05, "L = {decay_length_sites} sites: worst relative error {worst:.4}");
+        assert!(worst < 0.05, "{precision:?}, L = {decay_length_sites} sites: worst relative error {worst:.4}");
     }
 
     #[test]
     fn point_source_reaches_the_analytic_steady_state_at_a_one_hour_tick() {
         // Decay lengths of 20 and 40 sites (half-lives of 9 and 37 minutes at D = 50 µm²/s):
         // k·dt is 4.5 and 1.1, the regime where LOD splitting is tens of percent off.
-        check_point_source_steady_state(20.0);
-        check_point_source_steady_state(40.0);
+        for precision in PRECISIONS {
+            check_point_source_steady_state(20.0, precision);
+            check_point_source_steady_state(40.0, precision);
+        }
     }
 
     /// Runs sharp data through five steps of every combination of time step, decay and
@@ -2029,10 +2242,16 @@ mod tests {
     fn fields_never_go_negative_for_any_time_step() {
         // The exact step is non-negative (an M-matrix); what an unfinished iteration leaves
         // below zero is of the order of the solver tolerance, and vanishes as it tightens.
-        let default = SolverSettings::default();
-        let share = largest_clipped_share(default);
-        assert!(share <= default.tolerance, "moved {share:e} at tolerance {:e}", default.tolerance);
-        let tight = SolverSettings { tolerance: 1e-10, max_cycles: 200, absolute_tolerance: 0.0 };
+        for precision in PRECISIONS {
+            let default = settings_in(precision);
+            let share = largest_clipped_share(default);
+            assert!(share <= default.tolerance, "{precision:?}: moved {share:e} at tolerance {:e}", default.tolerance);
+        }
+        // Tightened, what is moved vanishes with the tolerance. (Only in f64: f32 cannot be
+        // asked for 1e-10, and at tolerances between the two, 1e-4 to 1e-7, the share stays
+        // at 8e-3 in f64 as well, on the case of decaying point sources where the share of
+        // the total is far larger than the share of the peak.)
+        let tight = SolverSettings { tolerance: 1e-10, max_cycles: 200, absolute_tolerance: 0.0, ..default_f64() };
         let share = largest_clipped_share(tight);
         assert!(share <= 1e-10, "moved {share:e} at tolerance 1e-10");
     }
@@ -2042,13 +2261,15 @@ mod tests {
         let (w, h) = (40, 30);
         let perm = vec![1.0; w * h];
         let p = DiffusionProblem { boundary: Boundary::Fixed(2.5), ..problem(&perm, 0.0, 86_400.0) };
-        let mut u = vec![0.0; w * h];
-        let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
-        for _ in 0..30 {
-            solver.step(0, &mut u, &p);
-        }
-        for &v in &u {
-            assert!((v - 2.5).abs() < 1e-3, "{v}");
+        for precision in PRECISIONS {
+            let mut u = vec![0.0; w * h];
+            let mut solver = DiffusionSolver::new(w, h, settings_in(precision));
+            for _ in 0..30 {
+                solver.step(0, &mut u, &p);
+            }
+            for &v in &u {
+                assert!((v - 2.5).abs() < 1e-3, "{precision:?}: {v}");
+            }
         }
     }
 
@@ -2063,21 +2284,23 @@ mod tests {
             }
         }
         let open = vec![1.0; w * h];
-        let far_side = |perm: &[f64]| {
+        let far_side = |perm: &[f64], precision: Precision| {
             let mut u = vec![0.0; w * h];
             for y in 0..h {
                 for x in 0..10 {
                     u[y * w + x] = 1.0;
                 }
             }
-            let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
+            let mut solver = DiffusionSolver::new(w, h, settings_in(precision));
             for _ in 0..3 {
                 solver.step(0, &mut u, &problem(perm, 0.0, 600.0));
             }
             (0..h).flat_map(|y| (32..w).map(move |x| y * w + x)).map(|i| u[i]).sum::<f64>()
         };
-        let (through_wall, through_marrow) = (far_side(&wall), far_side(&open));
-        assert!(through_wall < 0.5 * through_marrow, "{through_wall} vs {through_marrow}");
+        for precision in PRECISIONS {
+            let (through_wall, through_marrow) = (far_side(&wall, precision), far_side(&open, precision));
+            assert!(through_wall < 0.5 * through_marrow, "{precision:?}: {through_wall} vs {through_marrow}");
+        }
     }
 
     #[test]
@@ -2088,20 +2311,22 @@ mod tests {
         for i in (0..w * h).step_by(97) {
             source[i] = 0.3;
         }
-        let run = |threads: usize| {
+        let run = |threads: usize, precision: Precision| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             pool.install(|| {
                 let p = DiffusionProblem { sources: SiteRates::PerSite(&source), ..problem(&perm, 1e-4, HOUR_S) };
                 let mut u = vec![0.0; w * h];
-                let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
+                let mut solver = DiffusionSolver::new(w, h, settings_in(precision));
                 for _ in 0..4 {
                     solver.step(0, &mut u, &p);
                 }
                 u
             })
         };
-        let (one, two) = (run(1), run(2));
-        assert!(one.iter().zip(&two).all(|(a, b)| a.to_bits() == b.to_bits()));
+        for precision in PRECISIONS {
+            let (one, two) = (run(1, precision), run(2, precision));
+            assert!(one.iter().zip(&two).all(|(a, b)| a.to_bits() == b.to_bits()), "{precision:?}");
+        }
     }
 
     #[test]
@@ -2126,25 +2351,27 @@ mod tests {
                 (rates, list)
             })
             .unzip();
-        let solve = |sources: Vec<SiteRates>| {
+        let solve = |sources: Vec<SiteRates>, precision: Precision| {
             let problems: Vec<_> = sources
                 .into_iter()
                 .enumerate()
                 .map(|(f, s)| DiffusionProblem { sources: s, ..problem(&perm, 1e-4 * (f + 1) as f64, HOUR_S) })
                 .collect();
             let mut u = vec![vec![0.0; w * h]; 4];
-            let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
+            let mut solver = DiffusionSolver::new(w, h, settings_in(precision));
             for _ in 0..2 {
                 let mut fields: Vec<&mut [f64]> = u.iter_mut().map(|u| &mut u[..]).collect();
                 solver.step_together(&[0, 1, 2, 3], &mut fields, &problems, &mut [SolveStats::default(); 4]);
             }
             u
         };
-        let dense = solve(per_site.iter().map(|r| SiteRates::PerSite(r)).collect());
-        let sparse = solve(listed.iter().map(|l| SiteRates::AtSites(l)).collect());
-        assert!(dense.iter().flatten().any(|&v| v > 0.0));
-        for (a, b) in dense.iter().flatten().zip(sparse.iter().flatten()) {
-            assert_eq!(a.to_bits(), b.to_bits());
+        for precision in PRECISIONS {
+            let dense = solve(per_site.iter().map(|r| SiteRates::PerSite(r)).collect(), precision);
+            let sparse = solve(listed.iter().map(|l| SiteRates::AtSites(l)).collect(), precision);
+            assert!(dense.iter().flatten().any(|&v| v > 0.0));
+            for (a, b) in dense.iter().flatten().zip(sparse.iter().flatten()) {
+                assert_eq!(a.to_bits(), b.to_bits(), "{precision:?}");
+            }
         }
     }
 
@@ -2162,20 +2389,23 @@ mod tests {
             at_vessels[v as usize] = rate;
         }
         let both: Vec<f64> = uptake.iter().zip(&at_vessels).map(|(u, v)| u + v).collect();
-        let solve = |sinks: SiteRates| {
-            let p = DiffusionProblem { sinks, sources: SiteRates::PerSite(&source), ..problem(&perm, 1e-4, HOUR_S) };
-            let mut u = vec![0.0; w * h];
-            let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
-            for _ in 0..2 {
-                solver.step(0, &mut u, &p);
-            }
-            u
-        };
-        let bits = |u: Vec<f64>| u.into_iter().map(f64::to_bits).collect::<Vec<_>>();
-        let (listed, dense) = (solve(SiteRates::AtSites(&vessels)), solve(SiteRates::PerSite(&at_vessels)));
-        assert!(listed.iter().sum::<f64>() < solve(SiteRates::None).iter().sum::<f64>());
-        assert_eq!(bits(listed), bits(dense));
-        assert_eq!(bits(solve(SiteRates::PerSitePlus(&uptake, &vessels))), bits(solve(SiteRates::PerSite(&both))));
+        for precision in PRECISIONS {
+            let solve = |sinks: SiteRates| {
+                let p =
+                    DiffusionProblem { sinks, sources: SiteRates::PerSite(&source), ..problem(&perm, 1e-4, HOUR_S) };
+                let mut u = vec![0.0; w * h];
+                let mut solver = DiffusionSolver::new(w, h, settings_in(precision));
+                for _ in 0..2 {
+                    solver.step(0, &mut u, &p);
+                }
+                u
+            };
+            let bits = |u: Vec<f64>| u.into_iter().map(f64::to_bits).collect::<Vec<_>>();
+            let (listed, dense) = (solve(SiteRates::AtSites(&vessels)), solve(SiteRates::PerSite(&at_vessels)));
+            assert!(listed.iter().sum::<f64>() < solve(SiteRates::None).iter().sum::<f64>());
+            assert_eq!(bits(listed), bits(dense));
+            assert_eq!(bits(solve(SiteRates::PerSitePlus(&uptake, &vessels))), bits(solve(SiteRates::PerSite(&both))));
+        }
     }
 
     /// Five different fields on a porous section: a block of four and one left over, with
@@ -2220,31 +2450,33 @@ mod tests {
         let (w, h) = (200, 150);
         let (perm, sources, sink) = five_fields(w, h);
         let other_sink: Vec<f64> = sink.iter().map(|s| 2.0 * s).collect();
-        let settings = SolverSettings::default();
-        let mut shared = DiffusionSolver::new(w, h, settings);
-        let mut own: Vec<DiffusionSolver> = (0..5).map(|_| DiffusionSolver::new(w, h, settings)).collect();
-        let (mut a, mut b) = (vec![vec![0.0; w * h]; 5], vec![vec![0.0; w * h]; 5]);
-        for round in 0..4 {
-            let sink = if round % 2 == 0 { &sink } else { &other_sink };
-            let problems = five_problems(&perm, &sources, sink);
-            // The third round repeats a field at once, so its systems are reused.
-            let order: &[usize] = if round == 2 { &[3, 3, 0, 2, 1, 4] } else { &[0, 1, 2, 3, 4] };
-            for &f in order {
-                shared.step(f, &mut a[f], &problems[f]);
-                own[f].step(f, &mut b[f], &problems[f]);
+        for precision in PRECISIONS {
+            let settings = settings_in(precision);
+            let mut shared = DiffusionSolver::new(w, h, settings);
+            let mut own: Vec<DiffusionSolver> = (0..5).map(|_| DiffusionSolver::new(w, h, settings)).collect();
+            let (mut a, mut b) = (vec![vec![0.0; w * h]; 5], vec![vec![0.0; w * h]; 5]);
+            for round in 0..4 {
+                let sink = if round % 2 == 0 { &sink } else { &other_sink };
+                let problems = five_problems(&perm, &sources, sink);
+                // The third round repeats a field at once, so its systems are reused.
+                let order: &[usize] = if round == 2 { &[3, 3, 0, 2, 1, 4] } else { &[0, 1, 2, 3, 4] };
+                for &f in order {
+                    shared.step(f, &mut a[f], &problems[f]);
+                    own[f].step(f, &mut b[f], &problems[f]);
+                }
             }
+            for f in 0..5 {
+                assert!(a[f].iter().any(|&v| v > 0.0), "field {f} is empty");
+                assert!(a[f].iter().zip(&b[f]).all(|(x, y)| x.to_bits() == y.to_bits()), "field {f} differs");
+            }
+            // Every turn but the repeat refactorised; each own solver only when its sink changed.
+            assert_eq!(shared.factorised_fields(), 4 * 5);
+            assert!(
+                own.iter().all(|s| s.factorised_fields() <= 4),
+                "{:?}",
+                own.iter().map(|s| s.factorised_fields()).collect::<Vec<_>>()
+            );
         }
-        for f in 0..5 {
-            assert!(a[f].iter().any(|&v| v > 0.0), "field {f} is empty");
-            assert!(a[f].iter().zip(&b[f]).all(|(x, y)| x.to_bits() == y.to_bits()), "field {f} differs");
-        }
-        // Every turn but the repeat refactorised; each own solver only when its sink changed.
-        assert_eq!(shared.factorised_fields(), 4 * 5);
-        assert!(
-            own.iter().all(|s| s.factorised_fields() <= 4),
-            "{:?}",
-            own.iter().map(|s| s.factorised_fields()).collect::<Vec<_>>()
-        );
     }
 
     #[test]
@@ -2252,27 +2484,29 @@ mod tests {
         let (w, h) = (96, 80);
         let (perm, sources, sink) = five_fields(w, h);
         let problems = five_problems(&perm, &sources, &sink);
-        let settings = SolverSettings::default();
-        let (mut alone, mut together) = (vec![vec![0.0; w * h]; 5], vec![vec![0.0; w * h]; 5]);
-        let (mut solo, mut joint) = (DiffusionSolver::new(w, h, settings), DiffusionSolver::new(w, h, settings));
-        let keys = [0, 1, 2, 3, 4];
-        let mut stats = [SolveStats::default(); 5];
-        for _ in 0..3 {
-            for (f, p) in problems.iter().enumerate() {
-                solo.step(f, &mut alone[f], p);
+        for precision in PRECISIONS {
+            let settings = settings_in(precision);
+            let (mut alone, mut together) = (vec![vec![0.0; w * h]; 5], vec![vec![0.0; w * h]; 5]);
+            let (mut solo, mut joint) = (DiffusionSolver::new(w, h, settings), DiffusionSolver::new(w, h, settings));
+            let keys = [0, 1, 2, 3, 4];
+            let mut stats = [SolveStats::default(); 5];
+            for _ in 0..3 {
+                for (f, p) in problems.iter().enumerate() {
+                    solo.step(f, &mut alone[f], p);
+                }
+                let mut fields: Vec<&mut [f64]> = together.iter_mut().map(|v| v.as_mut_slice()).collect();
+                joint.step_together(&keys, &mut fields, &problems, &mut stats);
             }
-            let mut fields: Vec<&mut [f64]> = together.iter_mut().map(|v| v.as_mut_slice()).collect();
-            joint.step_together(&keys, &mut fields, &problems, &mut stats);
+            for f in 0..5 {
+                let peak = alone[f].iter().fold(0.0f64, |m, &v| m.max(v));
+                let worst = alone[f].iter().zip(&together[f]).fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+                // Each is within the tolerance of the exact step, so within twice it of each other.
+                assert!(peak > 0.0 && worst <= 2.0 * settings.tolerance * peak, "field {f}: {worst} of {peak}");
+                assert!(stats[f].converged && stats[f].cycles >= 1, "field {f}: {:?}", stats[f]);
+            }
+            // The fields differ, so a mix-up of lanes would show.
+            assert!(together[2].iter().sum::<f64>() < 0.1 * together[1].iter().sum::<f64>());
         }
-        for f in 0..5 {
-            let peak = alone[f].iter().fold(0.0f64, |m, &v| m.max(v));
-            let worst = alone[f].iter().zip(&together[f]).fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
-            // Each is within the tolerance of the exact step, so within twice it of each other.
-            assert!(peak > 0.0 && worst <= 2.0 * settings.tolerance * peak, "field {f}: {worst} of {peak}");
-            assert!(stats[f].converged && stats[f].cycles >= 1, "field {f}: {:?}", stats[f]);
-        }
-        // The fields differ, so a mix-up of lanes would show.
-        assert!(together[2].iter().sum::<f64>() < 0.1 * together[1].iter().sum::<f64>());
     }
 
     #[test]
@@ -2280,26 +2514,58 @@ mod tests {
         let (w, h) = (200, 150); // large enough for the parallel paths
         let (perm, sources, sink) = five_fields(w, h);
         let problems = five_problems(&perm, &sources, &sink);
-        let run = |threads: usize| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-            pool.install(|| {
-                let mut solver = DiffusionSolver::new(w, h, SolverSettings::default());
-                let mut values = vec![vec![0.0; w * h]; 5];
-                let mut stats = [SolveStats::default(); 5];
-                let mut fields: Vec<&mut [f64]> = values.iter_mut().map(|v| v.as_mut_slice()).collect();
-                solver.step_together(&[0, 1, 2, 3, 4], &mut fields, &problems, &mut stats);
-                values
-            })
-        };
-        let (one, two) = (run(1), run(2));
-        for (a, b) in one.iter().zip(&two) {
-            assert!(a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits()));
+        for precision in PRECISIONS {
+            let run = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                pool.install(|| {
+                    let mut solver = DiffusionSolver::new(w, h, settings_in(precision));
+                    let mut values = vec![vec![0.0; w * h]; 5];
+                    let mut stats = [SolveStats::default(); 5];
+                    let mut fields: Vec<&mut [f64]> = values.iter_mut().map(|v| v.as_mut_slice()).collect();
+                    solver.step_together(&[0, 1, 2, 3, 4], &mut fields, &problems, &mut stats);
+                    values
+                })
+            };
+            let (one, two) = (run(1), run(2));
+            for (a, b) in one.iter().zip(&two) {
+                assert!(a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits()));
+            }
+            // Field 0 (no sink, no-flux edges): what decay leaves of one step's secretion, from
+            // zero: Σ u = τ Σ s exactly, whatever the solve did.
+            let (_, tau) = decay_factor_and_tau(problems[0].decay_per_s, problems[0].dt_s);
+            let secreted = tau * sources[0].iter().sum::<f64>();
+            let held = one[0].iter().sum::<f64>();
+            assert!((held - secreted).abs() <= 1e-9 * secreted, "{precision:?}: {held} vs {secreted}");
         }
-        // Field 0 (no sink, no-flux edges): what decay leaves of one step's secretion, from
-        // zero: Σ u = τ Σ s exactly, whatever the solve did.
-        let (_, tau) = decay_factor_and_tau(problems[0].decay_per_s, problems[0].dt_s);
-        let secreted = tau * sources[0].iter().sum::<f64>();
-        let held = one[0].iter().sum::<f64>();
-        assert!((held - secreted).abs() <= 1e-9 * secreted, "{held} vs {secreted}");
+    }
+
+    #[test]
+    fn both_number_types_solve_to_the_tolerance_and_single_moves_half_the_bytes() {
+        // Five fields through six steps in f64 and in f32: each within the tolerance of the
+        // exact steps, so within twice it of each other; f32 streams about half the bytes.
+        let (w, h) = (120, 100);
+        let (perm, sources, sink) = five_fields(w, h);
+        let problems = five_problems(&perm, &sources, &sink);
+        let solve = |precision: Precision| {
+            let mut solver = DiffusionSolver::new(w, h, settings_in(precision));
+            let mut values = vec![vec![0.0; w * h]; 5];
+            for _ in 0..6 {
+                for (f, p) in problems.iter().enumerate() {
+                    solver.step(f, &mut values[f], p);
+                }
+            }
+            (values, solver.streamed_bytes(5, 5, 10, 5))
+        };
+        let ((double, double_bytes), (single, single_bytes)) = (solve(Precision::Double), solve(Precision::Single));
+        let tolerance = SolverSettings::default().tolerance;
+        for f in 0..5 {
+            let peak = double[f].iter().fold(0.0f64, |m, &v| m.max(v));
+            let worst = double[f].iter().zip(&single[f]).fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+            assert!(peak > 0.0 && worst <= 2.0 * tolerance * peak, "field {f}: {worst} of {peak}");
+            // Not the same numbers: the f32 path really ran.
+            assert!(worst > 0.0, "field {f}: f32 gave the f64 values to the bit");
+        }
+        let ratio = single_bytes / double_bytes;
+        assert!((0.5..0.6).contains(&ratio), "f32 streams {ratio:.2} of f64's bytes");
     }
 }

@@ -188,7 +188,7 @@ impl Sim {
         let params = ModelParams::with_overrides(scenario.patient.species, &scenario.parameters)?;
         let pharmacology = Pharmacology::new(scenario)?;
         let phenotype = params.phenotype(scenario.tumor.kind);
-        if let Some(problem) = params.osteoclast.inconsistency() {
+        if let Some(problem) = params.osteoclast.inconsistency().or_else(|| params.solver.inconsistency()) {
             return Err(EngineError::Inconsistent(problem));
         }
         let d = &scenario.domain;
