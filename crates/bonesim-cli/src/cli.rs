@@ -60,7 +60,8 @@ pub struct BenchArgs {
     #[arg(long, value_name = "H", default_value_t = 12.0)]
     pub step_hours: f64,
     /// Number types of the solver's cycles to time, 64 and/or 32 bits, comma-separated
-    /// (`solver.float_bits`; the timed scenario takes `--set solver.float_bits=32`).
+    /// (`solver.float_bits`, 64 in runs by default; the timed scenario takes `--set
+    /// solver.float_bits=32`).
     #[arg(long, value_name = "BITS,...", value_delimiter = ',', default_value = "64",
           value_parser = clap::builder::TypedValueParser::map(
               clap::builder::PossibleValuesParser::new(["32", "64"]), |s| s.parse::<u8>().expect("32 or 64")))]
