@@ -1448,8 +1448,9 @@ impl DiffusionSolver {
     /// V-cycles summed over the fields and refactorising the systems of `factorised` of them
     /// ([`DiffusionSolver::factorised_fields`]), stream from and to memory if every pass
     /// reads each array it touches once (what a cache too small for the grid allows at best):
-    /// the solver's side of a roofline. Counted from the loops, in words of 8 bytes per site
-    /// of a level. Per field: rows 6 (b, u of the other parity, rhs written and read, pivots,
+    /// the solver's side of a roofline. Counted from the loops, in words per site of a level
+    /// of the solver's number type (8 bytes in f64, 4 in f32; the field's own values, 4 of
+    /// the words per step, are 8 bytes in either). Per field: rows 6 (b, u of the other parity, rhs written and read, pivots,
     /// u; the gains are made from the pivots in cache), zebra columns 12 (each parity strides
     /// over every cache line of b and u, and streams its own half of the pivots, gains and
     /// forward values), residual 4, restriction 3.25, coarse correction 9.25, and on the
