@@ -206,7 +206,7 @@ fn time_solver(
     pools: &[ThreadPool; 2],
     bandwidth: &Bandwidth,
 ) -> SolverRow {
-    let precision = if float_bits == 32 { Precision::Single } else { Precision::Double };
+    let precision = Precision::from_bits(f64::from(float_bits)).expect("--float-bits takes 32 or 64");
     let settings =
         SolverSettings { absolute_tolerance: bonesim::field::NEGLIGIBLE_PM, precision, ..Default::default() };
     let mut workload = pools[1].install(|| SolverWorkload::new(size, fields, step_hours, settings, true));

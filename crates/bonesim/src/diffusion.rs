@@ -72,9 +72,7 @@ const LOCKSTEP_ROWS: usize = 4;
 /// [`Precision`]). Inputs, the balance and the fields themselves stay `f64`.
 pub(crate) trait Real:
     Copy
-    + Default
     + PartialEq
-    + PartialOrd
     + Send
     + Sync
     + std::fmt::Debug
@@ -83,7 +81,6 @@ pub(crate) trait Real:
     + std::ops::Mul<Output = Self>
     + std::ops::Div<Output = Self>
     + std::ops::AddAssign
-    + std::ops::SubAssign
     + std::ops::MulAssign
     + 'static
 {
@@ -178,6 +175,23 @@ pub enum Precision {
 }
 
 impl Precision {
+    /// The precision of numbers `bits` wide (32 or 64), if there is one.
+    pub fn from_bits(bits: f64) -> Option<Precision> {
+        match bits {
+            32.0 => Some(Precision::Single),
+            64.0 => Some(Precision::Double),
+            _ => None,
+        }
+    }
+
+    /// Bytes per number.
+    pub fn bytes(self) -> f64 {
+        match self {
+            Precision::Double => 8.0,
+            Precision::Single => 4.0,
+        }
+    }
+
     /// The smallest tolerance a run may ask of this precision: for f32, about ten times
     /// its relative round-off, so that the stopping rule is not asked to see changes
     /// below what f32 resolves.
@@ -1450,8 +1464,8 @@ impl DiffusionSolver {
     /// reads each array it touches once (what a cache too small for the grid allows at best):
     /// the solver's side of a roofline. Counted from the loops, in words per site of a level
     /// of the solver's number type (8 bytes in f64, 4 in f32; the field's own values, 4 of
-    /// the words per step, are 8 bytes in either). Per field: rows 6 (b, u of the other parity, rhs written and read, pivots,
-    /// u; the gains are made from the pivots in cache), zebra columns 12 (each parity strides
+    /// the words per step, are 8 bytes in either). Per field: rows 6 (b, u of the other
+    /// parity, rhs written and read, pivots, u; the gains are made from the pivots in cache), zebra columns 12 (each parity strides
     /// over every cache line of b and u, and streams its own half of the pivots, gains and
     /// forward values), residual 4, restriction 3.25, coarse correction 9.25, and on the
     /// finest level 2 more for the change between cycles (the values before the cycle, read
@@ -1487,15 +1501,13 @@ impl DiffusionSolver {
         // Words of the solver's number type, but the field's own values outside the cycles
         // (read for the right-hand side and the warm start, read and written by the copy
         // back): 4 of the 17 per step, in f64 whatever the type.
-        let word = match self.settings.precision {
-            Precision::Double => 8.0,
-            Precision::Single => 4.0,
-        };
-        word * (field_cycle * cycles
-            + geometry_cycle * per_block(cycles)
-            + all_levels * (FIELD_WORDS_FACTORISED * factorised + GEOMETRY_WORDS_FACTORISED * per_block(factorised))
-            + sites(&fine)
-                * ((FIELD_WORDS_PER_STEP - FIELD_F64_WORDS_PER_STEP) * fields + GEOMETRY_WORDS_PER_STEP * blocks))
+        self.settings.precision.bytes()
+            * (field_cycle * cycles
+                + geometry_cycle * per_block(cycles)
+                + all_levels
+                    * (FIELD_WORDS_FACTORISED * factorised + GEOMETRY_WORDS_FACTORISED * per_block(factorised))
+                + sites(&fine)
+                    * ((FIELD_WORDS_PER_STEP - FIELD_F64_WORDS_PER_STEP) * fields + GEOMETRY_WORDS_PER_STEP * blocks))
             + 8.0 * sites(&fine) * FIELD_F64_WORDS_PER_STEP * fields
     }
 

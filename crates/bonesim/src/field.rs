@@ -295,10 +295,10 @@ impl SolverParams {
     /// What the solver's settings cannot do together, if anything.
     pub fn inconsistency(&self) -> Option<String> {
         let bits = self.float_bits;
-        if bits != 32.0 && bits != 64.0 {
+        let Some(precision) = Precision::from_bits(bits) else {
             return Some(format!("solver.float_bits is {bits}: allowed 32 or 64"));
-        }
-        let smallest = self.precision().smallest_tolerance();
+        };
+        let smallest = precision.smallest_tolerance();
         (self.tolerance < smallest).then(|| {
             format!(
                 "solver.tolerance ({:e}) is below what solver.float_bits = {bits} can reach ({smallest:e}): \
@@ -308,9 +308,10 @@ impl SolverParams {
         })
     }
 
-    /// The number type of `float_bits`.
+    /// The number type of `float_bits` (f64 for a width [`SolverParams::inconsistency`]
+    /// refuses).
     pub fn precision(&self) -> Precision {
-        if self.float_bits == 32.0 { Precision::Single } else { Precision::Double }
+        Precision::from_bits(self.float_bits).unwrap_or_default()
     }
 }
 
