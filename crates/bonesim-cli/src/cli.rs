@@ -59,10 +59,10 @@ pub struct BenchArgs {
     /// Length of one field step, hours (the fields' default `solver.field_step_hours` is 12).
     #[arg(long, value_name = "H", default_value_t = 12.0)]
     pub step_hours: f64,
-    /// Number types of the solver's cycles to time, 64 and/or 32 bits, comma-separated
-    /// (`solver.float_bits`, 64 in runs by default; the timed scenario takes `--set
-    /// solver.float_bits=32`).
-    #[arg(long, value_name = "BITS,...", value_delimiter = ',', default_value = "64",
+    /// Number types of the solver's cycles to time, 32 and/or 64 bits, comma-separated
+    /// (`solver.float_bits`, 32 in runs by default; the timed scenario takes `--set
+    /// solver.float_bits=64`).
+    #[arg(long, value_name = "BITS,...", value_delimiter = ',', default_value = "32",
           value_parser = clap::builder::TypedValueParser::map(
               clap::builder::PossibleValuesParser::new(["32", "64"]), |s| s.parse::<u8>().expect("32 or 64")))]
     pub float_bits: Vec<u8>,

@@ -303,8 +303,8 @@ const BAD: &[Bad] = &[
         expect: &["solver.float_bits is 48", "allowed 32 or 64"],
     },
     Bad {
-        what: "a tolerance f32 cannot reach",
-        scenario: Some("name = \"x\"\n\n[parameters]\n\"solver.float_bits\" = 32\n\"solver.tolerance\" = 1e-8\n"),
+        what: "a tolerance the default f32 solver cannot reach",
+        scenario: Some("name = \"x\"\n\n[parameters]\n\"solver.tolerance\" = 1e-8\n"),
         args: &[],
         expect: &["solver.tolerance (1e-8)", "solver.float_bits = 32", "set solver.float_bits = 64"],
     },
