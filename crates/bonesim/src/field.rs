@@ -281,7 +281,8 @@ parameter_group! {
         field_step_hours: 12.0, range 0.0 => 48.0;
         /// Bits of the numbers the solver's multigrid cycles work in: 32 (f32) or 64 (f64).
         /// With 32 every pass over the lattice moves half the bytes, so a field step takes
-        /// about 0.55–0.75 of the time in f64 and the solver's arrays half the memory; a
+        /// about 0.55–0.9 of the time in f64 (less at larger sizes) and the solver's arrays
+        /// half the memory; a
         /// solve then stops where a cycle changes nothing f32 resolves, about 10⁻⁷ of a
         /// field (`solver.tolerance` at least 1e-6), far below the 1 % a run asks for. The
         /// fields themselves, their sources, the residuals, the stopping rule and the balance
