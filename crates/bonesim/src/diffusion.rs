@@ -317,92 +317,106 @@ struct GeometryLevel<R = f64> {
     own_y: Vec<R>,
 }
 
-impl GeometryLevel {
-    /// The finest level, from the permeability of each site: a face conducts with the
-    /// harmonic mean of its two sites.
-    fn fine(w: usize, h: usize, permeability: &[f64]) -> Self {
-        let p = permeability;
-        let n = w * h;
-        let cx = (0..n).map(|i| if i % w + 1 < w { harmonic_mean(p[i], p[i + 1]) } else { 0.0 }).collect();
-        let cy = (0..n).map(|i| if i + w < n { harmonic_mean(p[i], p[i + w]) } else { 0.0 }).collect();
-        // A fixed edge value sits half a site beyond the boundary sites: coupling 2p per face.
-        let edge = (0..n)
-            .map(|i| {
-                let (x, y) = (i % w, i / w);
-                let faces = (x == 0) as u32 + (x + 1 == w) as u32 + (y == 0) as u32 + (y + 1 == h) as u32;
-                2.0 * p[i] * faces as f64
-            })
-            .collect();
-        GeometryLevel { w, h, cx, cy, csum: Vec::new(), edge, own_x: Vec::new(), own_y: Vec::new() }
-            .with_coupling_sums()
+/// The transport geometry of every level, finest first, in the solver's number type, from
+/// the permeability of each site. Every coupling, sum and weight is worked out in f64 from
+/// the f64 couplings of its level and rounded once; a level's f64 couplings are made only
+/// as the next coarser level needs them (the finest level's from the permeability, on the
+/// fly), so building it holds no f64 copy of the finest level (a fifth of a run's peak
+/// memory at 400² when it did).
+fn geometry_levels<R: Real>(level_dims: &[(usize, usize)], permeability: &[f64]) -> Vec<GeometryLevel<R>> {
+    let p = permeability;
+    let (w, h) = level_dims[0];
+    let n = w * h;
+    // A face conducts with the harmonic mean of its two sites.
+    let cx = |i: usize| if i % w + 1 < w { harmonic_mean(p[i], p[i + 1]) } else { 0.0 };
+    let cy = |i: usize| if i + w < n { harmonic_mean(p[i], p[i + w]) } else { 0.0 };
+    // A fixed edge value sits half a site beyond the boundary sites: coupling 2p per face.
+    // It enters the coarse levels through the restricted reaction terms, so only the finest
+    // level keeps its edge couplings.
+    let edge = |i: usize| {
+        let (x, y) = (i % w, i / w);
+        let faces = (x == 0) as u32 + (x + 1 == w) as u32 + (y == 0) as u32 + (y + 1 == h) as u32;
+        2.0 * p[i] * faces as f64
+    };
+    let coarser = level_dims.len() > 1;
+    let mut levels = vec![GeometryLevel::from_couplings((w, h), &cx, &cy, Some(&edge), coarser)];
+    let mut next = coarser.then(|| coarse_couplings((w, h), &cx, &cy));
+    for (l, &dims) in level_dims.iter().enumerate().skip(1) {
+        let (cx, cy) = next.take().expect("each coarse level's couplings are made by the level above");
+        let (cx, cy) = (|i: usize| cx[i], |i: usize| cy[i]);
+        let coarser = l + 1 < level_dims.len();
+        levels.push(GeometryLevel::from_couplings(dims, &cx, &cy, None, coarser));
+        next = coarser.then(|| coarse_couplings(dims, &cx, &cy));
     }
+    levels
+}
 
-    /// The next coarser level, of 2 × 2 aggregates. A fine line crossing a coarse face is a
-    /// path from one coarse centre to the next through half a face, a full face and half a
-    /// face, in series; the two lines of an aggregate pair conduct in parallel. With uniform
-    /// coefficients this is half the sum of the crossing faces (the coarse gradient spans
-    /// twice the distance); across bone it keeps the bottleneck.
-    fn coarsen(&mut self) -> Self {
-        self.set_interpolation_weights();
-        let (w, h) = (self.w, self.h);
-        let (wc, hc) = (w.div_ceil(2), h.div_ceil(2));
-        let mut cx = vec![0.0; wc * hc];
-        let mut cy = vec![0.0; wc * hc];
-        for yc in 0..hc {
-            for xc in 0..wc {
-                let ic = yc * wc + xc;
-                if xc + 1 < wc {
-                    cx[ic] =
-                        (2 * yc..(2 * yc + 2).min(h)).map(|y| series_path(|i| self.cx[y * w + i], 2 * xc, w)).sum();
-                }
-                if yc + 1 < hc {
-                    cy[ic] =
-                        (2 * xc..(2 * xc + 2).min(w)).map(|x| series_path(|i| self.cy[i * w + x], 2 * yc, h)).sum();
-                }
+/// The couplings (along x, along y) of the level of 2 × 2 aggregates below a `w × h` level
+/// with couplings `cx`, `cy`. A fine line crossing a coarse face is a path from one coarse
+/// centre to the next through half a face, a full face and half a face, in series; the two
+/// lines of an aggregate pair conduct in parallel. With uniform coefficients this is half
+/// the sum of the crossing faces (the coarse gradient spans twice the distance); across bone
+/// it keeps the bottleneck.
+fn coarse_couplings(
+    (w, h): (usize, usize),
+    cx: &impl Fn(usize) -> f64,
+    cy: &impl Fn(usize) -> f64,
+) -> (Vec<f64>, Vec<f64>) {
+    let (wc, hc) = (w.div_ceil(2), h.div_ceil(2));
+    let mut coarse_x = vec![0.0; wc * hc];
+    let mut coarse_y = vec![0.0; wc * hc];
+    for yc in 0..hc {
+        for xc in 0..wc {
+            let ic = yc * wc + xc;
+            if xc + 1 < wc {
+                coarse_x[ic] = (2 * yc..(2 * yc + 2).min(h)).map(|y| series_path(|i| cx(y * w + i), 2 * xc, w)).sum();
+            }
+            if yc + 1 < hc {
+                coarse_y[ic] = (2 * xc..(2 * xc + 2).min(w)).map(|x| series_path(|i| cy(i * w + x), 2 * yc, h)).sum();
             }
         }
-        // A fixed edge enters the coarse levels through the restricted reaction terms, so
-        // only the finest level keeps its edge couplings.
-        let edge = Vec::new();
-        GeometryLevel { w: wc, h: hc, cx, cy, csum: Vec::new(), edge, own_x: Vec::new(), own_y: Vec::new() }
-            .with_coupling_sums()
     }
+    (coarse_x, coarse_y)
+}
 
-    /// Interpolation weights that follow the operator: a site takes from each neighbouring
+impl<R: Real> GeometryLevel<R> {
+    /// A `w × h` level from its couplings in f64 (`cx(i)` between site `i` and its right
+    /// neighbour, `cy(i)` its lower one), its edge couplings (finest level only), and, if a
+    /// coarser level follows, its interpolation weights: a site takes from each neighbouring
     /// coarse centre in proportion to the conductance of its path to that centre (half a
     /// face to its own aggregate's centre, a face and a half to the other's). With uniform
     /// coefficients that is bilinear interpolation (3/4 and 1/4); across bone, a site leans
     /// on the side it is connected to.
-    fn set_interpolation_weights(&mut self) {
-        let (w, h) = (self.w, self.h);
-        self.own_x = (0..w * h).map(|i| own_weight(|k| self.cx[(i / w) * w + k], i % w, w)).collect();
-        self.own_y = (0..w * h).map(|i| own_weight(|k| self.cy[k * w + i % w], i / w, h)).collect();
-    }
-
-    fn with_coupling_sums(mut self) -> Self {
-        let w = self.w;
-        self.csum = (0..w * self.h)
-            .map(|i| {
-                let left = if i % w > 0 { self.cx[i - 1] } else { 0.0 };
-                let up = if i >= w { self.cy[i - w] } else { 0.0 };
-                self.cx[i] + self.cy[i] + left + up
-            })
-            .collect();
-        self
-    }
-
-    /// This level in the solver's number type (the nearest values).
-    fn narrowed<R: Real>(&self) -> GeometryLevel<R> {
-        let narrow = |v: &Vec<f64>| v.iter().map(|&x| R::of(x)).collect();
+    fn from_couplings(
+        (w, h): (usize, usize),
+        cx: &impl Fn(usize) -> f64,
+        cy: &impl Fn(usize) -> f64,
+        edge: Option<&dyn Fn(usize) -> f64>,
+        coarser: bool,
+    ) -> Self {
+        let rounded = |f: &dyn Fn(usize) -> f64| (0..w * h).map(|i| R::of(f(i))).collect::<Vec<R>>();
+        let csum = |i: usize| {
+            let left = if !i.is_multiple_of(w) { cx(i - 1) } else { 0.0 };
+            let up = if i >= w { cy(i - w) } else { 0.0 };
+            cx(i) + cy(i) + left + up
+        };
+        let (own_x, own_y) = if coarser {
+            (
+                rounded(&|i| own_weight(|k| cx((i / w) * w + k), i % w, w)),
+                rounded(&|i| own_weight(|k| cy(k * w + i % w), i / w, h)),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
         GeometryLevel {
-            w: self.w,
-            h: self.h,
-            cx: narrow(&self.cx),
-            cy: narrow(&self.cy),
-            csum: narrow(&self.csum),
-            edge: narrow(&self.edge),
-            own_x: narrow(&self.own_x),
-            own_y: narrow(&self.own_y),
+            w,
+            h,
+            cx: rounded(cx),
+            cy: rounded(cy),
+            csum: rounded(&csum),
+            edge: edge.map_or_else(Vec::new, rounded),
+            own_x,
+            own_y,
         }
     }
 }
@@ -1565,18 +1579,19 @@ impl DiffusionSolver {
     }
 
     fn rebuild_geometry(&mut self, permeability: &[f64]) {
-        let (w, h) = self.level_dims[0];
         self.permeability.clear();
         self.permeability.extend_from_slice(permeability);
-        // Built in f64 whatever the solver's type, then rounded to it.
-        let mut geometry = vec![GeometryLevel::fine(w, h, permeability)];
-        for l in 1..self.level_dims.len() {
-            let coarse = geometry[l - 1].coarsen();
-            geometry.push(coarse);
-        }
+        // The old geometry goes before the new one is built, not after.
+        let dims = &self.level_dims;
         match &mut self.engine {
-            Engine::Double(e) => e.geometry = geometry,
-            Engine::Single(e) => e.geometry = geometry.iter().map(GeometryLevel::narrowed).collect(),
+            Engine::Double(e) => {
+                e.geometry = Vec::new();
+                e.geometry = geometry_levels(dims, permeability);
+            }
+            Engine::Single(e) => {
+                e.geometry = Vec::new();
+                e.geometry = geometry_levels(dims, permeability);
+            }
         }
         self.geometry_generation += 1;
     }

@@ -587,7 +587,9 @@ impl Fields {
             precision: solver.precision(),
         };
         Fields {
-            values: FieldId::ALL.map(|f| if f.is_drug() { Vec::new() } else { vec![0.0; n] }).to_vec(),
+            // Collected, not `ALL.map(..).to_vec()`: that clones every array, holding all the
+            // fields twice for a moment while a simulation is built.
+            values: FieldId::ALL.iter().map(|f| if f.is_drug() { Vec::new() } else { vec![0.0; n] }).collect(),
             sources: GatheredSources::new(n),
             touched: vec![Vec::new(); count],
             gathered_ticks: vec![0; count],
