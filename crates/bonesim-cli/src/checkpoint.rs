@@ -34,8 +34,9 @@ const MAGIC: &[u8] = b"bonesim checkpoint\n";
 /// Version of the layout above, of the run progress stored with the state and of the
 /// engine's state itself. Raise it whenever any of them changes in a way the engine version
 /// does not show. 2: the fields keep their gathered sources only at the sites that have one;
-/// 3: the solver's number type is a parameter (`solver.float_bits`).
-pub const FORMAT_VERSION: u32 = 3;
+/// 3: the solver's number type is a parameter (`solver.float_bits`); 4: the fields are kept
+/// in that type.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// What a checkpoint holds besides the engine's state: the command line's own progress.
 #[derive(Serialize)]

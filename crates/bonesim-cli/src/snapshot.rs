@@ -8,7 +8,7 @@
 use anyhow::{Context, Result};
 use bonesim::Sim;
 use bonesim::cells::CellKind;
-use bonesim::field::FieldId;
+use bonesim::field::{FieldId, FieldValues};
 use bonesim::lattice::Lattice;
 use bonesim::palette::{
     BONE_GREY_MAX, BONE_GREY_MIN, ERODED, MARROW, OSTEOID, Rgb, SiteLook, VESSEL, WOVEN, cell_colour, hex,
@@ -96,7 +96,7 @@ impl Snapshots {
         for &field in &self.fields.clone() {
             let name = format!("{}_day{label}.png", field.name());
             let values = sim.fields().values(field);
-            let max = values.iter().copied().filter(|v| v.is_finite()).fold(0.0_f64, f64::max);
+            let max = values.iter().filter(|v| v.is_finite()).fold(0.0_f64, f64::max);
             self.heat_map(sim.lattice(), values, max).save(&dir.join(&name))?;
             self.maxima.push((name.clone(), max));
             self.files.push(name);
@@ -122,7 +122,7 @@ impl Snapshots {
         canvas
     }
 
-    fn heat_map(&self, lattice: &Lattice, values: &[f64], max: f64) -> Canvas {
+    fn heat_map(&self, lattice: &Lattice, values: FieldValues, max: f64) -> Canvas {
         let s = self.scale;
         let (w, h) = (lattice.width * s, lattice.height * s);
         let (gap, bar) = (4.max(s), 12.max(2 * s));

@@ -68,10 +68,12 @@ const COARSEST_SWEEPS: usize = 40;
 /// Rows solved in lockstep, so that their recurrences overlap in the pipeline.
 const LOCKSTEP_ROWS: usize = 4;
 
-/// The number type the solver works in: `f64`, or `f32` for half the bytes per pass (see
-/// [`Precision`]). Inputs, the balance and the fields themselves stay `f64`.
-pub(crate) trait Real:
-    Copy
+/// A number type the solver works in, `f64` or `f32` (see [`Precision`]), and that fields
+/// handed to it may be stored in: a run keeps its fields in the type of its solver's cycles.
+/// Inputs and the balance stay `f64`. Implemented for `f64` and `f32` only.
+pub trait Real:
+    sealed::Sealed
+    + Copy
     + PartialEq
     + Send
     + Sync
@@ -84,14 +86,24 @@ pub(crate) trait Real:
     + std::ops::MulAssign
     + 'static
 {
+    /// Zero.
     const ZERO: Self;
+    /// One.
     const ONE: Self;
     /// The nearest value to `v`.
     fn of(v: f64) -> Self;
     /// The value as an `f64` (exact).
     fn wide(self) -> f64;
+    /// The absolute value.
     fn abs(self) -> Self;
+    /// The larger of the two.
     fn max(self, other: Self) -> Self;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f64 {}
+    impl Sealed for f32 {}
 }
 
 impl Real for f64 {
@@ -1329,11 +1341,11 @@ impl<R: Real> Levels<R> {
     }
 
     /// See [`DiffusionSolver::step_together`].
-    fn step_together(
+    fn step_together<S: Real>(
         &mut self,
         (settings, level_dims, generation): (SolverSettings, &[(usize, usize)], u64),
         keys: &[usize],
-        fields: &mut [&mut [f64]],
+        fields: &mut [&mut [S]],
         problems: &[DiffusionProblem],
         stats: &mut [SolveStats],
     ) {
@@ -1533,7 +1545,7 @@ impl DiffusionSolver {
     /// Advances field `u` (row-major, `w × h`) by one step of `problem`. `key` names the
     /// field (0, 1, 2, …): when the last step was of the same field with the same
     /// coefficients, its factorised systems are reused.
-    pub fn step(&mut self, key: usize, u: &mut [f64], problem: &DiffusionProblem) -> SolveStats {
+    pub fn step<S: Real>(&mut self, key: usize, u: &mut [S], problem: &DiffusionProblem) -> SolveStats {
         let mut stats = [SolveStats::default()];
         self.step_together(&[key], &mut [u], std::slice::from_ref(problem), &mut stats);
         stats[0]
@@ -1545,10 +1557,10 @@ impl DiffusionSolver {
     /// less than four steps of one. Every problem must have the same permeability. A block
     /// runs V-cycles until its last field has converged; the others converge further, so the
     /// fields agree with separate steps to within the tolerance, not to the bit.
-    pub fn step_together(
+    pub fn step_together<S: Real>(
         &mut self,
         keys: &[usize],
-        fields: &mut [&mut [f64]],
+        fields: &mut [&mut [S]],
         problems: &[DiffusionProblem],
         stats: &mut [SolveStats],
     ) {
@@ -1599,11 +1611,11 @@ impl DiffusionSolver {
 
 /// One step of `K` fields together (see [`DiffusionSolver::step_together`]); with `K = 1`
 /// exactly the step of one field.
-fn step_block<R: Real, const K: usize>(
+fn step_block<R: Real, S: Real, const K: usize>(
     grid: &Grid<R>,
     ws: &mut Workspace<R, K>,
     keys: [usize; K],
-    fields: &mut [&mut [f64]],
+    fields: &mut [&mut [S]],
     problems: &[DiffusionProblem],
     stats: &mut [SolveStats],
 ) {
@@ -1643,7 +1655,7 @@ fn step_block<R: Real, const K: usize>(
     // entry; warm start from u⁰.
     let fine = &mut ws.work[0];
     let sources: [SiteRates; K] = std::array::from_fn(|k| problems[k].sources);
-    let start: [&[f64]; K] = std::array::from_fn(|k| &*fields[k]);
+    let start: [&[S]; K] = std::array::from_fn(|k| &*fields[k]);
     let fill = |(y, (b, sums)): RowsOf<Lanes<R, K>, [f64; K]>| {
         let row = y * w..(y + 1) * w;
         let e = &edge[row];
@@ -1653,7 +1665,7 @@ fn step_block<R: Real, const K: usize>(
             let i = y * w + x;
             for k in 0..K {
                 let s = sources[k].at(i, &mut next[k]);
-                let v = decay[k] * start[k][i]
+                let v = decay[k] * start[k][i].wide()
                     + tau[k] * s
                     + if fixed[k] { g[k] * e[x].wide() * edge_value[k] } else { 0.0 };
                 b[x][k] = R::of(v);
@@ -1667,7 +1679,7 @@ fn step_block<R: Real, const K: usize>(
     let warm = |(y, (u, previous)): RowsOf<Lanes<R, K>, Lanes<R, K>>| {
         for (x, (u, p)) in u.iter_mut().zip(previous).enumerate() {
             for k in 0..K {
-                u[k] = R::of(start[k][y * w + x]);
+                u[k] = R::of(start[k][y * w + x].wide());
             }
             *p = *u;
         }
@@ -1902,22 +1914,24 @@ impl<const K: usize> HandedBack<K> {
 }
 
 /// Copies each field's solution, the interleaved `now` plus `shift` (the balance
-/// correction), into `fields`, in one pass that also finds what [`HandedBack`] reports.
-fn hand_back<R: Real, const K: usize>(
+/// correction), into `fields` (rounded to their type), in one pass that also finds what
+/// [`HandedBack`] reports of the values stored.
+fn hand_back<R: Real, S: Real, const K: usize>(
     now: &[Lanes<R, K>],
     shift: [f64; K],
-    fields: &mut [&mut [f64]],
+    fields: &mut [&mut [S]],
     w: usize,
     parallel: bool,
 ) -> HandedBack<K> {
-    let out = FieldRows::<K>::new(fields);
+    let out = FieldRows::<S, K>::new(fields);
     let row = |y: usize| {
         let mut found = HandedBack::nothing();
         for (x, n) in now[y * w..(y + 1) * w].iter().enumerate() {
             for k in 0..K {
-                let v = n[k].wide() + shift[k];
+                let stored = S::of(n[k].wide() + shift[k]);
                 // SAFETY: each task takes whole rows, so no element is shared (FieldRows).
-                let before = unsafe { out.swap(k, y * w + x, v) };
+                let before = unsafe { out.swap(k, y * w + x, stored) }.wide();
+                let v = stored.wide();
                 found.change[k] = found.change[k].max((v - before).abs());
                 found.size[k] = found.size[k].max(v.abs());
                 found.negative[k] |= v < 0.0;
@@ -1947,18 +1961,18 @@ fn for_each_chunk<T: Send>(v: &mut [T], len: usize, parallel: bool, f: impl Fn((
 /// threads. Safe Rust cannot split `K` slices by rows in one parallel loop, so this holds raw
 /// pointers; it is sound because every task writes whole rows no other task touches, and
 /// the borrow of the slices lasts as long as the value.
-struct FieldRows<'a, const K: usize> {
-    fields: [*mut f64; K],
+struct FieldRows<'a, S, const K: usize> {
+    fields: [*mut S; K],
     len: usize,
-    _fields: std::marker::PhantomData<&'a mut [f64]>,
+    _fields: std::marker::PhantomData<&'a mut [S]>,
 }
 
 // SAFETY: tasks write disjoint rows (see the type's documentation).
-unsafe impl<const K: usize> Send for FieldRows<'_, K> {}
-unsafe impl<const K: usize> Sync for FieldRows<'_, K> {}
+unsafe impl<S: Send, const K: usize> Send for FieldRows<'_, S, K> {}
+unsafe impl<S: Send, const K: usize> Sync for FieldRows<'_, S, K> {}
 
-impl<'a, const K: usize> FieldRows<'a, K> {
-    fn new(fields: &'a mut [&mut [f64]]) -> Self {
+impl<'a, S, const K: usize> FieldRows<'a, S, K> {
+    fn new(fields: &'a mut [&mut [S]]) -> Self {
         assert_eq!(fields.len(), K);
         let len = fields[0].len();
         assert!(fields.iter().all(|f| f.len() == len));
@@ -1970,7 +1984,7 @@ impl<'a, const K: usize> FieldRows<'a, K> {
     /// # Safety
     /// No other thread may touch site `i` of field `k` meanwhile.
     #[inline]
-    unsafe fn swap(&self, k: usize, i: usize, v: f64) -> f64 {
+    unsafe fn swap(&self, k: usize, i: usize, v: S) -> S {
         assert!(i < self.len);
         // SAFETY: in bounds; exclusive by the caller's contract.
         unsafe { std::ptr::replace(self.fields[k].add(i), v) }
@@ -1986,11 +2000,12 @@ pub fn decay_factor_and_tau(decay_per_s: f64, dt_s: f64) -> (f64, f64) {
 /// Zeroes negative values and takes their amount (weighted by lane `k` of `weight`, the
 /// reaction diagonal, so that the discrete balance is kept) from the positive sites in
 /// proportion. Returns the amount moved as a fraction of the positive total.
-fn remove_negatives<R: Real, const K: usize>(u: &mut [f64], weight: &[Lanes<R, K>], k: usize) -> f64 {
+fn remove_negatives<R: Real, S: Real, const K: usize>(u: &mut [S], weight: &[Lanes<R, K>], k: usize) -> f64 {
     let mut negative = 0.0;
     let mut positive = 0.0;
     for (v, w) in u.iter().zip(weight) {
-        if *v < 0.0 {
+        let v = v.wide();
+        if v < 0.0 {
             negative -= v * w[k].wide();
         } else {
             positive += v * w[k].wide();
@@ -1998,7 +2013,8 @@ fn remove_negatives<R: Real, const K: usize>(u: &mut [f64], weight: &[Lanes<R, K
     }
     let keep = if positive > negative { (positive - negative) / positive } else { 0.0 };
     for v in u.iter_mut() {
-        *v = if *v < 0.0 { 0.0 } else { *v * keep };
+        let wide = v.wide();
+        *v = if wide < 0.0 { S::ZERO } else { S::of(wide * keep) };
     }
     negative / positive.max(f64::MIN_POSITIVE)
 }
@@ -2342,7 +2358,7 @@ mod tests {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             pool.install(|| {
                 let p = DiffusionProblem { sources: SiteRates::PerSite(&source), ..problem(&perm, 1e-4, HOUR_S) };
-                let mut u = vec![0.0; w * h];
+                let mut u = vec![0.0_f64; w * h];
                 let mut solver = DiffusionSolver::new(w, h, settings_in(precision));
                 for _ in 0..4 {
                     solver.step(0, &mut u, &p);
@@ -2481,7 +2497,7 @@ mod tests {
             let settings = settings_in(precision);
             let mut shared = DiffusionSolver::new(w, h, settings);
             let mut own: Vec<DiffusionSolver> = (0..5).map(|_| DiffusionSolver::new(w, h, settings)).collect();
-            let (mut a, mut b) = (vec![vec![0.0; w * h]; 5], vec![vec![0.0; w * h]; 5]);
+            let (mut a, mut b) = (vec![vec![0.0_f64; w * h]; 5], vec![vec![0.0_f64; w * h]; 5]);
             for round in 0..4 {
                 let sink = if round % 2 == 0 { &sink } else { &other_sink };
                 let problems = five_problems(&perm, &sources, sink);

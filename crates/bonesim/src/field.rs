@@ -317,11 +317,111 @@ impl SolverParams {
     }
 }
 
+/// One field's concentrations, pM, row-major, in the number type the run keeps its fields
+/// in ([`Fields::values`]); read as `f64`.
+#[derive(Clone, Copy, Debug)]
+pub enum FieldValues<'a> {
+    /// Kept in `f64` (`solver.float_bits = 64`).
+    Double(&'a [f64]),
+    /// Kept in `f32` (`solver.float_bits = 32`, the default).
+    Single(&'a [f32]),
+}
+
+impl<'a> FieldValues<'a> {
+    /// The concentration at `site`, pM.
+    #[inline]
+    pub fn get(self, site: usize) -> f64 {
+        match self {
+            FieldValues::Double(v) => v[site],
+            FieldValues::Single(v) => f64::from(v[site]),
+        }
+    }
+
+    /// Sites of the field (0 for a drug field not present).
+    pub fn len(self) -> usize {
+        match self {
+            FieldValues::Double(v) => v.len(),
+            FieldValues::Single(v) => v.len(),
+        }
+    }
+
+    /// Whether the field is absent (a drug not given).
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// The concentrations in site order, pM.
+    pub fn iter(self) -> impl Iterator<Item = f64> + 'a {
+        let (double, single): (&[f64], &[f32]) = match self {
+            FieldValues::Double(v) => (v, &[]),
+            FieldValues::Single(v) => (&[], v),
+        };
+        double.iter().copied().chain(single.iter().map(|&v| f64::from(v)))
+    }
+}
+
+/// Every field's concentrations, in the number type of the solver's cycles: a solver that
+/// works in f32 hands back f32 values (plus a uniform shift that restores the balance, which
+/// then holds to f32's rounding, about 1e-7 of the total), so keeping them in f64 held no
+/// more information, at twice the memory (8 of a run's 14 arrays per site were the fields)
+/// and twice the bytes for every pass that reads them.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+enum Concentrations {
+    Double(Vec<Vec<f64>>),
+    Single(Vec<Vec<f32>>),
+}
+
+impl Concentrations {
+    /// Every field at zero on `sites` sites, drug fields absent.
+    fn new(precision: Precision, sites: usize) -> Self {
+        fn all<T: Clone + Default>(sites: usize) -> Vec<Vec<T>> {
+            FieldId::ALL.iter().map(|f| if f.is_drug() { Vec::new() } else { vec![T::default(); sites] }).collect()
+        }
+        match precision {
+            Precision::Double => Concentrations::Double(all(sites)),
+            Precision::Single => Concentrations::Single(all(sites)),
+        }
+    }
+
+    #[inline]
+    fn get(&self, f: usize) -> FieldValues<'_> {
+        match self {
+            Concentrations::Double(v) => FieldValues::Double(&v[f]),
+            Concentrations::Single(v) => FieldValues::Single(&v[f]),
+        }
+    }
+
+    /// Makes field `f` present at zero on `sites` sites if it is not.
+    fn make_present(&mut self, f: usize, sites: usize) {
+        match self {
+            Concentrations::Double(v) if v[f].is_empty() => v[f] = vec![0.0; sites],
+            Concentrations::Single(v) if v[f].is_empty() => v[f] = vec![0.0; sites],
+            _ => {}
+        }
+    }
+
+    /// Sets field `f` to `value_pm` everywhere.
+    fn fill(&mut self, f: usize, value_pm: f64) {
+        match self {
+            Concentrations::Double(v) => v[f].fill(value_pm),
+            Concentrations::Single(v) => v[f].fill(value_pm as f32),
+        }
+    }
+
+    /// One step of field `f`, cached under its index (see [`DiffusionSolver::step`]).
+    fn step(&mut self, f: usize, solver: &mut DiffusionSolver, problem: &DiffusionProblem) -> SolveStats {
+        match self {
+            Concentrations::Double(v) => solver.step(f, &mut v[f], problem),
+            Concentrations::Single(v) => solver.step(f, &mut v[f], problem),
+        }
+    }
+}
+
 /// Every field's concentrations and sources, and the solver that steps them.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Fields {
     /// Concentrations per field, pM; empty for a drug field not activated.
-    values: Vec<Vec<f64>>,
+    values: Concentrations,
     /// Sources summed over the ticks since each field's last step, pM/s per tick, at the
     /// sites that have one.
     sources: GatheredSources,
@@ -587,9 +687,7 @@ impl Fields {
             precision: solver.precision(),
         };
         Fields {
-            // Collected, not `ALL.map(..).to_vec()`: that clones every array, holding all the
-            // fields twice for a moment while a simulation is built.
-            values: FieldId::ALL.iter().map(|f| if f.is_drug() { Vec::new() } else { vec![0.0; n] }).collect(),
+            values: Concentrations::new(solver.precision(), n),
             sources: GatheredSources::new(n),
             touched: vec![Vec::new(); count],
             gathered_ticks: vec![0; count],
@@ -620,8 +718,8 @@ impl Fields {
     /// its last turn, so its next step is as long as it would have been.
     pub fn activate(&mut self, field: FieldId, exchange_per_s: f64, tick: u64, every: u64) {
         let (f, n) = (field.index(), self.sites);
-        if self.values[f].is_empty() {
-            self.values[f] = vec![0.0; n];
+        if !self.is_active(field) {
+            self.values.make_present(f, n);
             let every = every.max(1);
             let since_turn = ((tick + field.index() as u64) % every + every - 1) % every;
             self.gathered_ticks[f] = since_turn.min(tick) as u32;
@@ -631,23 +729,23 @@ impl Fields {
 
     /// Whether `field` is present in this run (a drug field only when the drug is given).
     pub fn is_active(&self, field: FieldId) -> bool {
-        !self.values[field.index()].is_empty()
+        !self.values(field).is_empty()
     }
 
     /// Concentrations of `field`, pM, row-major (empty for a drug field not present).
-    pub fn values(&self, field: FieldId) -> &[f64] {
-        &self.values[field.index()]
+    pub fn values(&self, field: FieldId) -> FieldValues<'_> {
+        self.values.get(field.index())
     }
 
     /// Concentration of `field` at `site`, pM.
     #[inline]
     pub fn at(&self, field: FieldId, site: usize) -> f64 {
-        self.values[field.index()][site]
+        self.values.get(field.index()).get(site)
     }
 
     /// Mean concentration of `field` over the domain, pM (0 for a drug field not present).
     pub fn mean(&self, field: FieldId) -> f64 {
-        let v = &self.values[field.index()];
+        let v = self.values(field);
         if v.is_empty() {
             return 0.0;
         }
@@ -781,9 +879,9 @@ impl Fields {
         sources.extend(self.touched[f].iter().map(|&s| (s, self.sources.rate(f, s as usize))));
         sources.sort_unstable_by_key(|&(s, _)| s);
         let inputs = StepInputs { sources, dt_s, geometry, uptake: self.uptake_version[f], stationary: true };
-        let gone = inputs.sources.is_empty() && self.values[f].iter().all(|&v| v < NEGLIGIBLE_PM);
+        let gone = inputs.sources.is_empty() && self.values.get(f).iter().all(|v| v < NEGLIGIBLE_PM);
         if gone {
-            self.values[f].iter_mut().for_each(|v| *v = 0.0);
+            self.values.fill(f, 0.0);
         }
         if gone || inputs.same_as(&self.last_inputs[f], self.tolerance) {
             self.last_stats[f] = SolveStats { converged: true, ..Default::default() };
@@ -807,7 +905,7 @@ impl Fields {
             sources: SiteRates::AtSites(&inputs.sources),
             boundary: field.boundary(),
         };
-        let stats = self.solver.step(f, &mut self.values[f], &problem);
+        let stats = self.values.step(f, &mut self.solver, &problem);
         self.last_stats[f] = stats;
         let last = StepInputs { stationary: stats.step_change <= self.tolerance, ..inputs };
         self.spare_sources = std::mem::replace(&mut self.last_inputs[f], last).sources;
@@ -844,21 +942,24 @@ impl Fields {
     /// What the tissue loses into blood of `field` per second, mol/s, for sites of
     /// `site_um`.
     pub fn release_into_blood_mol_s(&self, field: FieldId, site_um: f64) -> f64 {
-        let v = &self.values[field.index()];
-        let total_pm: f64 = self.vessels.iter().map(|&s| v[s as usize]).sum();
+        let v = self.values(field);
+        let total_pm: f64 = self.vessels.iter().map(|&s| v.get(s as usize)).sum();
         self.exchange_per_s * total_pm * 1e-12 * site_litres(site_um)
     }
 
     /// Sets `field` at `site` to `value_pm`.
     #[cfg(test)]
     pub(crate) fn poke(&mut self, field: FieldId, site: usize, value_pm: f64) {
-        self.values[field.index()][site] = value_pm;
+        match &mut self.values {
+            Concentrations::Double(v) => v[field.index()][site] = value_pm,
+            Concentrations::Single(v) => v[field.index()][site] = value_pm as f32,
+        }
     }
 
     /// Sets `field` to `value_pm` everywhere.
     #[cfg(test)]
     pub(crate) fn set_uniform(&mut self, field: FieldId, value_pm: f64) {
-        self.values[field.index()].iter_mut().for_each(|v| *v = value_pm);
+        self.values.fill(field.index(), value_pm);
     }
 }
 
@@ -891,7 +992,8 @@ mod tests {
         let t = transport(FieldId::Il6);
         let settings = fields.solver.settings();
         let mut reference = DiffusionSolver::new(w, h, settings);
-        let (mut expected, mut gathered, mut since) = (vec![0.0; n], vec![0.0; n], 0);
+        // Fields keep the type of the solver's cycles: f32 by default.
+        let (mut expected, mut gathered, mut since) = (vec![0.0_f32; n], vec![0.0; n], 0);
         let mut most_slots = 0;
         for tick in 0..8 * every {
             for k in 0..5 {
@@ -918,7 +1020,13 @@ mod tests {
                     boundary: FieldId::Il6.boundary(),
                 };
                 reference.step(0, &mut expected, &problem);
-                assert!(fields.values(FieldId::Il6).iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()));
+                assert!(
+                    fields
+                        .values(FieldId::Il6)
+                        .iter()
+                        .zip(&expected)
+                        .all(|(a, &b)| a.to_bits() == f64::from(b).to_bits())
+                );
                 gathered.iter_mut().for_each(|g| *g = 0.0);
                 since = 0;
             }
@@ -965,7 +1073,7 @@ mod tests {
         let transport = |f: FieldId| f.default_transport();
         fields.end_tick(0, 1, 3600.0, 10.0, &permeability, 1, &transport);
         let t = transport(FieldId::Il6);
-        let mut expected = vec![0.0; n];
+        let mut expected = vec![0.0_f32; n];
         let problem = DiffusionProblem {
             diffusion_um2_s: t.diffusion_um2_s,
             decay_per_s: t.decay_per_s(),
@@ -978,7 +1086,7 @@ mod tests {
         };
         DiffusionSolver::new(w, h, fields.solver.settings()).step(0, &mut expected, &problem);
         assert!(expected.iter().any(|&v| v > 0.0));
-        assert!(fields.values(FieldId::Il6).iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert!(fields.values(FieldId::Il6).iter().zip(&expected).all(|(a, &b)| a.to_bits() == f64::from(b).to_bits()));
     }
 
     #[test]

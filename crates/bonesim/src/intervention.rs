@@ -163,7 +163,7 @@ mod tests {
         // A drug not given and a drug given later, at zero until then, are the same state.
         for f in crate::field::FieldId::ALL {
             let values = sim.fields().values(f);
-            if values.iter().any(|&v| v != 0.0) {
+            if values.iter().any(|v| v != 0.0) {
                 f.hash(&mut h);
                 values.iter().for_each(|v| v.to_bits().hash(&mut h));
             }

@@ -143,7 +143,7 @@ impl Sim {
         frame.field_pm.clear();
         frame.field_max_pm = 0.0;
         if let Some(f) = field {
-            frame.field_pm.extend(self.fields().values(f).iter().map(|&v| v as f32));
+            frame.field_pm.extend(self.fields().values(f).iter().map(|v| v as f32));
             frame.field_max_pm = frame.field_pm.iter().copied().filter(|v| v.is_finite()).fold(0.0, f32::max);
         }
     }
@@ -206,8 +206,8 @@ mod tests {
         assert_eq!(tumour.signalling.stat3, sim.signals()[slot].stat3 as f32);
         assert!(tumour.age_days > 0.0 && tumour.age_days <= frame.day as f32);
         let rankl = sim.fields().values(FieldId::Rankl);
-        assert_eq!(frame.field_pm[123], rankl[123] as f32);
-        assert_eq!(frame.field_max_pm, rankl.iter().fold(0.0_f64, |a, &b| a.max(b)) as f32);
+        assert_eq!(frame.field_pm[123], rankl.get(123) as f32);
+        assert_eq!(frame.field_max_pm, rankl.iter().fold(0.0_f64, f64::max) as f32);
     }
 
     #[test]

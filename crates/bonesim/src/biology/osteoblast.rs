@@ -334,7 +334,7 @@ fn step_towards_cavity(site: usize, rng: &mut crate::rng::Stream, ctx: &Context)
         return Some(to);
     }
     let tgfb = ctx.fields.values(crate::field::FieldId::Tgfb);
-    if let Some(to) = ctx.uphill_neighbour(site, |n| tgfb[n], |_| true) {
+    if let Some(to) = ctx.uphill_neighbour(site, |n| tgfb.get(n), |_| true) {
         return Some(to);
     }
     // Eroded marrow beside the cell leads towards the cavity floor.

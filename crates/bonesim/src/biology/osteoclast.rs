@@ -312,7 +312,7 @@ pub fn resorption_target(site: usize, ctx: &Context) -> Option<usize> {
         }
         let enclosed = l.neighbours8(n).filter(|&m| l.is_solid(m)).count();
         // Lower is better: nearest, then most enclosed, then most RANKL.
-        let key = (d2, 8 - enclosed, u64::MAX - rankl[n].max(0.0).to_bits());
+        let key = (d2, 8 - enclosed, u64::MAX - rankl.get(n).max(0.0).to_bits());
         if best.is_none_or(|(k, _)| key < k) {
             best = Some((key, n));
         }

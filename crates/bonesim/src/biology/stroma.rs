@@ -113,7 +113,7 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let to = ctx.walk(site, directed + random, |at| {
         taken += 1;
         if taken <= directed {
-            ctx.uphill_neighbour(at, |n| tgfb[n], off_cavity)
+            ctx.uphill_neighbour(at, |n| tgfb.get(n), off_cavity)
         } else {
             ctx.free_neighbour(at, &mut rng, off_cavity)
         }

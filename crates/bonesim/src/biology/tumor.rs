@@ -349,7 +349,7 @@ pub fn decide(slot: usize, s: &Signals, ctx: &Context) -> Intent {
     let steps = ctx.steps(c.motility_steps_per_h, &mut rng);
     let to = ctx.walk(site, steps, |at| {
         if rng.random::<f64>() < homing
-            && let Some(to) = ctx.uphill_neighbour(at, |n| cxcl12[n], |_| true)
+            && let Some(to) = ctx.uphill_neighbour(at, |n| cxcl12.get(n), |_| true)
         {
             return Some(to);
         }

@@ -58,7 +58,7 @@ pub fn bind(targets: &mut Targets, lattice: &Lattice, fields: &Fields, rates: &[
         return;
     }
     for (site, &rate) in rates.iter().enumerate() {
-        let c = free[site];
+        let c = free.get(site);
         if rate <= 0.0 || c <= 0.0 {
             continue;
         }

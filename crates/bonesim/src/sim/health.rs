@@ -90,7 +90,7 @@ impl Sim {
                 let (x, y) = (site % self.lattice.width, site / self.lattice.width);
                 let name = field.label().split(" (").next().unwrap_or_default();
                 let quantity = format!("the {name} field at site ({x}, {y})");
-                return Err(self.runaway(quantity, values[site], "pM", day, Some(field), field.with_blood()));
+                return Err(self.runaway(quantity, values.get(site), "pM", day, Some(field), field.with_blood()));
             }
         }
         let l = &self.lattice;

@@ -486,8 +486,8 @@ impl Sim {
                 let site = self.cells.site[slot];
                 // Only free IL-6 on free receptors is taken up (the drugs' hold on both).
                 let t = targets.at(&self.fields, site as usize);
-                let rate =
-                    t.il6_free * signalling::il6_uptake_per_s(il6r * t.il6r_free, il6[site as usize] * t.il6_free, s);
+                let rate = t.il6_free
+                    * signalling::il6_uptake_per_s(il6r * t.il6r_free, il6.get(site as usize) * t.il6_free, s);
                 rates.push((site, rate));
             }
         }
