@@ -279,16 +279,16 @@ parameter_group! {
         /// field relaxes: RANKL, M-CSF and active TGF-β settle within an hour or two anyway,
         /// OPG (half-life 2 days) barely notices. Set it to the tick to solve every tick.
         field_step_hours: 12.0, range 0.0 => 48.0;
-        /// Bits of the numbers the solver's multigrid cycles work in: 32 (f32) or 64 (f64).
-        /// With 32 every pass over the lattice moves half the bytes, so a field step takes
-        /// about 0.55–0.9 of the time in f64 (less at larger sizes) and the solver's arrays
-        /// half the memory; a solve then stops where a cycle changes nothing f32 resolves,
-        /// about 10⁻⁷ of a field (`solver.tolerance` at least 1e-6), far below the 1 % a run
-        /// asks for. The
-        /// fields themselves, their sources, the residuals, the stopping rule and the balance
-        /// of each step stay in f64. Runs with 32 and 64 agree within the statistical spread
-        /// of their seeds, not to the bit; 64 is for a tolerance below 1e-6. Numerical, not
-        /// biological.
+        /// Bits of the numbers the solver's multigrid cycles work in, and the fields are kept
+        /// in: 32 (f32) or 64 (f64). With 32 every pass over the lattice moves half the
+        /// bytes, so a field step takes about 0.55–0.9 of the time in f64 (less at larger
+        /// sizes), and the fields and the solver's arrays take half the memory; a solve then
+        /// stops where a cycle changes nothing f32 resolves, about 10⁻⁷ of a field
+        /// (`solver.tolerance` at least 1e-6), far below the 1 % a run asks for. Sources,
+        /// residual sums, the stopping rule and each step's balance stay in f64 (the balance
+        /// then holds to f32's rounding of the stored values). Runs with 32 and 64 agree
+        /// within the statistical spread of their seeds, not to the bit; 64 is for a
+        /// tolerance below 1e-6. Numerical, not biological.
         float_bits: 32.0, range 32.0 => 64.0;
     }
 }
