@@ -7,7 +7,9 @@
 //! (RANKL, OPG, M-CSF, …). Every step moves the sources by one site, so each solve starts
 //! warm but away from its answer, as a field does in a run after cells have moved.
 
-use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SiteRates, SolveStats, SolverSettings};
+use crate::diffusion::{
+    Boundary, DiffusionProblem, DiffusionSolver, Precision, Real, SiteRates, SolveStats, SolverSettings,
+};
 use crate::field::{FieldId, FieldTransport};
 use crate::lattice::Lattice;
 
@@ -24,7 +26,7 @@ pub struct SolverWorkload {
     /// The sources, and the same moved one site along.
     sources: [Vec<f64>; 2],
     transports: Vec<FieldTransport>,
-    values: Vec<Vec<f64>>,
+    values: Values,
     solver: DiffusionSolver,
     step_s: f64,
     turn: usize,
@@ -54,7 +56,10 @@ impl SolverWorkload {
             permeability,
             sources: [source, moved],
             transports,
-            values: vec![vec![0.0; n * n]; fields],
+            values: match settings.precision {
+                Precision::Double => Values::Double(vec![vec![0.0; n * n]; fields]),
+                Precision::Single => Values::Single(vec![vec![0.0; n * n]; fields]),
+            },
             solver: DiffusionSolver::new(n, n, settings),
             step_s: step_hours * 3600.0,
             turn: 0,
@@ -76,7 +81,7 @@ impl SolverWorkload {
 
     /// Fields stepped by [`SolverWorkload::step_all`].
     pub fn fields(&self) -> usize {
-        self.values.len()
+        self.transports.len()
     }
 
     /// Moves the sources and steps every field once, all together
@@ -86,10 +91,11 @@ impl SolverWorkload {
         let (permeability, source) = (&self.permeability, &self.sources[self.turn]);
         let problems: Vec<DiffusionProblem> =
             self.transports.iter().map(|t| problem(t, permeability, source, self.step_s)).collect();
-        let keys: Vec<usize> = (0..self.values.len()).collect();
-        let mut fields: Vec<&mut [f64]> = self.values.iter_mut().map(|v| v.as_mut_slice()).collect();
-        let mut stats = vec![SolveStats::default(); keys.len()];
-        self.solver.step_together(&keys, &mut fields, &problems, &mut stats);
+        let mut stats = vec![SolveStats::default(); problems.len()];
+        match &mut self.values {
+            Values::Double(v) => step_together(&mut self.solver, v, &problems, &mut stats),
+            Values::Single(v) => step_together(&mut self.solver, v, &problems, &mut stats),
+        }
         stats.iter().map(|s| s.cycles).sum()
     }
 
@@ -98,9 +104,13 @@ impl SolverWorkload {
     pub fn step_each(&mut self) -> u32 {
         self.turn ^= 1;
         let mut cycles = 0;
-        for (key, (u, t)) in self.values.iter_mut().zip(&self.transports).enumerate() {
+        for (key, t) in self.transports.iter().enumerate() {
             let problem = problem(t, &self.permeability, &self.sources[self.turn], self.step_s);
-            cycles += self.solver.step(key, u, &problem).cycles;
+            cycles += match &mut self.values {
+                Values::Double(v) => self.solver.step(key, &mut v[key], &problem),
+                Values::Single(v) => self.solver.step(key, &mut v[key], &problem),
+            }
+            .cycles;
         }
         cycles
     }
@@ -118,6 +128,24 @@ impl SolverWorkload {
     pub fn factorised_fields(&self) -> u64 {
         self.solver.factorised_fields()
     }
+}
+
+/// The fields' values, in the number type of the solver's cycles, as a run keeps its fields.
+enum Values {
+    Double(Vec<Vec<f64>>),
+    Single(Vec<Vec<f32>>),
+}
+
+/// Steps `values[i]` by `problems[i]` together, each under key `i`.
+fn step_together<S: Real>(
+    solver: &mut DiffusionSolver,
+    values: &mut [Vec<S>],
+    problems: &[DiffusionProblem],
+    stats: &mut [SolveStats],
+) {
+    let keys: Vec<usize> = (0..values.len()).collect();
+    let mut fields: Vec<&mut [S]> = values.iter_mut().map(|v| v.as_mut_slice()).collect();
+    solver.step_together(&keys, &mut fields, problems, stats);
 }
 
 /// The step of a field of transport `t` in a workload.

@@ -1489,8 +1489,9 @@ impl DiffusionSolver {
     /// ([`DiffusionSolver::factorised_fields`]), stream from and to memory if every pass reads each
     /// array it touches once (what a cache too small for the grid allows at best): the solver's
     /// side of a roofline. Counted from the loops, in words per site of a level of the solver's
-    /// number type (8 bytes in f64, 4 in f32; the field's own values, 4 of the words per step, are
-    /// 8 bytes in either). Per field: rows 6 (b, u of the other parity, rhs written and read,
+    /// number type (8 bytes in f64, 4 in f32), the fields' own values included: they are
+    /// counted in that type, as runs keep them (a field handed over in f64 to an f32 solver
+    /// moves 4 words per step more than counted). Per field: rows 6 (b, u of the other parity, rhs written and read,
     /// pivots, u; the gains are made from the pivots in cache), zebra columns 12 (each parity
     /// strides over every cache line of b and u, and streams its own half of the pivots, gains and
     /// forward values), residual 4, restriction 3.25, coarse correction 9.25, and on the finest
@@ -1509,7 +1510,6 @@ impl DiffusionSolver {
         const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 4.0 + 2.0 + 2.0 + 4.0;
         const FIELD_WORDS_FINEST: f64 = 2.0;
         const FIELD_WORDS_PER_STEP: f64 = 17.0;
-        const FIELD_F64_WORDS_PER_STEP: f64 = 4.0;
         const GEOMETRY_WORDS_PER_STEP: f64 = 3.0;
         let (last, fine) = (self.level_dims.len() - 1, self.level_dims[0]);
         let sites = |&(w, h): &(usize, usize)| (w * h) as f64;
@@ -1523,17 +1523,12 @@ impl DiffusionSolver {
             (f64::from(fields), f64::from(blocks), f64::from(cycles), f64::from(factorised));
         // A block runs as many cycles as its fields (each field reports the block's count).
         let per_block = |per_field: f64| if fields > 0.0 { per_field * blocks / fields } else { 0.0 };
-        // Words of the solver's number type, but the field's own values outside the cycles
-        // (read for the right-hand side and the warm start, read and written by the copy
-        // back): 4 of the 17 per step, in f64 whatever the type.
         self.settings.precision.bytes()
             * (field_cycle * cycles
                 + geometry_cycle * per_block(cycles)
                 + all_levels
                     * (FIELD_WORDS_FACTORISED * factorised + GEOMETRY_WORDS_FACTORISED * per_block(factorised))
-                + sites(&fine)
-                    * ((FIELD_WORDS_PER_STEP - FIELD_F64_WORDS_PER_STEP) * fields + GEOMETRY_WORDS_PER_STEP * blocks))
-            + 8.0 * sites(&fine) * FIELD_F64_WORDS_PER_STEP * fields
+                + sites(&fine) * (FIELD_WORDS_PER_STEP * fields + GEOMETRY_WORDS_PER_STEP * blocks))
     }
 
     /// How many blocks [`DiffusionSolver::step_together`] takes `fields` fields in.
@@ -2599,23 +2594,23 @@ mod tests {
     }
 
     #[test]
-    fn both_number_types_solve_to_the_tolerance_and_single_moves_half_the_bytes() {
-        // Five fields through six steps in f64 and in f32: each within the tolerance of the
-        // exact steps, so within twice it of each other; f32 streams about half the bytes.
+    fn both_number_types_solve_to_the_tolerance() {
+        // Five fields through six steps in f64 and in f32 (kept in f64 here, to compare): each
+        // within the tolerance of the exact steps, so within twice it of each other.
         let (w, h) = (120, 100);
         let (perm, sources, sink) = five_fields(w, h);
         let problems = five_problems(&perm, &sources, &sink);
         let solve = |precision: Precision| {
             let mut solver = DiffusionSolver::new(w, h, settings_in(precision));
-            let mut values = vec![vec![0.0; w * h]; 5];
+            let mut values = vec![vec![0.0_f64; w * h]; 5];
             for _ in 0..6 {
                 for (f, p) in problems.iter().enumerate() {
                     solver.step(f, &mut values[f], p);
                 }
             }
-            (values, solver.streamed_bytes(5, 5, 10, 5))
+            values
         };
-        let ((double, double_bytes), (single, single_bytes)) = (solve(Precision::Double), solve(Precision::Single));
+        let (double, single) = (solve(Precision::Double), solve(Precision::Single));
         let tolerance = SolverSettings::default().tolerance;
         for f in 0..5 {
             let peak = double[f].iter().fold(0.0f64, |m, &v| m.max(v));
@@ -2624,7 +2619,5 @@ mod tests {
             // Not the same numbers: the f32 path really ran.
             assert!(worst > 0.0, "field {f}: f32 gave the f64 values to the bit");
         }
-        let ratio = single_bytes / double_bytes;
-        assert!((0.5..0.6).contains(&ratio), "f32 streams {ratio:.2} of f64's bytes");
     }
 }
