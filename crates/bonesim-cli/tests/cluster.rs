@@ -435,6 +435,12 @@ fn a_slurm_job_array_gives_the_same_table_as_the_sweep_run_locally() {
             "500M",
             "--time",
             "5",
+            // The SIGUSR1 that asks a task to checkpoint and requeue itself comes this long
+            // before the time limit; at the default 300 s it would be due at once, and a task
+            // SLURM signalled in its first second requeued itself and waited out SLURM's
+            // delay for requeued jobs (about two minutes) past this test's patience.
+            "--warn-seconds",
+            "60",
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
