@@ -1484,25 +1484,26 @@ impl DiffusionSolver {
     }
 
     /// Bytes the loops of `fields` field steps, taken in `blocks` blocks (1 block per field for
-    /// [`DiffusionSolver::step`]; see [`DiffusionSolver::blocks_of`]), running `cycles` V-cycles
-    /// summed over the fields and refactorising the systems of `factorised` of them
-    /// ([`DiffusionSolver::factorised_fields`]), stream from and to memory if every pass reads each
-    /// array it touches once (what a cache too small for the grid allows at best): the solver's
-    /// side of a roofline. Counted from the loops, in words per site of a level of the solver's
-    /// number type (8 bytes in f64, 4 in f32), the fields' own values included: they are
-    /// counted in that type, as runs keep them (a field handed over in f64 to an f32 solver
-    /// moves 4 words per step more than counted). Per field: rows 6 (b, u of the other parity, rhs written and read,
-    /// pivots, u; the gains are made from the pivots in cache), zebra columns 12 (each parity
-    /// strides over every cache line of b and u, and streams its own half of the pivots, gains and
-    /// forward values), residual 4, restriction 3.25, coarse correction 9.25, and on the finest
-    /// level 2 more for the change between cycles (the values before the cycle, read and written in
-    /// the correction's pass); 17 per step outside the cycles (comparing caches, the right-hand
-    /// side, copies, balance; the balance shift and the search for negatives ride on the copy
-    /// back). Per block, shared by its fields: the geometry (couplings and interpolation weights),
-    /// 15 words per cycle and 3 per step. A factorisation: 7 per field and level (the diagonal
-    /// written and read twice, the row pivots, the column pivots and gains) and 3 of geometry per
-    /// block; the restriction of reaction terms that differ from the last factorisation's (fields
-    /// with sinks) is left out.
+    /// [`DiffusionSolver::step`]; see [`DiffusionSolver::blocks_of`]), running `cycles`
+    /// V-cycles summed over the fields and refactorising the systems of `factorised` of them
+    /// ([`DiffusionSolver::factorised_fields`]), stream from and to memory if every pass reads
+    /// each array it touches once (what a cache too small for the grid allows at best): the
+    /// solver's side of a roofline. Counted from the loops, in words per site of a level of the
+    /// solver's number type (8 bytes in f64, 4 in f32), the fields' own values included: they
+    /// are counted in that type, as runs keep them (a field handed over in f64 to an f32 solver
+    /// moves 4 words per step more than counted). Per field: rows 6 (b, u of the other parity,
+    /// rhs written and read, pivots, u; the gains are made from the pivots in cache), zebra
+    /// columns 12 (each parity strides over every cache line of b and u, and streams its own
+    /// half of the pivots, gains and forward values), residual 4, restriction 3.25, coarse
+    /// correction 9.25, and on the finest level 2 more for the change between cycles (the
+    /// values before the cycle, read and written in the correction's pass); 17 per step outside
+    /// the cycles (comparing caches, the right-hand side, copies, balance; the balance shift
+    /// and the search for negatives ride on the copy back). Per block, shared by its fields:
+    /// the geometry (couplings and interpolation weights), 15 words per cycle and 3 per step. A
+    /// factorisation: 7 per field and level (the diagonal written and read twice, the row
+    /// pivots, the column pivots and gains) and 3 of geometry per block; the restriction of
+    /// reaction terms that differ from the last factorisation's (fields with sinks) is left
+    /// out.
     pub fn streamed_bytes(&self, fields: u32, blocks: u32, cycles: u32, factorised: u32) -> f64 {
         const FIELD_WORDS_PER_LEVEL: f64 = 6.0 + 12.0 + 4.0 + 3.25 + 9.25;
         const FIELD_WORDS_FACTORISED: f64 = 7.0;

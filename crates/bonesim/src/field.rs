@@ -391,12 +391,11 @@ impl Concentrations {
         }
     }
 
-    /// Makes field `f` present at zero on `sites` sites if it is not.
+    /// Makes field `f` present, at zero on `sites` sites.
     fn make_present(&mut self, f: usize, sites: usize) {
         match self {
-            Concentrations::Double(v) if v[f].is_empty() => v[f] = vec![0.0; sites],
-            Concentrations::Single(v) if v[f].is_empty() => v[f] = vec![0.0; sites],
-            _ => {}
+            Concentrations::Double(v) => v[f] = vec![0.0; sites],
+            Concentrations::Single(v) => v[f] = vec![0.0; sites],
         }
     }
 
