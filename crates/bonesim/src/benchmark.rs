@@ -7,10 +7,8 @@
 //! (RANKL, OPG, M-CSF, …). Every step moves the sources by one site, so each solve starts
 //! warm but away from its answer, as a field does in a run after cells have moved.
 
-use crate::diffusion::{
-    Boundary, DiffusionProblem, DiffusionSolver, Precision, Real, SiteRates, SolveStats, SolverSettings,
-};
-use crate::field::{FieldId, FieldTransport};
+use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SiteRates, SolveStats, SolverSettings};
+use crate::field::{Concentrations, FieldId, FieldTransport};
 use crate::lattice::Lattice;
 
 /// The sources every field gets, pM/s per source site.
@@ -26,7 +24,8 @@ pub struct SolverWorkload {
     /// The sources, and the same moved one site along.
     sources: [Vec<f64>; 2],
     transports: Vec<FieldTransport>,
-    values: Values,
+    /// In the solver's number type, as a run keeps its fields.
+    values: Concentrations,
     solver: DiffusionSolver,
     step_s: f64,
     turn: usize,
@@ -56,10 +55,7 @@ impl SolverWorkload {
             permeability,
             sources: [source, moved],
             transports,
-            values: match settings.precision {
-                Precision::Double => Values::Double(vec![vec![0.0; n * n]; fields]),
-                Precision::Single => Values::Single(vec![vec![0.0; n * n]; fields]),
-            },
+            values: Concentrations::with_sizes(settings.precision, std::iter::repeat_n(n * n, fields)),
             solver: DiffusionSolver::new(n, n, settings),
             step_s: step_hours * 3600.0,
             turn: 0,
@@ -92,10 +88,7 @@ impl SolverWorkload {
         let problems: Vec<DiffusionProblem> =
             self.transports.iter().map(|t| problem(t, permeability, source, self.step_s)).collect();
         let mut stats = vec![SolveStats::default(); problems.len()];
-        match &mut self.values {
-            Values::Double(v) => step_together(&mut self.solver, v, &problems, &mut stats),
-            Values::Single(v) => step_together(&mut self.solver, v, &problems, &mut stats),
-        }
+        self.values.step_all(&mut self.solver, &problems, &mut stats);
         stats.iter().map(|s| s.cycles).sum()
     }
 
@@ -106,11 +99,7 @@ impl SolverWorkload {
         let mut cycles = 0;
         for (key, t) in self.transports.iter().enumerate() {
             let problem = problem(t, &self.permeability, &self.sources[self.turn], self.step_s);
-            cycles += match &mut self.values {
-                Values::Double(v) => self.solver.step(key, &mut v[key], &problem),
-                Values::Single(v) => self.solver.step(key, &mut v[key], &problem),
-            }
-            .cycles;
+            cycles += self.values.step(key, &mut self.solver, &problem).cycles;
         }
         cycles
     }
@@ -128,24 +117,6 @@ impl SolverWorkload {
     pub fn factorised_fields(&self) -> u64 {
         self.solver.factorised_fields()
     }
-}
-
-/// The fields' values, in the number type of the solver's cycles, as a run keeps its fields.
-enum Values {
-    Double(Vec<Vec<f64>>),
-    Single(Vec<Vec<f32>>),
-}
-
-/// Steps `values[i]` by `problems[i]` together, each under key `i`.
-fn step_together<S: Real>(
-    solver: &mut DiffusionSolver,
-    values: &mut [Vec<S>],
-    problems: &[DiffusionProblem],
-    stats: &mut [SolveStats],
-) {
-    let keys: Vec<usize> = (0..values.len()).collect();
-    let mut fields: Vec<&mut [S]> = values.iter_mut().map(|v| v.as_mut_slice()).collect();
-    solver.step_together(&keys, &mut fields, problems, stats);
 }
 
 /// The step of a field of transport `t` in a workload.

@@ -366,7 +366,7 @@ impl<'a> FieldValues<'a> {
 /// more information, at twice the memory (8 of a run's 14 arrays per site were the fields)
 /// and twice the bytes for every pass that reads them.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-enum Concentrations {
+pub(crate) enum Concentrations {
     Double(Vec<Vec<f64>>),
     Single(Vec<Vec<f32>>),
 }
@@ -374,12 +374,14 @@ enum Concentrations {
 impl Concentrations {
     /// Every field at zero on `sites` sites, drug fields absent.
     fn new(precision: Precision, sites: usize) -> Self {
-        fn all<T: Clone + Default>(sites: usize) -> Vec<Vec<T>> {
-            FieldId::ALL.iter().map(|f| if f.is_drug() { Vec::new() } else { vec![T::default(); sites] }).collect()
-        }
+        Self::with_sizes(precision, FieldId::ALL.iter().map(|f| if f.is_drug() { 0 } else { sites }))
+    }
+
+    /// Arrays of zeros of the given sizes, in `precision`'s type.
+    pub(crate) fn with_sizes(precision: Precision, sizes: impl Iterator<Item = usize>) -> Self {
         match precision {
-            Precision::Double => Concentrations::Double(all(sites)),
-            Precision::Single => Concentrations::Single(all(sites)),
+            Precision::Double => Concentrations::Double(sizes.map(|n| vec![0.0; n]).collect()),
+            Precision::Single => Concentrations::Single(sizes.map(|n| vec![0.0; n]).collect()),
         }
     }
 
@@ -408,10 +410,34 @@ impl Concentrations {
     }
 
     /// One step of field `f`, cached under its index (see [`DiffusionSolver::step`]).
-    fn step(&mut self, f: usize, solver: &mut DiffusionSolver, problem: &DiffusionProblem) -> SolveStats {
+    pub(crate) fn step(&mut self, f: usize, solver: &mut DiffusionSolver, problem: &DiffusionProblem) -> SolveStats {
         match self {
             Concentrations::Double(v) => solver.step(f, &mut v[f], problem),
             Concentrations::Single(v) => solver.step(f, &mut v[f], problem),
+        }
+    }
+
+    /// One step of every array `i` by `problems[i]` together, each cached under its index
+    /// (see [`DiffusionSolver::step_together`]).
+    pub(crate) fn step_all(
+        &mut self,
+        solver: &mut DiffusionSolver,
+        problems: &[DiffusionProblem],
+        stats: &mut [SolveStats],
+    ) {
+        fn together<S: crate::diffusion::Real>(
+            solver: &mut DiffusionSolver,
+            arrays: &mut [Vec<S>],
+            problems: &[DiffusionProblem],
+            stats: &mut [SolveStats],
+        ) {
+            let keys: Vec<usize> = (0..arrays.len()).collect();
+            let mut fields: Vec<&mut [S]> = arrays.iter_mut().map(|v| v.as_mut_slice()).collect();
+            solver.step_together(&keys, &mut fields, problems, stats);
+        }
+        match self {
+            Concentrations::Double(v) => together(solver, v, problems, stats),
+            Concentrations::Single(v) => together(solver, v, problems, stats),
         }
     }
 }
