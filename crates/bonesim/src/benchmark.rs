@@ -127,6 +127,8 @@ fn problem<'a>(t: &FieldTransport, permeability: &'a [f64], source: &'a [f64], d
         site_um: 10.0,
         dt_s,
         permeability,
+        // Named, as runs name theirs: the workload's never changes.
+        permeability_version: Some(0),
         sinks: SiteRates::None,
         sources: SiteRates::PerSite(source),
         boundary: Boundary::NoFlux,

@@ -235,6 +235,11 @@ pub struct DiffusionProblem<'a> {
     /// Relative diffusivity of each site, 0 < p ≤ 1 (1 in marrow; lower in mineralised bone,
     /// whose matrix leaves only the lacuno-canalicular porosity free).
     pub permeability: &'a [f64],
+    /// The caller's name for `permeability`, if it keeps one: steps that give the same
+    /// `Some(version)` promise the same permeability, so the solver neither compares it nor
+    /// keeps a copy of it (8 bytes per site); a new version rebuilds the geometry. `None`: the
+    /// solver keeps a copy and compares every step's against it.
+    pub permeability_version: Option<u64>,
     /// First-order sink, 1/s (uptake by cells, loss into vessels).
     pub sinks: SiteRates<'a>,
     /// Sources, concentration per s.
@@ -309,7 +314,7 @@ pub struct SolveStats {
 
 /// The transport geometry of one grid level for a unit diffusion coefficient: couplings
 /// between neighbouring sites, row-major (`index = y * w + x`).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 struct GeometryLevel<R = f64> {
     w: usize,
     h: usize,
@@ -319,9 +324,8 @@ struct GeometryLevel<R = f64> {
     cy: Vec<R>,
     /// Sum of the couplings of each site.
     csum: Vec<R>,
-    /// Coupling of each site to a fixed-value edge (zero inside the domain); finest level
-    /// only.
-    edge: Vec<R>,
+    /// Coupling of each site to a fixed-value edge; finest level only.
+    edge: EdgeCouplings<R>,
     /// Interpolation from the next coarser level: the weight each site takes from its own
     /// aggregate along x and along y (the rest comes from the neighbouring aggregate on its
     /// side). Empty on the coarsest level.
@@ -426,9 +430,51 @@ impl<R: Real> GeometryLevel<R> {
             cx: rounded(cx),
             cy: rounded(cy),
             csum: rounded(&csum),
-            edge: edge.map_or_else(Vec::new, rounded),
+            edge: edge.map_or_else(EdgeCouplings::none, |e| EdgeCouplings::new(w, h, e)),
             own_x,
             own_y,
+        }
+    }
+}
+
+/// The coupling of each site of a `w × h` level to a fixed-value edge, kept for the sites of
+/// the boundary only (every other site's is zero).
+#[derive(Clone, Debug)]
+struct EdgeCouplings<R> {
+    /// The first row's sites, then the last row's.
+    rows: Vec<R>,
+    /// The first column's sites, then the last column's (the corners are the rows').
+    columns: Vec<R>,
+}
+
+impl<R: Real> EdgeCouplings<R> {
+    fn new(w: usize, h: usize, edge: &dyn Fn(usize) -> f64) -> Self {
+        let rows = (0..w).chain((0..w).map(|x| (h - 1) * w + x));
+        let columns = (0..h).map(|y| y * w).chain((0..h).map(|y| y * w + w - 1));
+        EdgeCouplings {
+            rows: rows.map(|i| R::of(edge(i))).collect(),
+            columns: columns.map(|i| R::of(edge(i))).collect(),
+        }
+    }
+
+    /// None kept (a coarse level's).
+    fn none() -> Self {
+        EdgeCouplings { rows: Vec::new(), columns: Vec::new() }
+    }
+
+    /// The coupling of site (x, y) of a `w × h` level.
+    #[inline]
+    fn at(&self, x: usize, y: usize, w: usize, h: usize) -> R {
+        if y == 0 {
+            self.rows[x]
+        } else if y + 1 == h {
+            self.rows[w + x]
+        } else if x == 0 {
+            self.columns[y]
+        } else if x + 1 == w {
+            self.columns[h + y]
+        } else {
+            R::ZERO
         }
     }
 }
@@ -515,52 +561,49 @@ fn harmonic_mean(a: f64, b: f64) -> f64 {
 /// arithmetic fills the lanes of a SIMD register. One field is `K = 1`.
 type Lanes<R, const K: usize> = [R; K];
 
+/// The diagonal of a site's row of `A`: its reaction terms and its couplings' sum scaled by
+/// `g`, in the solver's type (as the factorisations take it).
+#[inline(always)]
+fn diagonal<R: Real, const K: usize>(react: Lanes<R, K>, g: Lanes<R, K>, csum: R) -> Lanes<R, K> {
+    std::array::from_fn(|k| react[k] + g[k] * csum)
+}
+
 /// Row `y` of two arrays, as parallel loops over rows hand it to a closure.
 type RowsOf<'a, A, B> = (usize, (&'a mut [A], &'a mut [B]));
 
 /// The per-field systems of one level, `K` fields side by side: `A = diag − g·(couplings)`,
-/// with the factorisations of its row and column tridiagonals.
+/// with the factorisations of its row and column tridiagonals. The diagonal
+/// `react + g·csum` is made where it is used ([`diagonal`]): storing it would save an add and
+/// a multiply per site and read, at 4–8 bytes per site and field.
 #[derive(Clone, Debug)]
 struct LevelSystem<R: Real, const K: usize> {
     /// Everything on the diagonal but the internal couplings: `1 + τU` (plus a fixed edge's
     /// coupling) on the finest level, their restriction below.
     react: Vec<Lanes<R, K>>,
-    /// Full diagonal, `react + g·csum`.
-    diag: Vec<Lanes<R, K>>,
     /// Thomas factors of each row: inverse pivots (the gains `x_i = f_i + gain_i x_{i+1}`,
     /// `gain_i = g·cx_i·inv_pivot_i`, are made as a row is solved, from data in cache).
     row_inv_pivot: Vec<Lanes<R, K>>,
-    /// Inverse pivots and gains of each column (recurrence along y), the columns of each
-    /// parity apart ([`GeometryLevel::column_site`]).
+    /// Inverse pivots of each column (recurrence along y), the columns of each parity apart
+    /// ([`GeometryLevel::column_site`]); the gains `g·cy_i·inv_pivot_i` are made as a column
+    /// is solved, as the rows' are.
     col_inv_pivot: Vec<Lanes<R, K>>,
-    col_gain: Vec<Lanes<R, K>>,
 }
 
 impl<R: Real, const K: usize> LevelSystem<R, K> {
     fn new(n: usize) -> Self {
         LevelSystem {
             react: vec![[R::ZERO; K]; n],
-            diag: vec![[R::ZERO; K]; n],
             row_inv_pivot: vec![[R::ZERO; K]; n],
             col_inv_pivot: vec![[R::ZERO; K]; n],
-            col_gain: vec![[R::ZERO; K]; n],
         }
     }
 
-    /// Recomputes the diagonal and both factorisations from `react`, `g` and the geometry.
-    /// Couplings are non-negative and the diagonal dominates, so every pivot is positive.
+    /// Recomputes both factorisations from `react`, `g` and the geometry. Couplings are
+    /// non-negative and the diagonal dominates, so every pivot is positive.
     fn factorise(&mut self, geo: &GeometryLevel<R>, g: Lanes<R, K>) {
         let w = geo.w;
         let react = &self.react;
-        for_each_chunk(&mut self.diag, w, geo.parallel(), |(y, row)| {
-            for (x, d) in row.iter_mut().enumerate() {
-                let (r, c) = (react[y * w + x], geo.csum[y * w + x]);
-                for k in 0..K {
-                    d[k] = r[k] + g[k] * c;
-                }
-            }
-        });
-        let diag = &self.diag;
+        let diag = |i: usize| diagonal(react[i], g, geo.csum[i]);
         // Rows: each pivot waits on a division by the one before, so `LOCKSTEP_ROWS` rows are
         // factorised side by side for their divisions to overlap.
         let factor_rows = |(j, inv): (usize, &mut [Lanes<R, K>])| {
@@ -569,14 +612,13 @@ impl<R: Real, const K: usize> LevelSystem<R, K> {
             if rows == LOCKSTEP_ROWS {
                 // The rows' divisions side by side, in SIMD lanes.
                 let row = |r: usize| (y0 + r) * w..(y0 + r + 1) * w;
-                let d: [&[Lanes<R, K>]; LOCKSTEP_ROWS] = std::array::from_fn(|r| &diag[row(r)]);
                 let c: [&[R]; LOCKSTEP_ROWS] = std::array::from_fn(|r| &geo.cx[row(r)]);
                 for x in 0..w {
                     let mut den = [[R::ZERO; K]; LOCKSTEP_ROWS];
                     for r in 0..LOCKSTEP_ROWS {
+                        let d = diag((y0 + r) * w + x);
                         for k in 0..K {
-                            den[r][k] =
-                                if x > 0 { d[r][x][k] - g[k] * c[r][x - 1] * previous_gain[r][k] } else { d[r][x][k] };
+                            den[r][k] = if x > 0 { d[k] - g[k] * c[r][x - 1] * previous_gain[r][k] } else { d[k] };
                         }
                     }
                     for v in den.as_flattened_mut() {
@@ -597,7 +639,7 @@ impl<R: Real, const K: usize> LevelSystem<R, K> {
                     let lower_c = if x > 0 { geo.cx[i - 1] } else { R::ZERO };
                     for k in 0..K {
                         let lower = if x > 0 { g[k] * lower_c } else { R::ZERO };
-                        d[k] = R::ONE / (diag[i][k] - lower * previous[k]);
+                        d[k] = R::ONE / (diag(i)[k] - lower * previous[k]);
                         previous[k] = g[k] * geo.cx[i] * d[k];
                     }
                 }
@@ -609,29 +651,29 @@ impl<R: Real, const K: usize> LevelSystem<R, K> {
         // independent halves, factorised side by side.
         let split = geo.h * geo.parity_width(0);
         let (even_inv, odd_inv) = self.col_inv_pivot.split_at_mut(split);
-        let (even_gain, odd_gain) = self.col_gain.split_at_mut(split);
-        let factor_columns = |parity: usize, inv: &mut [Lanes<R, K>], gain: &mut [Lanes<R, K>]| {
+        let factor_columns = |parity: usize, inv: &mut [Lanes<R, K>]| {
             let width = geo.parity_width(parity);
             for y in 0..geo.h {
                 for (j, x) in (parity..w).step_by(2).enumerate() {
                     let (i, at) = (y * w + x, y * width + j);
-                    let (d, c) = (diag[i], geo.cy[i]);
+                    let d = diag(i);
                     for k in 0..K {
                         inv[at][k] = if y == 0 {
                             R::ONE / d[k]
                         } else {
-                            R::ONE / (d[k] - g[k] * geo.cy[i - w] * gain[at - width][k])
+                            let c = geo.cy[i - w];
+                            let gain_above = g[k] * c * inv[at - width][k];
+                            R::ONE / (d[k] - g[k] * c * gain_above)
                         };
-                        gain[at][k] = g[k] * c * inv[at][k];
                     }
                 }
             }
         };
         if geo.parallel() {
-            rayon::join(|| factor_columns(0, even_inv, even_gain), || factor_columns(1, odd_inv, odd_gain));
+            rayon::join(|| factor_columns(0, even_inv), || factor_columns(1, odd_inv));
         } else {
-            factor_columns(0, even_inv, even_gain);
-            factor_columns(1, odd_inv, odd_gain);
+            factor_columns(0, even_inv);
+            factor_columns(1, odd_inv);
         }
     }
 }
@@ -648,8 +690,8 @@ struct WorkLevel<R: Real, const K: usize> {
     /// restriction (two halves of `h × coarse w`, see [`WorkLevel::half_rows`]), the image
     /// `A c` of the coarse correction.
     scratch: Vec<Lanes<R, K>>,
-    /// The residual before the coarse correction, and the interpolated correction.
-    residual: Vec<Lanes<R, K>>,
+    /// The residual before the coarse correction, then the interpolated correction that
+    /// takes its place (the correction's step needs `c·r`, summed as `c` replaces `r`).
     correction: Vec<Lanes<R, K>>,
     /// Row partial sums, for sums in a fixed order (in `f64` whatever the solver's type).
     partials: Vec<[f64; K]>,
@@ -666,7 +708,6 @@ impl<R: Real, const K: usize> WorkLevel<R, K> {
             u: vec![[R::ZERO; K]; n],
             b: vec![[R::ZERO; K]; n],
             scratch: vec![[R::ZERO; K]; n.max(2 * half)],
-            residual: vec![[R::ZERO; K]; n],
             correction: vec![[R::ZERO; K]; n],
             partials: vec![[0.0; K]; 2 * h],
             previous: if finest { vec![[R::ZERO; K]; n] } else { Vec::new() },
@@ -725,18 +766,20 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
         y: usize,
         out: &mut [Lanes<R, K>],
     ) {
-        let (w, g) = (self.geo.w, self.g.map(R::wide));
+        let (w, g, g_r) = (self.geo.w, self.g.map(R::wide), self.g);
         let i0 = y * w;
         let row = i0..i0 + w;
-        let (ur, br, dr, cr) = (&u[row.clone()], &b[row.clone()], &self.sys.diag[row.clone()], &self.geo.cx[row]);
+        let (ur, br, cr) = (&u[row.clone()], &b[row.clone()], &self.geo.cx[row.clone()]);
+        let (react, csum) = (&self.sys.react[row.clone()], &self.geo.csum[row]);
         // Above and below: the row itself stands in where there is none (never read).
         let (up, cy_up) = if UP { (&u[i0 - w..i0], &self.geo.cy[i0 - w..i0]) } else { (ur, cr) };
         let (down, cy_down) = if DOWN { (&u[i0 + w..i0 + 2 * w], &self.geo.cy[i0..i0 + w]) } else { (ur, cr) };
         let finish = |v: f64, b: R| if RESIDUAL { R::of(b.wide() - v) } else { R::of(v) };
         let site = |x: usize, left: bool, right: bool| {
             let mut o = [R::ZERO; K];
+            let d = diagonal(react[x], g_r, csum[x]);
             for k in 0..K {
-                let mut v = dr[x][k].wide() * ur[x][k].wide();
+                let mut v = d[k].wide() * ur[x][k].wide();
                 if left {
                     v -= g[k] * cr[x - 1].wide() * ur[x - 1][k].wide();
                 }
@@ -761,12 +804,13 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
         // Inside the row, every slice cut to the same length, so the loop runs without
         // bounds checks and vectorises.
         let n = w - 2;
-        let (o, d, u0, b0) = (&mut out[1..=n], &dr[1..=n], &ur[1..=n], &br[1..=n]);
+        let (o, r, s, u0, b0) = (&mut out[1..=n], &react[1..=n], &csum[1..=n], &ur[1..=n], &br[1..=n]);
         let (u_left, u_right, c_left, c_right) = (&ur[..n], &ur[2..n + 2], &cr[..n], &cr[1..=n]);
         let (u_up, c_up, u_down, c_down) = (&up[1..=n], &cy_up[1..=n], &down[1..=n], &cy_down[1..=n]);
         for i in 0..n {
+            let d = diagonal(r[i], g_r, s[i]);
             for k in 0..K {
-                let mut v = d[i][k].wide() * u0[i][k].wide();
+                let mut v = d[k].wide() * u0[i][k].wide();
                 v -= g[k] * c_left[i].wide() * u_left[i][k].wide();
                 v -= g[k] * c_right[i].wide() * u_right[i][k].wide();
                 if UP {
@@ -908,7 +952,7 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
     fn relax_column_block(&self, grid: &ColumnBlocks<R, K>, b: &[Lanes<R, K>], parity: usize, x0: usize, x1: usize) {
         let (w, h, g) = (self.geo.w, self.geo.h, self.g);
         let (cx, cy) = (&self.geo.cx, &self.geo.cy);
-        let (inv, gain) = (&self.sys.col_inv_pivot, &self.sys.col_gain);
+        let inv = &self.sys.col_inv_pivot;
         let start = x0 + (x0 + parity) % 2;
         // Pivots, gains and forward values sit parity apart: the pass reads only its half.
         let stride = self.geo.parity_width(parity);
@@ -951,10 +995,11 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
             let at0 = self.geo.column_site(parity, y);
             for x in (start..x1).step_by(2) {
                 let (i, at) = (i0 + x, at0 + x / 2);
-                let (f, below) = (grid.forward(at), grid.u(i + w));
+                let (f, below, c) = (grid.forward(at), grid.u(i + w), cy[i]);
                 let mut v = [R::ZERO; K];
                 for k in 0..K {
-                    v[k] = f[k] + gain[at][k] * below[k];
+                    let gain = g[k] * c * inv[at][k];
+                    v[k] = f[k] + gain * below[k];
                 }
                 grid.set_u(i, v);
             }
@@ -1143,14 +1188,31 @@ fn restrict_across<R: Real, const K: usize>(
     for_each_chunk(coarse, wc, level.parallel(), across);
 }
 
-/// `u = P coarse`, with the interpolation weights of `level` (the fine level).
-fn prolong<R: Real, const K: usize>(coarse: &[Lanes<R, K>], level: &GeometryLevel<R>, u: &mut [Lanes<R, K>]) {
+/// `u = P coarse`, with the interpolation weights of `level` (the fine level). With `DOTS`,
+/// the residual `r` that `u` holds on entry meets the interpolation `c` as it replaces it:
+/// `dots[2y]` takes row `y`'s `Σ c·r`, summed in x order from −0.0 (as `Iterator::sum`).
+fn prolong<R: Real, const K: usize, const DOTS: bool>(
+    coarse: &[Lanes<R, K>],
+    level: &GeometryLevel<R>,
+    u: &mut [Lanes<R, K>],
+    dots: &mut [[f64; K]],
+) {
     let (w, h) = (level.w, level.h);
     let (wc, hc) = (w.div_ceil(2), h.div_ceil(2));
-    let row = |(y, out): (usize, &mut [Lanes<R, K>])| {
+    let row = |(y, (out, dots)): RowsOf<Lanes<R, K>, [f64; K]>| {
         let (own_row, side_row) = (y / 2, side_of(y, hc));
         let (own, side) = (&coarse[own_row * wc..(own_row + 1) * wc], &coarse[side_row * wc..(side_row + 1) * wc]);
         let (wxs, wys) = (&level.own_x[y * w..(y + 1) * w], &level.own_y[y * w..(y + 1) * w]);
+        let mut dot = [-0.0_f64; K];
+        // Puts the interpolation of site x in place of the residual it meets.
+        let mut put = |out: &mut [Lanes<R, K>], x: usize, v: Lanes<R, K>| {
+            if DOTS {
+                for k in 0..K {
+                    dot[k] += v[k].wide() * out[x][k].wide();
+                }
+            }
+            out[x] = v;
+        };
         // Site x takes from its own aggregate (cx) and the one on its side (sx).
         let site = |wx: R, wy: R, cx: usize, sx: usize| {
             let mut v = [R::ZERO; K];
@@ -1163,10 +1225,10 @@ fn prolong<R: Real, const K: usize>(coarse: &[Lanes<R, K>], level: &GeometryLeve
             v
         };
         // Inside the row, the sites come in pairs 2c, 2c + 1 whose side aggregates are c − 1
-        // and c + 1, so no site needs `side_of`.
+        // and c + 1, so no site needs `side_of`. The sites go in x order, for the dots.
         let pairs = wc.saturating_sub(2);
-        for x in (0..2.min(w)).chain(2 + 2 * pairs..w) {
-            out[x] = site(wxs[x], wys[x], x / 2, side_of(x, wc));
+        for x in 0..2.min(w) {
+            put(out, x, site(wxs[x], wys[x], x / 2, side_of(x, wc)));
         }
         assert!(own.len() >= pairs + 2 && side.len() >= pairs + 2 && out.len() >= 2 * pairs + 2);
         for c in 1..=pairs {
@@ -1181,14 +1243,25 @@ fn prolong<R: Real, const K: usize>(coarse: &[Lanes<R, K>], level: &GeometryLeve
                 right[k] = R::ZERO
                     + (wy1 * (wx1 * oc + (R::ONE - wx1) * or) + (R::ONE - wy1) * (wx1 * sc + (R::ONE - wx1) * sr));
             }
-            out[x] = left;
-            out[x + 1] = right;
+            put(out, x, left);
+            put(out, x + 1, right);
+        }
+        for x in 2 + 2 * pairs..w {
+            put(out, x, site(wxs[x], wys[x], x / 2, side_of(x, wc)));
+        }
+        if DOTS {
+            dots[0] = dot;
         }
     };
-    for_each_chunk(u, w, level.parallel(), row);
+    if level.parallel() {
+        u.par_chunks_mut(w).zip(dots.par_chunks_mut(2)).enumerate().for_each(row);
+    } else {
+        u.chunks_mut(w).zip(dots.chunks_mut(2)).enumerate().for_each(row);
+    }
 }
 
-/// `Pᵀ (b − A u)` into `coarse_b`; the residual stays in `work.residual`.
+/// `Pᵀ (b − A u)` into `coarse_b`; the residual stays in `work.correction`, where the
+/// interpolated correction meets it ([`correct_from_coarse`]).
 fn restrict_residual<R: Real, const K: usize>(
     op: &LevelOperator<R, K>,
     work: &mut WorkLevel<R, K>,
@@ -1202,7 +1275,7 @@ fn restrict_residual<R: Real, const K: usize>(
         op.residual_row(u, b, y, out);
         restrict_row(out, op.geo, y, own, side);
     };
-    let residual = &mut work.residual;
+    let residual = &mut work.correction;
     let (to_own, to_side) = WorkLevel::half_rows(&mut work.scratch, work.half);
     if op.geo.parallel() {
         let halves = to_own.par_chunks_mut(wc).zip(to_side.par_chunks_mut(wc));
@@ -1228,20 +1301,20 @@ fn correct_from_coarse<R: Real, const K: usize>(
     track: bool,
 ) -> Option<(Lanes<R, K>, Lanes<R, K>)> {
     let w = op.geo.w;
-    prolong(coarse, op.geo, &mut work.correction);
-    let (c, r) = (&work.correction, &work.residual);
+    // The residual in `work.correction` gives way to the interpolation, and each row's `c·r`
+    // goes to the partials as it does.
+    prolong::<R, K, true>(coarse, op.geo, &mut work.correction, &mut work.partials);
+    let c = &work.correction;
     let row_dots = |(y, (image, sums)): RowsOf<Lanes<R, K>, [f64; K]>| {
         op.apply_row(c, y, image);
         let row = y * w..(y + 1) * w;
         // Started from −0.0, as `Iterator::sum` is.
-        let (mut cr, mut ca) = ([-0.0; K], [-0.0; K]);
-        for ((c, r), a) in c[row.clone()].iter().zip(&r[row]).zip(image.iter()) {
+        let mut ca = [-0.0; K];
+        for (c, a) in c[row].iter().zip(image.iter()) {
             for k in 0..K {
-                cr[k] += c[k].wide() * r[k].wide();
                 ca[k] += c[k].wide() * a[k].wide();
             }
         }
-        sums[0] = cr;
         sums[1] = ca;
     };
     if op.geo.parallel() {
@@ -1306,10 +1379,21 @@ pub struct DiffusionSolver {
     /// `(w, h)` of each level, finest first.
     level_dims: Vec<(usize, usize)>,
     /// The permeability the geometry was built from, and how often it was built.
-    permeability: Vec<f64>,
+    built_from: BuiltFrom,
     geometry_generation: u64,
     /// The geometry and work arrays, in the number type of `settings.precision`.
     engine: Engine,
+}
+
+/// What a solver's geometry was built from.
+#[derive(Clone, Debug)]
+enum BuiltFrom {
+    /// Nothing yet.
+    Nothing,
+    /// The permeability its caller named so ([`DiffusionProblem::permeability_version`]).
+    Version(u64),
+    /// A copy of a permeability given without a version.
+    Copy(Vec<f64>),
 }
 
 /// A solver's geometry and workspaces in its number type.
@@ -1383,8 +1467,6 @@ const BLOCK_FIELDS: usize = 4;
 #[derive(Clone, Debug)]
 struct Workspace<R: Real, const K: usize> {
     work: Vec<WorkLevel<R, K>>,
-    /// Reaction terms of the step being taken, to compare against the cache.
-    react: Vec<Lanes<R, K>>,
     /// The systems of the field (or block) stepped last, by its keys: reused when it steps
     /// again with the same coefficients, their arrays refilled for any other. Runs step their
     /// fields in turns, so a cache of several fields' systems would hit only if it held all
@@ -1397,10 +1479,8 @@ struct Workspace<R: Real, const K: usize> {
 
 impl<R: Real, const K: usize> Workspace<R, K> {
     fn new(level_dims: &[(usize, usize)]) -> Self {
-        let (w, h) = level_dims[0];
         Workspace {
             work: level_dims.iter().enumerate().map(|(l, &(w, h))| WorkLevel::new(w, h, l == 0)).collect(),
-            react: vec![[R::ZERO; K]; w * h],
             systems: None,
             factorised: 0,
         }
@@ -1466,7 +1546,7 @@ impl DiffusionSolver {
             Precision::Double => Engine::Double(Box::new(Levels::new(&level_dims))),
             Precision::Single => Engine::Single(Box::new(Levels::new(&level_dims))),
         };
-        DiffusionSolver { settings, level_dims, permeability: Vec::new(), geometry_generation: 0, engine }
+        DiffusionSolver { settings, level_dims, built_from: BuiltFrom::Nothing, geometry_generation: 0, engine }
     }
 
     /// The solver's settings.
@@ -1565,11 +1645,12 @@ impl DiffusionSolver {
         let Some(first) = problems.first() else { return };
         for p in problems {
             assert!(
-                std::ptr::eq(p.permeability, first.permeability) || p.permeability == first.permeability,
+                p.permeability_version == first.permeability_version
+                    && (std::ptr::eq(p.permeability, first.permeability) || p.permeability == first.permeability),
                 "fields stepped together share their permeability"
             );
         }
-        self.prepare(first.permeability);
+        self.prepare(first.permeability, first.permeability_version);
         let (settings, dims, generation) = (self.settings, &self.level_dims, self.geometry_generation);
         match &mut self.engine {
             Engine::Double(e) => e.step_together((settings, dims, generation), keys, fields, problems, stats),
@@ -1577,18 +1658,26 @@ impl DiffusionSolver {
         }
     }
 
-    /// Rebuilds the geometry if `permeability` is not the one it was built from.
-    fn prepare(&mut self, permeability: &[f64]) {
+    /// Rebuilds the geometry if `permeability` (named `version` by the caller, if it names
+    /// it) is not the one it was built from.
+    fn prepare(&mut self, permeability: &[f64], version: Option<u64>) {
         let (w, h) = self.level_dims[0];
         assert_eq!(permeability.len(), w * h, "permeability size does not match");
-        if !same(&self.permeability, permeability, w * h >= PARALLEL_MIN_SITES) {
+        let built = match (&self.built_from, version) {
+            (BuiltFrom::Version(built), Some(version)) => *built == version,
+            (BuiltFrom::Copy(copy), None) => same(copy, permeability, w * h >= PARALLEL_MIN_SITES),
+            _ => false,
+        };
+        if !built {
+            self.built_from = match version {
+                Some(version) => BuiltFrom::Version(version),
+                None => BuiltFrom::Copy(permeability.to_vec()),
+            };
             self.rebuild_geometry(permeability);
         }
     }
 
     fn rebuild_geometry(&mut self, permeability: &[f64]) {
-        self.permeability.clear();
-        self.permeability.extend_from_slice(permeability);
         // The old geometry goes before the new one is built, not after.
         let dims = &self.level_dims;
         match &mut self.engine {
@@ -1632,20 +1721,27 @@ fn step_block<R: Real, S: Real, const K: usize>(
     let edge = &grid.geometry[0].edge;
     let parallel = n >= PARALLEL_MIN_SITES;
     let plain = sinks.iter().all(|s| matches!(s, SiteRates::None)) && !fixed.contains(&true);
-    for_each_chunk(&mut ws.react, w, parallel, |(y, row)| {
+    // This step's reaction terms, written over row `y` of those of the systems held; whether
+    // any differs.
+    let react_row = |(y, row): (usize, &mut [Lanes<R, K>])| {
         let mut next: [usize; K] = std::array::from_fn(|k| sinks[k].row_start(y, w));
+        let mut differs = false;
         for (x, r) in row.iter_mut().enumerate() {
             let i = y * w + x;
-            for k in 0..K {
-                r[k] = R::of(if plain {
+            let now: Lanes<R, K> = std::array::from_fn(|k| {
+                R::of(if plain {
                     1.0
                 } else {
-                    1.0 + tau[k] * sinks[k].at(i, &mut next[k]) + if fixed[k] { g[k] * edge[i].wide() } else { 0.0 }
-                });
-            }
+                    1.0 + tau[k] * sinks[k].at(i, &mut next[k])
+                        + if fixed[k] { g[k] * edge.at(x, y, w, h).wide() } else { 0.0 }
+                })
+            });
+            differs |= *r != now;
+            *r = now;
         }
-    });
-    let systems = take_systems(grid, ws, keys, g.map(R::of));
+        differs
+    };
+    let systems = take_systems(grid, ws, keys, g.map(R::of), react_row);
 
     // Right-hand side E u⁰ + τ s (+ inflow from a fixed edge), its sum and its largest
     // entry; warm start from u⁰.
@@ -1653,18 +1749,16 @@ fn step_block<R: Real, S: Real, const K: usize>(
     let sources: [SiteRates; K] = std::array::from_fn(|k| problems[k].sources);
     let start: [&[S]; K] = std::array::from_fn(|k| &*fields[k]);
     let fill = |(y, (b, sums)): RowsOf<Lanes<R, K>, [f64; K]>| {
-        let row = y * w..(y + 1) * w;
-        let e = &edge[row];
         let (mut sum, mut max) = ([0.0_f64; K], [0.0_f64; K]);
         let mut next: [usize; K] = std::array::from_fn(|k| sources[k].row_start(y, w));
-        for x in 0..w {
+        for (x, b) in b.iter_mut().enumerate() {
             let i = y * w + x;
             for k in 0..K {
                 let s = sources[k].at(i, &mut next[k]);
                 let v = decay[k] * start[k][i].wide()
                     + tau[k] * s
-                    + if fixed[k] { g[k] * e[x].wide() * edge_value[k] } else { 0.0 };
-                b[x][k] = R::of(v);
+                    + if fixed[k] { g[k] * edge.at(x, y, w, h).wide() * edge_value[k] } else { 0.0 };
+                b[k] = R::of(v);
                 sum[k] += v;
                 max[k] = max[k].max(v.abs());
             }
@@ -1764,33 +1858,51 @@ fn step_block<R: Real, S: Real, const K: usize>(
     ws.systems = Some((keys, systems));
 }
 
-/// The systems of `keys` if the workspace holds them and they still hold for `ws.react` and
-/// `g`; otherwise rebuilt in the workspace's arrays: reaction terms restricted with `Pᵀ`
+/// The systems of `keys` for reaction terms `react_row` writes row by row (returning whether
+/// the row it wrote over differs), and `g`: the workspace's if it holds them and they still
+/// hold; otherwise rebuilt in the workspace's arrays: reaction terms restricted with `Pᵀ`
 /// (which keeps their sums, and so the balance of each coarse correction), then factorised.
+/// The reaction terms go straight into the systems' own array, compared as they are written,
+/// so no second array of them is kept.
 fn take_systems<R: Real, const K: usize>(
     grid: &Grid<R>,
     ws: &mut Workspace<R, K>,
     keys: [usize; K],
     g: Lanes<R, K>,
+    react_row: impl Fn((usize, &mut [Lanes<R, K>])) -> bool + Sync + Send,
 ) -> FieldSystems<R, K> {
-    let parallel = grid.geometry[0].parallel();
+    let fine = &grid.geometry[0];
+    // Every row is written, so no `any` that stops at the first that differs.
+    let write_react = |react: &mut [Lanes<R, K>]| -> bool {
+        if fine.parallel() {
+            react.par_chunks_mut(fine.w).enumerate().map(&react_row).reduce(|| false, |a, b| a | b)
+        } else {
+            let mut differs = false;
+            for row in react.chunks_mut(fine.w).enumerate() {
+                differs |= react_row(row);
+            }
+            differs
+        }
+    };
     // The coarse reaction terms follow from the fine ones and the geometry alone: when those
     // are what the held systems were built from (fields without sinks all have 1), only the
     // factorisations change.
     let (mut levels, coarse_hold) = match ws.systems.take() {
-        Some((held_keys, held)) => {
-            let same_react =
-                held.geometry_generation == grid.generation && same(&held.levels[0].react, &ws.react, parallel);
+        Some((held_keys, mut held)) => {
+            let differs = write_react(&mut held.levels[0].react);
+            let same_react = held.geometry_generation == grid.generation && !differs;
             if held_keys == keys && held.g == g && same_react {
                 return held;
             }
             (held.levels, same_react)
         }
-        None => (grid.level_dims.iter().map(|&(w, h)| LevelSystem::new(w * h)).collect(), false),
+        None => {
+            let mut levels: Vec<LevelSystem<R, K>> =
+                grid.level_dims.iter().map(|&(w, h)| LevelSystem::new(w * h)).collect();
+            write_react(&mut levels[0].react);
+            (levels, false)
+        }
     };
-    // This step's reaction terms become the systems' (the workspace's array is refilled
-    // before it is read again).
-    std::mem::swap(&mut levels[0].react, &mut ws.react);
     if !coarse_hold {
         for l in 1..levels.len() {
             let (fine, coarse) = levels.split_at_mut(l);
@@ -2042,6 +2154,7 @@ mod tests {
             site_um: 10.0,
             dt_s,
             permeability,
+            permeability_version: None,
             sinks: SiteRates::None,
             sources: SiteRates::None,
             boundary: Boundary::NoFlux,
@@ -2355,6 +2468,32 @@ mod tests {
         for precision in PRECISIONS {
             let (through_wall, through_marrow) = (far_side(&wall, precision), far_side(&open, precision));
             assert!(through_wall < 0.5 * through_marrow, "{precision:?}: {through_wall} vs {through_marrow}");
+        }
+    }
+
+    #[test]
+    fn a_solver_follows_the_permeability_whether_named_or_compared() {
+        // One solver through a wall, open marrow, the wall again: named by versions, or by
+        // value (None), each step lands where a fresh solver for that permeability lands.
+        let (w, h) = (40, 24);
+        let wall = porous(w, h, 7);
+        let open = vec![1.0; w * h];
+        let start: Vec<f64> = (0..w * h).map(|i| if i % w < 8 { 1.0 } else { 0.0 }).collect();
+        let step = |solver: &mut DiffusionSolver, perm: &[f64], version: Option<u64>| {
+            let mut u = start.clone();
+            solver.step(0, &mut u, &DiffusionProblem { permeability_version: version, ..problem(perm, 0.0, 600.0) });
+            u
+        };
+        for precision in PRECISIONS {
+            let fresh = |perm: &[f64]| step(&mut DiffusionSolver::new(w, h, settings_in(precision)), perm, None);
+            let (through_wall, through_marrow) = (fresh(&wall), fresh(&open));
+            assert_ne!(through_wall, through_marrow, "{precision:?}: the wall must matter for this test");
+            let mut solver = DiffusionSolver::new(w, h, settings_in(precision));
+            let turns = [(&wall, Some(1)), (&open, Some(2)), (&open, None), (&wall, None), (&wall, Some(3))];
+            for (turn, (perm, version)) in turns.into_iter().enumerate() {
+                let expected = if std::ptr::eq(perm, &wall) { &through_wall } else { &through_marrow };
+                assert_eq!(&step(&mut solver, perm, version), expected, "{precision:?}, turn {turn}");
+            }
         }
     }
 

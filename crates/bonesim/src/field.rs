@@ -825,7 +825,7 @@ impl Fields {
                     *self.sources.rate_mut(f, site as usize).0 /= ticks;
                 }
             }
-            self.step_one(field, ticks * tick_s, site_um, permeability, geometry, &transport(field));
+            self.step_one(field, ticks * tick_s, site_um, (permeability, geometry), geometry, &transport(field));
             self.stepped_s[f] = ticks * tick_s;
             self.clear_sources_of(f);
         }
@@ -873,27 +873,35 @@ impl Fields {
 
     /// Brings every field to the steady state of the current sources (one implicit step 50
     /// half-lives long lands on it: the scheme's fixed point is the exact steady state), then
-    /// clears the sources. Used to start a run from a settled tissue.
-    pub fn settle(&mut self, site_um: f64, permeability: &[f64], transport: &dyn Fn(FieldId) -> FieldTransport) {
+    /// clears the sources. Used to start a run from a settled tissue. `geometry` names the
+    /// permeability as [`Fields::end_tick`]'s does.
+    pub fn settle(
+        &mut self,
+        site_um: f64,
+        permeability: &[f64],
+        geometry: u64,
+        transport: &dyn Fn(FieldId) -> FieldTransport,
+    ) {
         for field in FieldId::ALL {
             if !self.is_active(field) {
                 continue;
             }
             let long = 50.0 * transport(field).half_life_h * 3600.0;
-            self.step_one(field, long, site_um, permeability, u64::MAX, &transport(field));
+            // No last step to be the same as: u64::MAX is no geometry's version.
+            self.step_one(field, long, site_um, (permeability, geometry), u64::MAX, &transport(field));
             self.clear_sources_of(field.index());
         }
     }
 
-    /// One step of one field. A field is left as it is when its sources, step and geometry
-    /// are those of its last step and that step barely changed it (it is at its steady
-    /// state), or when it is zero with no source.
+    /// One step of one field, through a permeability and its version. A field is left as it
+    /// is when its sources, step and `geometry` are those of its last step and that step
+    /// barely changed it (it is at its steady state), or when it is zero with no source.
     fn step_one(
         &mut self,
         field: FieldId,
         dt_s: f64,
         site_um: f64,
-        permeability: &[f64],
+        (permeability, permeability_version): (&[f64], u64),
         geometry: u64,
         t: &FieldTransport,
     ) {
@@ -919,6 +927,7 @@ impl Fields {
             site_um,
             dt_s,
             permeability,
+            permeability_version: Some(permeability_version),
             sinks: sink_of(
                 field,
                 (&self.uptake[f], &self.uptake_at[f]),
@@ -1040,6 +1049,7 @@ mod tests {
                     site_um: 10.0,
                     dt_s: since as f64 * tick_s,
                     permeability: &permeability,
+                    permeability_version: None,
                     sinks: SiteRates::None,
                     sources: SiteRates::PerSite(&averaged),
                     boundary: FieldId::Il6.boundary(),
@@ -1105,6 +1115,7 @@ mod tests {
             site_um: 10.0,
             dt_s: 3600.0,
             permeability: &permeability,
+            permeability_version: None,
             sinks: SiteRates::PerSite(&dense),
             sources: SiteRates::PerSite(&source),
             boundary: FieldId::Il6.boundary(),

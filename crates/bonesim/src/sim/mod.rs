@@ -261,7 +261,7 @@ impl Sim {
         sim.secrete();
         let params = &sim.params;
         let transport = |f: FieldId| params.transport(f);
-        sim.fields.settle(sim.lattice.site_um, &sim.permeability, &transport);
+        sim.fields.settle(sim.lattice.site_um, &sim.permeability, sim.geometry_version, &transport);
         sim.serum = Serum::steady(&sim.serum_inputs(), &sim.params.serum);
         sim.sense();
         sim.spin_up();
