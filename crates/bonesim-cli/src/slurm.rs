@@ -8,7 +8,7 @@
 //! same shard again: finished runs are skipped, interrupted ones resume from their
 //! checkpoints. `scancel` sends SIGTERM: the runs checkpoint and the task ends for good.
 
-use crate::cli::SweepArgs;
+use crate::cli::{SlurmArgs, SweepArgs};
 use crate::error::input;
 use crate::sweep::Sweep;
 use anyhow::{Context, Result};
@@ -102,6 +102,56 @@ exit "$status"
     s
 }
 
+/// Refuses a `--time` SLURM would not read, and a `--warn-seconds` that does not fall inside
+/// the time limit: SLURM would send its SIGUSR1 as each task starts, and every task would
+/// checkpoint and requeue itself before doing any work, over and over.
+pub fn check_options(o: &SlurmArgs) -> Result<()> {
+    let Some(limit) = time_limit_seconds(&o.time) else {
+        return Err(input(format!(
+            "--time {}: not a SLURM time limit (MINUTES, MINUTES:SECONDS, HH:MM:SS, DAYS-HH, \
+             DAYS-HH:MM, DAYS-HH:MM:SS or UNLIMITED)",
+            o.time
+        )));
+    };
+    if limit.is_some_and(|limit| u64::from(o.warn_seconds) >= limit) {
+        return Err(input(format!(
+            "--warn-seconds {} is not inside --time {} ({} s): SLURM would ask every task to \
+             checkpoint and requeue itself as it starts. Give a --warn-seconds below the time \
+             limit, leaving the task time to work (a tenth of the limit, say)",
+            o.warn_seconds,
+            o.time,
+            limit.unwrap_or_default()
+        )));
+    }
+    Ok(())
+}
+
+/// A time limit in SLURM's formats, in seconds: `Some(None)` for no limit (`UNLIMITED`,
+/// `INFINITE`, or 0 minutes), `None` if it is not one.
+fn time_limit_seconds(time: &str) -> Option<Option<u64>> {
+    let time = time.trim();
+    if ["unlimited", "infinite"].contains(&time.to_ascii_lowercase().as_str()) {
+        return Some(None);
+    }
+    let number = |s: &str| (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u64>().ok())?;
+    let (days, clock) = match time.split_once('-') {
+        Some((days, clock)) => (Some(number(days)?), clock),
+        None => (None, time),
+    };
+    let parts = clock.split(':').map(number).collect::<Option<Vec<u64>>>()?;
+    let seconds = match (days, parts.as_slice()) {
+        // Without days: MINUTES, MINUTES:SECONDS, HOURS:MINUTES:SECONDS.
+        (None, [m]) => m * 60,
+        (None, [m, s]) => m * 60 + s,
+        (None, [h, m, s]) | (Some(_), [h, m, s]) => h * 3600 + m * 60 + s,
+        // With days: DAYS-HOURS, DAYS-HOURS:MINUTES.
+        (Some(_), [h]) => h * 3600,
+        (Some(_), [h, m]) => h * 3600 + m * 60,
+        _ => return None,
+    } + days.unwrap_or(0) * 86_400;
+    Some((seconds > 0).then_some(seconds))
+}
+
 /// Writes `DIR/slurm/sweep.sbatch` and, with `--submit`, submits it.
 pub fn write_and_submit(
     sweep: &Sweep,
@@ -172,6 +222,26 @@ pub fn write_and_submit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_limits_are_read_in_every_slurm_format() {
+        for (time, seconds) in [
+            ("5", Some(300)),
+            ("5:30", Some(330)),
+            ("04:00:00", Some(14_400)),
+            ("1-12", Some(129_600)),
+            ("1-12:30", Some(131_400)),
+            ("2-00:00:10", Some(172_810)),
+            ("UNLIMITED", None),
+            ("infinite", None),
+            ("0", None),
+        ] {
+            assert_eq!(time_limit_seconds(time), Some(seconds), "{time}");
+        }
+        for bad in ["", "5h", "1:2:3:4", "-5", "1-", "1-2-3", "a:b", "1-2:3:4:5"] {
+            assert_eq!(time_limit_seconds(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn words_are_quoted_for_the_shell_only_when_needed() {

@@ -422,6 +422,9 @@ pub fn prepare_folder(sweep: &Sweep, out: &Path) -> Result<()> {
 
 /// Runs `bonesim sweep`.
 pub fn sweep(args: crate::cli::SweepArgs) -> Result<()> {
+    if args.slurm {
+        crate::slurm::check_options(&args.slurm_options)?;
+    }
     let sweep = Sweep::read(&args.sweep)?;
     let checkpoint_every = args.checkpoint_every_days.or(sweep.file.checkpoint_every_days);
     if let Some(days) = checkpoint_every.filter(|d| !(d.is_finite() && *d > 0.0)) {

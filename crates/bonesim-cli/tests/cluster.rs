@@ -396,6 +396,36 @@ fn collect_lists_failed_and_missing_runs_with_their_reasons() {
 }
 
 /// Whether a SLURM cluster answers here.
+#[test]
+fn a_slurm_script_asks_for_its_warning_inside_the_time_limit_or_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    tiny_sweep(d, "");
+    let slurm = |out: &str, extra: &[&str]| {
+        let mut args = vec!["sweep", "tiny.toml", "--out", out, "--slurm"];
+        args.extend_from_slice(extra);
+        bonesim(d, &args)
+    };
+    // The default warning, 300 s, is the whole of a 5-minute limit.
+    let o = slurm("a", &["--time", "5"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--warn-seconds 300 is not inside --time 5 (300 s)"), "{}", stderr(&o));
+    let o = slurm("a", &["--time", "0-00:04:00", "--warn-seconds", "240"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = slurm("a", &["--time", "5h"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--time 5h: not a SLURM time limit"), "{}", stderr(&o));
+    assert!(!d.join("a").exists(), "a refused sweep leaves no folder");
+    for (time, warn) in [("5", "60"), ("UNLIMITED", "300")] {
+        let o = slurm(time, &["--time", time, "--warn-seconds", warn]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let script = fs::read_to_string(d.join(time).join("slurm/sweep.sbatch")).unwrap();
+        for line in [format!("#SBATCH --time={time}"), format!("#SBATCH --signal=USR1@{warn}")] {
+            assert!(script.lines().any(|l| l == line), "{line} in {script}");
+        }
+    }
+}
+
 fn slurm_available() -> bool {
     Command::new("scontrol").arg("ping").output().is_ok_and(|o| o.status.success())
         && Command::new("sbatch").arg("--version").output().is_ok_and(|o| o.status.success())

@@ -613,10 +613,12 @@ impl<R: Real, const K: usize> LevelSystem<R, K> {
                 // The rows' divisions side by side, in SIMD lanes.
                 let row = |r: usize| (y0 + r) * w..(y0 + r + 1) * w;
                 let c: [&[R]; LOCKSTEP_ROWS] = std::array::from_fn(|r| &geo.cx[row(r)]);
+                let re: [&[Lanes<R, K>]; LOCKSTEP_ROWS] = std::array::from_fn(|r| &react[row(r)]);
+                let cs: [&[R]; LOCKSTEP_ROWS] = std::array::from_fn(|r| &geo.csum[row(r)]);
                 for x in 0..w {
                     let mut den = [[R::ZERO; K]; LOCKSTEP_ROWS];
                     for r in 0..LOCKSTEP_ROWS {
-                        let d = diag((y0 + r) * w + x);
+                        let d = diagonal(re[r][x], g, cs[r][x]);
                         for k in 0..K {
                             den[r][k] = if x > 0 { d[k] - g[k] * c[r][x - 1] * previous_gain[r][k] } else { d[k] };
                         }
@@ -687,12 +689,11 @@ struct WorkLevel<R: Real, const K: usize> {
     b: Vec<Lanes<R, K>>,
     /// What each pass needs for a while, in turn: the relaxation's right-hand side rows and
     /// the column solver's forward values (the first `w × h`), the half-width rows of the
-    /// restriction (two halves of `h × coarse w`, see [`WorkLevel::half_rows`]), the image
-    /// `A c` of the coarse correction.
+    /// restriction (two halves of `h × coarse w`, see [`WorkLevel::half_rows`]), the
+    /// interpolated coarse correction (the first `w × h`).
     scratch: Vec<Lanes<R, K>>,
-    /// The residual before the coarse correction, then the interpolated correction that
-    /// takes its place (the correction's step needs `c·r`, summed as `c` replaces `r`).
-    correction: Vec<Lanes<R, K>>,
+    /// The residual before the coarse correction (the correction's step needs `c·r`).
+    residual: Vec<Lanes<R, K>>,
     /// Row partial sums, for sums in a fixed order (in `f64` whatever the solver's type).
     partials: Vec<[f64; K]>,
     /// The solution before the current cycle (finest level only; empty below).
@@ -708,7 +709,7 @@ impl<R: Real, const K: usize> WorkLevel<R, K> {
             u: vec![[R::ZERO; K]; n],
             b: vec![[R::ZERO; K]; n],
             scratch: vec![[R::ZERO; K]; n.max(2 * half)],
-            correction: vec![[R::ZERO; K]; n],
+            residual: vec![[R::ZERO; K]; n],
             partials: vec![[0.0; K]; 2 * h],
             previous: if finest { vec![[R::ZERO; K]; n] } else { Vec::new() },
             half,
@@ -730,27 +731,30 @@ struct LevelOperator<'a, R: Real, const K: usize> {
 }
 
 impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
-    /// `out = A u` on row `y`: one pass over the row, each site's terms taken in the same
-    /// order (diagonal, left, right, above, below) at every site.
-    #[inline]
-    fn apply_row(&self, u: &[Lanes<R, K>], y: usize, out: &mut [Lanes<R, K>]) {
-        self.row_of::<false>(u, u, y, out);
-    }
-
     /// `out = b − A u` on row `y`.
     #[inline]
     fn residual_row(&self, u: &[Lanes<R, K>], b: &[Lanes<R, K>], y: usize, out: &mut [Lanes<R, K>]) {
-        self.row_of::<true>(u, b, y, out);
+        let b = &b[y * self.geo.w..(y + 1) * self.geo.w];
+        self.row_of(u, y, |x0, a| {
+            for ((o, b), a) in out[x0..x0 + a.len()].iter_mut().zip(&b[x0..]).zip(a) {
+                for k in 0..K {
+                    o[k] = R::of(b[k].wide() - a[k]);
+                }
+            }
+        });
     }
 
-    /// `A u` on row `y`, or `b − A u` (`RESIDUAL`).
+    /// `A u` on row `y`, handed to `emit` in runs of neighbouring sites in x order:
+    /// `emit(x0, a)` with `a[j]` the value at `x0 + j`, in f64. One pass over the row, each
+    /// site's terms taken in the same order (diagonal, left, right, above, below) at every
+    /// site.
     #[inline]
-    fn row_of<const RESIDUAL: bool>(&self, u: &[Lanes<R, K>], b: &[Lanes<R, K>], y: usize, out: &mut [Lanes<R, K>]) {
+    fn row_of(&self, u: &[Lanes<R, K>], y: usize, emit: impl FnMut(usize, &[[f64; K]])) {
         match (y > 0, y + 1 < self.geo.h) {
-            (true, true) => self.row_with::<true, true, RESIDUAL>(u, b, y, out),
-            (true, false) => self.row_with::<true, false, RESIDUAL>(u, b, y, out),
-            (false, true) => self.row_with::<false, true, RESIDUAL>(u, b, y, out),
-            (false, false) => self.row_with::<false, false, RESIDUAL>(u, b, y, out),
+            (true, true) => self.row_with::<true, true>(u, y, emit),
+            (true, false) => self.row_with::<true, false>(u, y, emit),
+            (false, true) => self.row_with::<false, true>(u, y, emit),
+            (false, false) => self.row_with::<false, false>(u, y, emit),
         }
     }
 
@@ -759,25 +763,23 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
     /// diagonal and the couplings are thousands of times the result, and f32 sums would
     /// lose the residual in their round-off.
     #[inline(always)]
-    fn row_with<const UP: bool, const DOWN: bool, const RESIDUAL: bool>(
+    fn row_with<const UP: bool, const DOWN: bool>(
         &self,
         u: &[Lanes<R, K>],
-        b: &[Lanes<R, K>],
         y: usize,
-        out: &mut [Lanes<R, K>],
+        mut emit: impl FnMut(usize, &[[f64; K]]),
     ) {
         let (w, g, g_r) = (self.geo.w, self.g.map(R::wide), self.g);
         let i0 = y * w;
         let row = i0..i0 + w;
-        let (ur, br, cr) = (&u[row.clone()], &b[row.clone()], &self.geo.cx[row.clone()]);
+        let (ur, cr) = (&u[row.clone()], &self.geo.cx[row.clone()]);
         let (react, csum) = (&self.sys.react[row.clone()], &self.geo.csum[row]);
         // Above and below: the row itself stands in where there is none (never read).
         let (up, cy_up) = if UP { (&u[i0 - w..i0], &self.geo.cy[i0 - w..i0]) } else { (ur, cr) };
         let (down, cy_down) = if DOWN { (&u[i0 + w..i0 + 2 * w], &self.geo.cy[i0..i0 + w]) } else { (ur, cr) };
-        let finish = |v: f64, b: R| if RESIDUAL { R::of(b.wide() - v) } else { R::of(v) };
         let site = |x: usize, left: bool, right: bool| {
-            let mut o = [R::ZERO; K];
             let d = diagonal(react[x], g_r, csum[x]);
+            let mut o = [0.0; K];
             for k in 0..K {
                 let mut v = d[k].wide() * ur[x][k].wide();
                 if left {
@@ -792,37 +794,46 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
                 if DOWN {
                     v -= g[k] * cy_down[x].wide() * down[x][k].wide();
                 }
-                o[k] = finish(v, br[x][k]);
+                o[k] = v;
             }
             o
         };
         if w == 1 {
-            out[0] = site(0, false, false);
+            emit(0, &[site(0, false, false)]);
             return;
         }
-        out[0] = site(0, false, true);
-        // Inside the row, every slice cut to the same length, so the loop runs without
-        // bounds checks and vectorises.
-        let n = w - 2;
-        let (o, r, s, u0, b0) = (&mut out[1..=n], &react[1..=n], &csum[1..=n], &ur[1..=n], &br[1..=n]);
-        let (u_left, u_right, c_left, c_right) = (&ur[..n], &ur[2..n + 2], &cr[..n], &cr[1..=n]);
-        let (u_up, c_up, u_down, c_down) = (&up[1..=n], &cy_up[1..=n], &down[1..=n], &cy_down[1..=n]);
-        for i in 0..n {
-            let d = diagonal(r[i], g_r, s[i]);
-            for k in 0..K {
-                let mut v = d[k].wide() * u0[i][k].wide();
-                v -= g[k] * c_left[i].wide() * u_left[i][k].wide();
-                v -= g[k] * c_right[i].wide() * u_right[i][k].wide();
-                if UP {
-                    v -= g[k] * c_up[i].wide() * u_up[i][k].wide();
+        emit(0, &[site(0, false, true)]);
+        // Inside the row, in runs that stay in L1: every slice of a run cut to its length, so
+        // the loop runs without bounds checks and vectorises.
+        const RUN: usize = 64;
+        let mut run = [[0.0; K]; RUN];
+        let mut x0 = 1;
+        while x0 < w - 1 {
+            let len = RUN.min(w - 1 - x0);
+            let at = x0..x0 + len;
+            let (r, s, u0) = (&react[at.clone()], &csum[at.clone()], &ur[at.clone()]);
+            let (u_left, u_right) = (&ur[x0 - 1..x0 - 1 + len], &ur[x0 + 1..x0 + 1 + len]);
+            let (c_left, c_right) = (&cr[x0 - 1..x0 - 1 + len], &cr[at.clone()]);
+            let (u_up, c_up, u_down, c_down) = (&up[at.clone()], &cy_up[at.clone()], &down[at.clone()], &cy_down[at]);
+            for (i, out) in run[..len].iter_mut().enumerate() {
+                let d = diagonal(r[i], g_r, s[i]);
+                for k in 0..K {
+                    let mut v = d[k].wide() * u0[i][k].wide();
+                    v -= g[k] * c_left[i].wide() * u_left[i][k].wide();
+                    v -= g[k] * c_right[i].wide() * u_right[i][k].wide();
+                    if UP {
+                        v -= g[k] * c_up[i].wide() * u_up[i][k].wide();
+                    }
+                    if DOWN {
+                        v -= g[k] * c_down[i].wide() * u_down[i][k].wide();
+                    }
+                    out[k] = v;
                 }
-                if DOWN {
-                    v -= g[k] * c_down[i].wide() * u_down[i][k].wide();
-                }
-                o[i][k] = finish(v, b0[i][k]);
             }
+            emit(x0, &run[..len]);
+            x0 += len;
         }
-        out[w - 1] = site(w - 1, true, false);
+        emit(w - 1, &[site(w - 1, true, false)]);
     }
 
     /// One relaxation: zebra line relaxation along the rows, then along the columns. Each
@@ -1188,31 +1199,14 @@ fn restrict_across<R: Real, const K: usize>(
     for_each_chunk(coarse, wc, level.parallel(), across);
 }
 
-/// `u = P coarse`, with the interpolation weights of `level` (the fine level). With `DOTS`,
-/// the residual `r` that `u` holds on entry meets the interpolation `c` as it replaces it:
-/// `dots[2y]` takes row `y`'s `Σ c·r`, summed in x order from −0.0 (as `Iterator::sum`).
-fn prolong<R: Real, const K: usize, const DOTS: bool>(
-    coarse: &[Lanes<R, K>],
-    level: &GeometryLevel<R>,
-    u: &mut [Lanes<R, K>],
-    dots: &mut [[f64; K]],
-) {
+/// `u = P coarse`, with the interpolation weights of `level` (the fine level).
+fn prolong<R: Real, const K: usize>(coarse: &[Lanes<R, K>], level: &GeometryLevel<R>, u: &mut [Lanes<R, K>]) {
     let (w, h) = (level.w, level.h);
     let (wc, hc) = (w.div_ceil(2), h.div_ceil(2));
-    let row = |(y, (out, dots)): RowsOf<Lanes<R, K>, [f64; K]>| {
+    let row = |(y, out): (usize, &mut [Lanes<R, K>])| {
         let (own_row, side_row) = (y / 2, side_of(y, hc));
         let (own, side) = (&coarse[own_row * wc..(own_row + 1) * wc], &coarse[side_row * wc..(side_row + 1) * wc]);
         let (wxs, wys) = (&level.own_x[y * w..(y + 1) * w], &level.own_y[y * w..(y + 1) * w]);
-        let mut dot = [-0.0_f64; K];
-        // Puts the interpolation of site x in place of the residual it meets.
-        let mut put = |out: &mut [Lanes<R, K>], x: usize, v: Lanes<R, K>| {
-            if DOTS {
-                for k in 0..K {
-                    dot[k] += v[k].wide() * out[x][k].wide();
-                }
-            }
-            out[x] = v;
-        };
         // Site x takes from its own aggregate (cx) and the one on its side (sx).
         let site = |wx: R, wy: R, cx: usize, sx: usize| {
             let mut v = [R::ZERO; K];
@@ -1225,10 +1219,10 @@ fn prolong<R: Real, const K: usize, const DOTS: bool>(
             v
         };
         // Inside the row, the sites come in pairs 2c, 2c + 1 whose side aggregates are c − 1
-        // and c + 1, so no site needs `side_of`. The sites go in x order, for the dots.
+        // and c + 1, so no site needs `side_of`.
         let pairs = wc.saturating_sub(2);
-        for x in 0..2.min(w) {
-            put(out, x, site(wxs[x], wys[x], x / 2, side_of(x, wc)));
+        for x in (0..2.min(w)).chain(2 + 2 * pairs..w) {
+            out[x] = site(wxs[x], wys[x], x / 2, side_of(x, wc));
         }
         assert!(own.len() >= pairs + 2 && side.len() >= pairs + 2 && out.len() >= 2 * pairs + 2);
         for c in 1..=pairs {
@@ -1243,25 +1237,14 @@ fn prolong<R: Real, const K: usize, const DOTS: bool>(
                 right[k] = R::ZERO
                     + (wy1 * (wx1 * oc + (R::ONE - wx1) * or) + (R::ONE - wy1) * (wx1 * sc + (R::ONE - wx1) * sr));
             }
-            put(out, x, left);
-            put(out, x + 1, right);
-        }
-        for x in 2 + 2 * pairs..w {
-            put(out, x, site(wxs[x], wys[x], x / 2, side_of(x, wc)));
-        }
-        if DOTS {
-            dots[0] = dot;
+            out[x] = left;
+            out[x + 1] = right;
         }
     };
-    if level.parallel() {
-        u.par_chunks_mut(w).zip(dots.par_chunks_mut(2)).enumerate().for_each(row);
-    } else {
-        u.chunks_mut(w).zip(dots.chunks_mut(2)).enumerate().for_each(row);
-    }
+    for_each_chunk(u, w, level.parallel(), row);
 }
 
-/// `Pᵀ (b − A u)` into `coarse_b`; the residual stays in `work.correction`, where the
-/// interpolated correction meets it ([`correct_from_coarse`]).
+/// `Pᵀ (b − A u)` into `coarse_b`; the residual stays in `work.residual`.
 fn restrict_residual<R: Real, const K: usize>(
     op: &LevelOperator<R, K>,
     work: &mut WorkLevel<R, K>,
@@ -1275,7 +1258,7 @@ fn restrict_residual<R: Real, const K: usize>(
         op.residual_row(u, b, y, out);
         restrict_row(out, op.geo, y, own, side);
     };
-    let residual = &mut work.correction;
+    let residual = &mut work.residual;
     let (to_own, to_side) = WorkLevel::half_rows(&mut work.scratch, work.half);
     if op.geo.parallel() {
         let halves = to_own.par_chunks_mut(wc).zip(to_side.par_chunks_mut(wc));
@@ -1300,29 +1283,29 @@ fn correct_from_coarse<R: Real, const K: usize>(
     work: &mut WorkLevel<R, K>,
     track: bool,
 ) -> Option<(Lanes<R, K>, Lanes<R, K>)> {
-    let w = op.geo.w;
-    // The residual in `work.correction` gives way to the interpolation, and each row's `c·r`
-    // goes to the partials as it does.
-    prolong::<R, K, true>(coarse, op.geo, &mut work.correction, &mut work.partials);
-    let c = &work.correction;
-    let row_dots = |(y, (image, sums)): RowsOf<Lanes<R, K>, [f64; K]>| {
-        op.apply_row(c, y, image);
+    let (w, n) = (op.geo.w, work.u.len());
+    // The interpolation goes to the scratch, free now; its image `A c` is consumed site by
+    // site as it is made, never stored.
+    prolong(coarse, op.geo, &mut work.scratch[..n]);
+    let (c, r) = (&work.scratch[..n], &work.residual);
+    let row_dots = |(y, sums): (usize, &mut [[f64; K]])| {
         let row = y * w..(y + 1) * w;
+        let (c_row, r_row) = (&c[row.clone()], &r[row]);
         // Started from −0.0, as `Iterator::sum` is.
-        let mut ca = [-0.0; K];
-        for (c, a) in c[row].iter().zip(image.iter()) {
-            for k in 0..K {
-                ca[k] += c[k].wide() * a[k].wide();
+        let (mut cr, mut ca) = ([-0.0; K], [-0.0; K]);
+        op.row_of(c, y, |x0, image| {
+            for ((c, r), a) in c_row[x0..].iter().zip(&r_row[x0..]).zip(image) {
+                for k in 0..K {
+                    cr[k] += c[k].wide() * r[k].wide();
+                    // The image as stored in the solver's type before it was consumed so.
+                    ca[k] += c[k].wide() * R::of(a[k]).wide();
+                }
             }
-        }
+        });
+        sums[0] = cr;
         sums[1] = ca;
     };
-    if op.geo.parallel() {
-        let image = work.scratch[..c.len()].par_chunks_mut(w);
-        image.zip(work.partials.par_chunks_mut(2)).enumerate().for_each(row_dots);
-    } else {
-        work.scratch[..c.len()].chunks_mut(w).zip(work.partials.chunks_mut(2)).enumerate().for_each(row_dots);
-    }
+    for_each_chunk(&mut work.partials, 2, op.geo.parallel(), row_dots);
     // Summed in row order, so the step does not depend on the number of threads.
     let (mut numerator, mut denominator) = ([0.0; K], [0.0; K]);
     for s in work.partials.chunks(2) {
@@ -1333,7 +1316,7 @@ fn correct_from_coarse<R: Real, const K: usize>(
     }
     let alpha: Lanes<R, K> =
         std::array::from_fn(|k| R::of(if denominator[k] > 0.0 { numerator[k] / denominator[k] } else { 0.0 }));
-    let correction = &work.correction;
+    let correction = &work.scratch[..n];
     if track {
         let row = |(y, (row, before)): RowsOf<Lanes<R, K>, Lanes<R, K>>| {
             let (mut change, mut size): (Lanes<R, K>, Lanes<R, K>) = no_change();
@@ -1573,32 +1556,36 @@ impl DiffusionSolver {
     /// are counted in that type, as runs keep them (a field handed over in f64 to an f32 solver
     /// moves 4 words per step more than counted). Per field: rows 6 (b, u of the other parity,
     /// rhs written and read, pivots, u; the gains are made from the pivots in cache), zebra
-    /// columns 12 (each parity strides over every cache line of b and u, and streams its own
-    /// half of the pivots, gains and forward values), residual 4, restriction 3.25, coarse
-    /// correction 9.25, and on the finest level 2 more for the change between cycles (the
-    /// values before the cycle, read and written in the correction's pass); 17 per step outside
-    /// the cycles (comparing caches, the right-hand side, copies, balance; the balance shift
-    /// and the search for negatives ride on the copy back). Per block, shared by its fields:
-    /// the geometry (couplings and interpolation weights), 15 words per cycle and 3 per step. A
-    /// factorisation: 7 per field and level (the diagonal written and read twice, the row
-    /// pivots, the column pivots and gains) and 3 of geometry per block; the restriction of
-    /// reaction terms that differ from the last factorisation's (fields with sinks) is left
-    /// out.
+    /// columns 11 (each parity strides over every cache line of b and u, and streams its own
+    /// half of the pivots and forward values), residual 4 (the reaction terms stand for the
+    /// diagonal), restriction 3.25, coarse correction 9.25 (the residual is read where the
+    /// correction is written), and on the finest level 2 more for the change between cycles
+    /// (the values before the cycle, read and written in the correction's pass); 16 per step
+    /// outside the cycles (the reaction terms compared as they are written, the right-hand
+    /// side, copies, balance; the balance shift and the search for negatives ride on the copy
+    /// back). Per block, shared by its fields: the geometry (couplings, their sums and the
+    /// interpolation weights), 19 words per cycle: rows 3, columns 6 (each parity strides over
+    /// the couplings across it twice, forward and back, for the gains made there), residual
+    /// 3, restriction 2, correction 5; none per step outside the cycles (the permeability is
+    /// named by its version, not compared). A factorisation: 4 per field and level (the
+    /// reaction terms read for the rows and for the columns, the row pivots, the column
+    /// pivots) and 4 of geometry per block (the sums twice, the couplings along and across);
+    /// the restriction of reaction terms that differ from the last factorisation's (fields
+    /// with sinks) is left out.
     pub fn streamed_bytes(&self, fields: u32, blocks: u32, cycles: u32, factorised: u32) -> f64 {
-        const FIELD_WORDS_PER_LEVEL: f64 = 6.0 + 12.0 + 4.0 + 3.25 + 9.25;
-        const FIELD_WORDS_FACTORISED: f64 = 7.0;
-        const GEOMETRY_WORDS_FACTORISED: f64 = 3.0;
-        const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 4.0 + 2.0 + 2.0 + 4.0;
+        const FIELD_WORDS_PER_LEVEL: f64 = 6.0 + 11.0 + 4.0 + 3.25 + 9.25;
+        const FIELD_WORDS_FACTORISED: f64 = 4.0;
+        const GEOMETRY_WORDS_FACTORISED: f64 = 4.0;
+        const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 6.0 + 3.0 + 2.0 + 5.0;
         const FIELD_WORDS_FINEST: f64 = 2.0;
-        const FIELD_WORDS_PER_STEP: f64 = 17.0;
-        const GEOMETRY_WORDS_PER_STEP: f64 = 3.0;
+        const FIELD_WORDS_PER_STEP: f64 = 16.0;
         let (last, fine) = (self.level_dims.len() - 1, self.level_dims[0]);
         let sites = |&(w, h): &(usize, usize)| (w * h) as f64;
         let levels: f64 = self.level_dims[..last].iter().map(sites).sum();
         // The coarsest level is relaxed COARSEST_SWEEPS times instead (rows and columns).
         let coarsest = sites(&self.level_dims[last]) * COARSEST_SWEEPS as f64;
-        let field_cycle = levels * FIELD_WORDS_PER_LEVEL + coarsest * 19.0 + sites(&fine) * FIELD_WORDS_FINEST;
-        let geometry_cycle = levels * GEOMETRY_WORDS_PER_LEVEL + coarsest * 7.0;
+        let field_cycle = levels * FIELD_WORDS_PER_LEVEL + coarsest * 18.0 + sites(&fine) * FIELD_WORDS_FINEST;
+        let geometry_cycle = levels * GEOMETRY_WORDS_PER_LEVEL + coarsest * 9.0;
         let all_levels = levels + sites(&self.level_dims[last]);
         let (fields, blocks, cycles, factorised) =
             (f64::from(fields), f64::from(blocks), f64::from(cycles), f64::from(factorised));
@@ -1609,7 +1596,7 @@ impl DiffusionSolver {
                 + geometry_cycle * per_block(cycles)
                 + all_levels
                     * (FIELD_WORDS_FACTORISED * factorised + GEOMETRY_WORDS_FACTORISED * per_block(factorised))
-                + sites(&fine) * (FIELD_WORDS_PER_STEP * fields + GEOMETRY_WORDS_PER_STEP * blocks))
+                + sites(&fine) * FIELD_WORDS_PER_STEP * fields)
     }
 
     /// How many blocks [`DiffusionSolver::step_together`] takes `fields` fields in.
