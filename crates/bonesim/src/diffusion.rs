@@ -1715,14 +1715,15 @@ fn step_block<R: Real, S: Real, const K: usize>(
         let mut differs = false;
         for (x, r) in row.iter_mut().enumerate() {
             let i = y * w + x;
-            let now: Lanes<R, K> = std::array::from_fn(|k| {
-                R::of(if plain {
+            let mut now = [R::ZERO; K];
+            for k in 0..K {
+                now[k] = R::of(if plain {
                     1.0
                 } else {
                     1.0 + tau[k] * sinks[k].at(i, &mut next[k])
                         + if fixed[k] { g[k] * edge.at(x, y, w, h).wide() } else { 0.0 }
-                })
-            });
+                });
+            }
             differs |= *r != now;
             *r = now;
         }
