@@ -38,6 +38,7 @@ impl Sim {
         let mut signals = std::mem::take(&mut self.signals);
         {
             let ctx = self.context();
+            super::room_for(&mut signals, self.cells.len());
             for slot in 0..self.cells.len() {
                 if slot >= signals.len() {
                     signals.push(biology::sense(slot, &ctx));

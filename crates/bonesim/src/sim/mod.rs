@@ -527,6 +527,7 @@ impl Sim {
         let mut signals = std::mem::take(&mut self.signals);
         {
             let ctx = self.context();
+            room_for(&mut signals, self.cells.len());
             (0..self.cells.len()).into_par_iter().map(|slot| biology::sense(slot, &ctx)).collect_into_vec(&mut signals);
         }
         self.signals = signals;
@@ -538,6 +539,7 @@ impl Sim {
         {
             let ctx = self.context();
             let signals = &self.signals;
+            room_for(&mut intents, self.cells.len());
             (0..self.cells.len())
                 .into_par_iter()
                 .map(|slot| biology::decide(slot, &signals[slot], &ctx))
@@ -582,5 +584,15 @@ impl Sim {
             self.geometry_version += 1;
             self.find_outlets(false);
         }
+    }
+}
+
+/// Makes room in `v` (one entry per cell) for `n` entries, with an eighth more to grow into.
+/// A `Vec` left to grow by itself doubles, and a population that just outgrew its array
+/// would hold up to twice its size until the run ends (signals are 160 bytes a cell); an
+/// array outgrown again is reallocated, rarely, as the population settles.
+fn room_for<T>(v: &mut Vec<T>, n: usize) {
+    if v.capacity() < n {
+        v.reserve_exact(n + n / 8 - v.len());
     }
 }
