@@ -1558,8 +1558,9 @@ impl DiffusionSolver {
     /// rhs written and read, pivots, u; the gains are made from the pivots in cache), zebra
     /// columns 11 (each parity strides over every cache line of b and u, and streams its own
     /// half of the pivots and forward values), residual 4 (the reaction terms stand for the
-    /// diagonal), restriction 3.25, coarse correction 9.25 (the residual is read where the
-    /// correction is written), and on the finest level 2 more for the change between cycles
+    /// diagonal), restriction 3.25, coarse correction 7.25 (the interpolation written, then
+    /// read with the residual and the reaction terms as its image is made and consumed, then
+    /// added to u), and on the finest level 2 more for the change between cycles
     /// (the values before the cycle, read and written in the correction's pass); 16 per step
     /// outside the cycles (the reaction terms compared as they are written, the right-hand
     /// side, copies, balance; the balance shift and the search for negatives ride on the copy
@@ -1573,7 +1574,7 @@ impl DiffusionSolver {
     /// the restriction of reaction terms that differ from the last factorisation's (fields
     /// with sinks) is left out.
     pub fn streamed_bytes(&self, fields: u32, blocks: u32, cycles: u32, factorised: u32) -> f64 {
-        const FIELD_WORDS_PER_LEVEL: f64 = 6.0 + 11.0 + 4.0 + 3.25 + 9.25;
+        const FIELD_WORDS_PER_LEVEL: f64 = 6.0 + 11.0 + 4.0 + 3.25 + 7.25;
         const FIELD_WORDS_FACTORISED: f64 = 4.0;
         const GEOMETRY_WORDS_FACTORISED: f64 = 4.0;
         const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 6.0 + 3.0 + 2.0 + 5.0;
