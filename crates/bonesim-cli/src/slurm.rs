@@ -113,14 +113,12 @@ pub fn check_options(o: &SlurmArgs) -> Result<()> {
             o.time
         )));
     };
-    if limit.is_some_and(|limit| u64::from(o.warn_seconds) >= limit) {
+    if let Some(limit) = limit.filter(|&limit| u64::from(o.warn_seconds) >= limit) {
         return Err(input(format!(
-            "--warn-seconds {} is not inside --time {} ({} s): SLURM would ask every task to \
+            "--warn-seconds {} is not inside --time {} ({limit} s): SLURM would ask every task to \
              checkpoint and requeue itself as it starts. Give a --warn-seconds below the time \
              limit, leaving the task time to work (a tenth of the limit, say)",
-            o.warn_seconds,
-            o.time,
-            limit.unwrap_or_default()
+            o.warn_seconds, o.time
         )));
     }
     Ok(())
