@@ -959,62 +959,169 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
         }
     }
 
-    /// The columns `x0..x1` of one parity (see [`LevelOperator::relax_columns`]).
+    /// The columns `x0..x1` of one parity (see [`LevelOperator::relax_columns`]), a row at a
+    /// time: the block's sites of a row are every other site of the lattice's row and a run of
+    /// the parity-apart arrays, swept as slices (the edge columns of the lattice apart) so the
+    /// loop has no branch and no bounds check inside a row.
     fn relax_column_block(&self, grid: &ColumnBlocks<R, K>, b: &[Lanes<R, K>], parity: usize, x0: usize, x1: usize) {
         let (w, h, g) = (self.geo.w, self.geo.h, self.g);
         let (cx, cy) = (&self.geo.cx, &self.geo.cy);
-        let inv = &self.sys.col_inv_pivot;
         let start = x0 + (x0 + parity) % 2;
-        // Pivots, gains and forward values sit parity apart: the pass reads only its half.
+        if start >= x1 {
+            return;
+        }
+        let count = (x1 - start).div_ceil(2);
+        let last = start + 2 * (count - 1);
+        // The block's sites in the parity-apart arrays: `count` from `first_at` in row 0.
         let stride = self.geo.parity_width(parity);
+        let first_at = self.geo.column_site(start, 0);
+        // The lattice columns the forward sweep reads: the block's and its neighbours'.
+        let (lo, hi) = (start.saturating_sub(1), (last + 2).min(w));
+        // Columns with a neighbour on both sides: all but one at x = 0 and one at x = w − 1.
+        let edges = [(start == 0).then_some(0), (last + 1 == w).then_some(count - 1)];
+        let inner = usize::from(start == 0)..count - usize::from(last + 1 == w);
         for y in 0..h {
-            let i0 = y * w;
-            let at0 = self.geo.column_site(parity, y);
-            for x in (start..x1).step_by(2) {
-                let (i, at) = (i0 + x, at0 + x / 2);
-                let mut f = b[i];
-                if x > 0 {
-                    let (c, v) = (cx[i - 1], grid.u(i - 1));
-                    for k in 0..K {
-                        f[k] += g[k] * c * v[k];
-                    }
-                }
-                if x + 1 < w {
-                    let (c, v) = (cx[i], grid.u(i + 1));
-                    for k in 0..K {
-                        f[k] += g[k] * c * v[k];
-                    }
-                }
-                if y > 0 {
-                    let (c, v) = (cy[i - w], grid.forward(at - stride));
-                    for k in 0..K {
-                        f[k] += g[k] * c * v[k];
-                    }
-                }
-                for k in 0..K {
-                    f[k] *= inv[at][k];
-                }
-                grid.set_forward(at, f);
+            let (i0, at) = (y * w, first_at + y * stride);
+            // SAFETY: the block's sites of row y in `forward` (and of row y − 1, a row apart)
+            // are this task's alone; no task writes the solution in this pass at the columns
+            // `lo..hi`, which are the block's and the other parity's beside them (see
+            // `ColumnBlocks`), and this task writes the solution only in the back sweep.
+            let (u, out) = unsafe { (grid.u_run(i0 + lo, hi - lo), grid.forward_run_mut(at, count)) };
+            let row = ColumnRow {
+                b: &b[i0 + start..=i0 + last],
+                u,
+                cx: &cx[i0 + lo..i0 + hi],
+                off: start - lo,
+                inv: &self.sys.col_inv_pivot[at..at + count],
+            };
+            if y == 0 {
+                row.forward::<false>(g, (&[], &[]), out, &edges, inner.clone(), w - lo);
+            } else {
+                // SAFETY: as above, row y − 1 of the block in `forward`, written before.
+                let above = unsafe { grid.forward_run(at - stride, count) };
+                row.forward::<true>(
+                    g,
+                    (&cy[i0 - w + start..=i0 - w + last], above),
+                    out,
+                    &edges,
+                    inner.clone(),
+                    w - lo,
+                );
             }
         }
-        let last = self.geo.column_site(parity, h - 1);
-        for x in (start..x1).step_by(2) {
-            grid.set_u((h - 1) * w + x, grid.forward(last + x / 2));
+        // Back: x_i = f_i + gain_i x_{i+1} along each column, from the last row up.
+        let last_row = first_at + (h - 1) * stride;
+        // SAFETY: the block's columns of the last row, this task's alone in this pass, and
+        // the block's forward values of that row, written above.
+        let (u_last, f_last) =
+            unsafe { (grid.u_run_mut((h - 1) * w + start, last - start + 1), grid.forward_run(last_row, count)) };
+        for (u, f) in u_last.iter_mut().step_by(2).zip(f_last) {
+            *u = *f;
         }
         for y in (0..h - 1).rev() {
-            let i0 = y * w;
-            let at0 = self.geo.column_site(parity, y);
-            for x in (start..x1).step_by(2) {
-                let (i, at) = (i0 + x, at0 + x / 2);
-                let (f, below, c) = (grid.forward(at), grid.u(i + w), cy[i]);
+            let (i0, at) = (y * w, first_at + y * stride);
+            // SAFETY: the lattice columns start..=last of rows y and y + 1 hold the block's
+            // columns and the other parity's between them: no other task reads or writes
+            // them in this pass, and this task reads the other parity's only in its forward
+            // sweep, which is over.
+            let (u, below, f) = unsafe {
+                (
+                    grid.u_run_mut(i0 + start, last - start + 1),
+                    grid.u_run(i0 + w + start, last - start + 1),
+                    grid.forward_run(at, count),
+                )
+            };
+            let (c, inv) = (&cy[i0 + start..=i0 + last], &self.sys.col_inv_pivot[at..at + count]);
+            for ((((u, below), c), f), inv) in
+                u.iter_mut().step_by(2).zip(below.iter().step_by(2)).zip(c.iter().step_by(2)).zip(f).zip(inv)
+            {
                 let mut v = [R::ZERO; K];
                 for k in 0..K {
-                    let gain = g[k] * c * inv[at][k];
+                    let gain = g[k] * *c * inv[k];
                     v[k] = f[k] + gain * below[k];
                 }
-                grid.set_u(i, v);
+                *u = v;
             }
         }
+    }
+}
+
+/// One row of a block of columns, as the forward sweep of the column relaxation reads it.
+struct ColumnRow<'a, R: Real, const K: usize> {
+    /// The right-hand sides of the lattice's row from the block's first site to its last
+    /// (the block's sites every other entry).
+    b: &'a [Lanes<R, K>],
+    /// The row's values and x couplings from the site before the block's first (from the
+    /// first where it is at x = 0), to the site after its last (or the last).
+    u: &'a [Lanes<R, K>],
+    cx: &'a [R],
+    /// Where the block's first site is in `u` and `cx`.
+    off: usize,
+    /// The block's inverse pivots in this row.
+    inv: &'a [Lanes<R, K>],
+}
+
+impl<R: Real, const K: usize> ColumnRow<'_, R, K> {
+    /// The forward values `f = (b + g·cx·u_left + g·cx·u_right + g·cy·f_above) / pivot` of the
+    /// block's sites into `out`; `above` holds the couplings to the row above (every other
+    /// entry) and that row's forward values, where `UP`. `edges` are the block's sites at the
+    /// lattice's edges (their missing neighbour's terms left out), `inner` the others; `end`
+    /// is the lattice's width counted from the start of `u`.
+    #[inline(always)]
+    fn forward<const UP: bool>(
+        &self,
+        g: Lanes<R, K>,
+        above: (&[R], &[Lanes<R, K>]),
+        out: &mut [Lanes<R, K>],
+        edges: &[Option<usize>; 2],
+        inner: std::ops::Range<usize>,
+        end: usize,
+    ) {
+        for j in edges.iter().flatten().copied() {
+            let x = self.off + 2 * j;
+            out[j] = self.site::<UP>(g, above, j, x > 0, x + 1 < end);
+        }
+        for j in inner {
+            out[j] = self.site::<UP>(g, above, j, true, true);
+        }
+    }
+
+    /// The forward value of the block's site `j`, its terms in the same order at every site:
+    /// left, right, above, then the pivot.
+    #[inline(always)]
+    fn site<const UP: bool>(
+        &self,
+        g: Lanes<R, K>,
+        above: (&[R], &[Lanes<R, K>]),
+        j: usize,
+        left: bool,
+        right: bool,
+    ) -> Lanes<R, K> {
+        let x = self.off + 2 * j;
+        let mut f = self.b[2 * j];
+        if left {
+            let (c, v) = (self.cx[x - 1], self.u[x - 1]);
+            for k in 0..K {
+                f[k] += g[k] * c * v[k];
+            }
+        }
+        if right {
+            let (c, v) = (self.cx[x], self.u[x + 1]);
+            for k in 0..K {
+                f[k] += g[k] * c * v[k];
+            }
+        }
+        if UP {
+            let (c, v) = (above.0[2 * j], above.1[j]);
+            for k in 0..K {
+                f[k] += g[k] * c * v[k];
+            }
+        }
+        let inv = self.inv[j];
+        for k in 0..K {
+            f[k] *= inv[k];
+        }
+        f
     }
 }
 
@@ -1050,33 +1157,50 @@ impl<'a, R: Real, const K: usize> ColumnBlocks<'a, R, K> {
         }
     }
 
+    /// `len` values of the solution from `i`, to read.
+    ///
+    /// # Safety
+    /// In bounds, and no task writes them while the slice lives (see the type's documentation).
     #[inline]
-    fn u(&self, i: usize) -> Lanes<R, K> {
-        debug_assert!(i < self.len);
-        // SAFETY: in bounds (the callers index within the level); no task writes this
-        // element during the pass (type docs).
-        unsafe { self.u.add(i).read() }
+    unsafe fn u_run(&self, i: usize, len: usize) -> &[Lanes<R, K>] {
+        assert!(i + len <= self.len);
+        // SAFETY: in bounds; unwritten while borrowed (the caller's promise).
+        unsafe { std::slice::from_raw_parts(self.u.add(i), len) }
     }
 
+    /// `len` values of the solution from `i`, to write.
+    ///
+    /// # Safety
+    /// In bounds, and no other task reads or writes them while the slice lives.
     #[inline]
-    fn set_u(&self, i: usize, v: Lanes<R, K>) {
-        debug_assert!(i < self.len);
-        // SAFETY: in bounds; only the task owning this column touches it (type docs).
-        unsafe { self.u.add(i).write(v) }
+    #[allow(clippy::mut_from_ref, reason = "tasks borrow disjoint runs of one array; see the type")]
+    unsafe fn u_run_mut(&self, i: usize, len: usize) -> &mut [Lanes<R, K>] {
+        assert!(i + len <= self.len);
+        // SAFETY: in bounds; this task's alone while borrowed (the caller's promise).
+        unsafe { std::slice::from_raw_parts_mut(self.u.add(i), len) }
     }
 
+    /// `len` forward values from `i`, to read.
+    ///
+    /// # Safety
+    /// As [`ColumnBlocks::u_run`].
     #[inline]
-    fn forward(&self, i: usize) -> Lanes<R, K> {
-        debug_assert!(i < self.len);
-        // SAFETY: in bounds; only the task owning this column touches it (type docs).
-        unsafe { self.forward.add(i).read() }
+    unsafe fn forward_run(&self, i: usize, len: usize) -> &[Lanes<R, K>] {
+        assert!(i + len <= self.len);
+        // SAFETY: in bounds; unwritten while borrowed (the caller's promise).
+        unsafe { std::slice::from_raw_parts(self.forward.add(i), len) }
     }
 
+    /// `len` forward values from `i`, to write.
+    ///
+    /// # Safety
+    /// As [`ColumnBlocks::u_run_mut`].
     #[inline]
-    fn set_forward(&self, i: usize, v: Lanes<R, K>) {
-        debug_assert!(i < self.len);
-        // SAFETY: in bounds; only the task owning this column touches it (type docs).
-        unsafe { self.forward.add(i).write(v) }
+    #[allow(clippy::mut_from_ref, reason = "tasks borrow disjoint runs of one array; see the type")]
+    unsafe fn forward_run_mut(&self, i: usize, len: usize) -> &mut [Lanes<R, K>] {
+        assert!(i + len <= self.len);
+        // SAFETY: in bounds; this task's alone while borrowed (the caller's promise).
+        unsafe { std::slice::from_raw_parts_mut(self.forward.add(i), len) }
     }
 }
 
