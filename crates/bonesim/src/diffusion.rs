@@ -842,83 +842,98 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
     /// non-negative values.
     fn relax(&self, work: &mut WorkLevel<R, K>) {
         let n = work.u.len();
-        self.relax_rows(&mut work.u, &work.b, &mut work.scratch[..n]);
+        self.relax_rows(&mut work.u, &work.b);
         self.relax_columns(&mut work.u, &work.b, &mut work.scratch[..n]);
     }
 
-    /// The rows of one parity, then of the other, `LOCKSTEP_ROWS` at a time, in parallel.
-    fn relax_rows(&self, u: &mut [Lanes<R, K>], b: &[Lanes<R, K>], rhs: &mut [Lanes<R, K>]) {
-        let (w, h, g) = (self.geo.w, self.geo.h, self.g);
-        let cy = &self.geo.cy;
+    /// The rows of one parity, then of the other, `LOCKSTEP_ROWS` at a time, in parallel. A
+    /// row's right-hand side, `b` plus the pull of the rows above and below (of the other
+    /// parity, held as they are), is made in its forward sweep.
+    fn relax_rows(&self, u: &mut [Lanes<R, K>], b: &[Lanes<R, K>]) {
+        let h = self.geo.h;
+        // Blocks of 2·LOCKSTEP_ROWS rows hold LOCKSTEP_ROWS rows of each parity.
+        let block = 2 * LOCKSTEP_ROWS;
         for parity in 0..2 {
-            // Right-hand sides: b plus the pull of the rows above and below.
-            let fill = |(y, row): (usize, &mut [Lanes<R, K>])| {
-                if y % 2 != parity {
+            let lines = SharedLines::new(&mut *u);
+            let solve = |j: usize| {
+                let (first, end) = (j * block + parity, ((j + 1) * block).min(h));
+                let inside = first > 0 && first + 2 * (LOCKSTEP_ROWS - 1) + 1 < h;
+                if end - first.min(end) >= 2 * LOCKSTEP_ROWS - 1 && inside {
+                    self.thomas_rows::<LOCKSTEP_ROWS, true, true>(std::array::from_fn(|r| first + 2 * r), &lines, b);
                     return;
                 }
-                let i0 = y * w;
-                row.copy_from_slice(&b[i0..i0 + w]);
-                if y > 0 {
-                    for ((r, c), v) in row.iter_mut().zip(&cy[i0 - w..i0]).zip(&u[i0 - w..i0]) {
-                        for k in 0..K {
-                            r[k] += g[k] * *c * v[k];
-                        }
-                    }
-                }
-                if y + 1 < h {
-                    for ((r, c), v) in row.iter_mut().zip(&cy[i0..i0 + w]).zip(&u[i0 + w..i0 + 2 * w]) {
-                        for k in 0..K {
-                            r[k] += g[k] * *c * v[k];
-                        }
+                for y in (first..end).step_by(2) {
+                    match (y > 0, y + 1 < h) {
+                        (true, true) => self.thomas_rows::<1, true, true>([y], &lines, b),
+                        (true, false) => self.thomas_rows::<1, true, false>([y], &lines, b),
+                        (false, true) => self.thomas_rows::<1, false, true>([y], &lines, b),
+                        (false, false) => self.thomas_rows::<1, false, false>([y], &lines, b),
                     }
                 }
             };
-            for_each_chunk(rhs, w, self.geo.parallel(), fill);
-            let rhs: &[Lanes<R, K>] = rhs;
-            // Blocks of 2·LOCKSTEP_ROWS rows hold LOCKSTEP_ROWS rows of this parity.
-            let block = 2 * LOCKSTEP_ROWS;
-            let solve = |(j, ub): (usize, &mut [Lanes<R, K>])| {
-                let y0 = j * block;
-                let full = ub.len() == block * w;
-                let mut lines = ub.chunks_exact_mut(w).enumerate().skip(parity).step_by(2);
-                if full {
-                    let picked: [(usize, &mut [Lanes<R, K>]); LOCKSTEP_ROWS] =
-                        std::array::from_fn(|_| lines.next().map(|(r, l)| (y0 + r, l)).expect("row"));
-                    self.thomas_rows(picked, rhs);
-                } else {
-                    for (r, line) in lines {
-                        self.thomas_rows([(y0 + r, line)], rhs);
-                    }
-                }
-            };
-            for_each_chunk(u, block * w, self.geo.parallel(), solve);
+            let blocks = h.div_ceil(block);
+            if self.geo.parallel() {
+                (0..blocks).into_par_iter().for_each(solve);
+            } else {
+                (0..blocks).for_each(solve);
+            }
         }
     }
 
-    /// Solves `R` rows side by side (their recurrences are independent, so they overlap in
-    /// the pipeline), each `(y, line)`: forward `f_i = (rhs_i + g·cx_{i−1} f_{i−1}) / pivot_i`,
-    /// then back `x_i = f_i + gain_i x_{i+1}`.
+    /// Solves `N` rows `ys` of one parity side by side (their recurrences are independent,
+    /// so they overlap in the pipeline), with (`UP`) or without a row above and (`DOWN`)
+    /// below each: forward `f_i = (rhs_i + g·cx_{i−1} f_{i−1}) / pivot_i` with
+    /// `rhs_i = b_i + g·cy·u_above + g·cy·u_below`, then back `x_i = f_i + gain_i x_{i+1}`.
     #[inline]
-    fn thomas_rows<const N: usize>(&self, rows: [(usize, &mut [Lanes<R, K>]); N], rhs: &[Lanes<R, K>]) {
+    fn thomas_rows<const N: usize, const UP: bool, const DOWN: bool>(
+        &self,
+        ys: [usize; N],
+        lines: &SharedLines<Lanes<R, K>>,
+        b: &[Lanes<R, K>],
+    ) {
         let (w, g) = (self.geo.w, self.g);
         let range = |y: usize| y * w..(y + 1) * w;
-        let ys = rows.each_ref().map(|(y, _)| *y);
         let inv = ys.map(|y| &self.sys.row_inv_pivot[range(y)]);
         let cx = ys.map(|y| &self.geo.cx[range(y)]);
-        let r = ys.map(|y| &rhs[range(y)]);
-        let u = rows.map(|(_, line)| line);
+        let b = ys.map(|y| &b[range(y)]);
+        let cy_up = ys.map(|y| if UP { &self.geo.cy[range(y - 1)] } else { &[] });
+        let cy_down = ys.map(|y| if DOWN { &self.geo.cy[range(y)] } else { &[] });
+        // SAFETY (`SharedLines`): the rows above and below are of the other parity, which no
+        // task writes in this pass; rows `ys` are of this pass's parity in this task's block,
+        // which no other task reads or writes.
+        let up = ys.map(|y| if UP { unsafe { lines.run((y - 1) * w, w) } } else { &[] });
+        let down = ys.map(|y| if DOWN { unsafe { lines.run((y + 1) * w, w) } } else { &[] });
+        let u = ys.map(|y| unsafe { lines.run_mut(y * w, w) });
+        // The terms in the order a separate pass added them: b, above, below.
+        let rhs = |j: usize, i: usize| {
+            let mut r = b[j][i];
+            if UP {
+                let (c, v) = (cy_up[j][i], up[j][i]);
+                for k in 0..K {
+                    r[k] += g[k] * c * v[k];
+                }
+            }
+            if DOWN {
+                let (c, v) = (cy_down[j][i], down[j][i]);
+                for k in 0..K {
+                    r[k] += g[k] * c * v[k];
+                }
+            }
+            r
+        };
         let mut f = [[R::ZERO; K]; N];
         for j in 0..N {
+            let r = rhs(j, 0);
             for k in 0..K {
-                f[j][k] = r[j][0][k] * inv[j][0][k];
+                f[j][k] = r[k] * inv[j][0][k];
             }
             u[j][0] = f[j];
         }
         for i in 1..w {
             for j in 0..N {
-                let c = cx[j][i - 1];
+                let (c, r) = (cx[j][i - 1], rhs(j, i));
                 for k in 0..K {
-                    f[j][k] = (r[j][i][k] + g[k] * c * f[j][k]) * inv[j][i][k];
+                    f[j][k] = (r[k] + g[k] * c * f[j][k]) * inv[j][i][k];
                 }
                 u[j][i] = f[j];
             }
@@ -944,11 +959,11 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
         // Blocks start on even columns, so that no block writes a column another reads.
         let width = (w.div_ceil(blocks) + 1) & !1;
         for parity in 0..2 {
-            let shared = ColumnBlocks::new(u, forward);
+            let (u, forward) = (SharedLines::new(&mut *u), SharedLines::new(&mut *forward));
             let sweep = |j: usize| {
                 let x0 = j * width;
                 if x0 < w {
-                    self.relax_column_block(&shared, b, parity, x0, (x0 + width).min(w));
+                    self.relax_column_block((&u, &forward), b, parity, x0, (x0 + width).min(w));
                 }
             };
             if blocks > 1 {
@@ -963,7 +978,14 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
     /// time: the block's sites of a row are every other site of the lattice's row and a run of
     /// the parity-apart arrays, swept as slices (the edge columns of the lattice apart) so the
     /// loop has no branch and no bounds check inside a row.
-    fn relax_column_block(&self, grid: &ColumnBlocks<R, K>, b: &[Lanes<R, K>], parity: usize, x0: usize, x1: usize) {
+    fn relax_column_block(
+        &self,
+        (grid_u, forward): (&SharedLines<Lanes<R, K>>, &SharedLines<Lanes<R, K>>),
+        b: &[Lanes<R, K>],
+        parity: usize,
+        x0: usize,
+        x1: usize,
+    ) {
         let (w, h, g) = (self.geo.w, self.geo.h, self.g);
         let (cx, cy) = (&self.geo.cx, &self.geo.cy);
         let start = x0 + (x0 + parity) % 2;
@@ -985,8 +1007,8 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
             // SAFETY: the block's sites of row y in `forward` (and of row y − 1, a row apart)
             // are this task's alone; no task writes the solution in this pass at the columns
             // `lo..hi`, which are the block's and the other parity's beside them (see
-            // `ColumnBlocks`), and this task writes the solution only in the back sweep.
-            let (u, out) = unsafe { (grid.u_run(i0 + lo, hi - lo), grid.forward_run_mut(at, count)) };
+            // `SharedLines`), and this task writes the solution only in the back sweep.
+            let (u, out) = unsafe { (grid_u.run(i0 + lo, hi - lo), forward.run_mut(at, count)) };
             let row = ColumnRow {
                 b: &b[i0 + start..=i0 + last],
                 u,
@@ -998,7 +1020,7 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
                 row.forward::<false>(g, (&[], &[]), out, &edges, inner.clone(), w - lo);
             } else {
                 // SAFETY: as above, row y − 1 of the block in `forward`, written before.
-                let above = unsafe { grid.forward_run(at - stride, count) };
+                let above = unsafe { forward.run(at - stride, count) };
                 row.forward::<true>(
                     g,
                     (&cy[i0 - w + start..=i0 - w + last], above),
@@ -1014,7 +1036,7 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
         // SAFETY: the block's columns of the last row, this task's alone in this pass, and
         // the block's forward values of that row, written above.
         let (u_last, f_last) =
-            unsafe { (grid.u_run_mut((h - 1) * w + start, last - start + 1), grid.forward_run(last_row, count)) };
+            unsafe { (grid_u.run_mut((h - 1) * w + start, last - start + 1), forward.run(last_row, count)) };
         for (u, f) in u_last.iter_mut().step_by(2).zip(f_last) {
             *u = *f;
         }
@@ -1026,9 +1048,9 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
             // sweep, which is over.
             let (u, below, f) = unsafe {
                 (
-                    grid.u_run_mut(i0 + start, last - start + 1),
-                    grid.u_run(i0 + w + start, last - start + 1),
-                    grid.forward_run(at, count),
+                    grid_u.run_mut(i0 + start, last - start + 1),
+                    grid_u.run(i0 + w + start, last - start + 1),
+                    forward.run(at, count),
                 )
             };
             let (c, inv) = (&cy[i0 + start..=i0 + last], &self.sys.col_inv_pivot[at..at + count]);
@@ -1125,82 +1147,52 @@ impl<R: Real, const K: usize> ColumnRow<'_, R, K> {
     }
 }
 
-/// The solution and forward-sweep arrays of a level, shared by the tasks that sweep blocks
-/// of columns in parallel.
+/// A level's array shared by the tasks of one relaxation pass, each borrowing its own runs of
+/// it: the rows of its block of rows, or its block's sites of a row in a block of columns.
 ///
-/// Safe Rust cannot hand several threads interleaved columns of one row-major array, so this
-/// holds raw pointers. It is sound because of how zebra column relaxation uses it: in one
-/// pass every task writes only columns of the pass's parity inside its own block of columns,
-/// and reads only those columns and, beside them, columns of the other parity, which no task
-/// writes in that pass. No element is written by one task while another reads or writes it,
-/// and the borrow of both arrays lasts as long as the value.
-struct ColumnBlocks<'a, R: Real, const K: usize> {
-    u: *mut Lanes<R, K>,
-    forward: *mut Lanes<R, K>,
+/// Safe Rust cannot hand several threads interleaved rows or columns of one row-major array,
+/// so this holds a raw pointer. It is sound because of how zebra line relaxation uses it: in
+/// one pass every task writes only lines of the pass's parity inside its own block, and
+/// reads only those and, beside them, lines of the other parity, which no task writes in
+/// that pass. The borrows it hands out say which runs each task may take ([`SharedLines::run`],
+/// [`SharedLines::run_mut`]); the borrow of the array lasts as long as the value.
+struct SharedLines<'a, T> {
+    at: *mut T,
     len: usize,
-    _arrays: std::marker::PhantomData<&'a mut [Lanes<R, K>]>,
+    _array: std::marker::PhantomData<&'a mut [T]>,
 }
 
-// SAFETY: see the type's documentation: tasks touch disjoint elements, so sharing the
-// pointers between threads cannot cause a data race.
-unsafe impl<R: Real, const K: usize> Send for ColumnBlocks<'_, R, K> {}
-unsafe impl<R: Real, const K: usize> Sync for ColumnBlocks<'_, R, K> {}
+// SAFETY: see the type's documentation: tasks touch disjoint elements, or read elements no
+// task writes, so sharing the pointer between threads cannot cause a data race.
+unsafe impl<T: Send> Send for SharedLines<'_, T> {}
+unsafe impl<T: Send> Sync for SharedLines<'_, T> {}
 
-impl<'a, R: Real, const K: usize> ColumnBlocks<'a, R, K> {
-    fn new(u: &'a mut [Lanes<R, K>], forward: &'a mut [Lanes<R, K>]) -> Self {
-        assert_eq!(u.len(), forward.len());
-        ColumnBlocks {
-            u: u.as_mut_ptr(),
-            forward: forward.as_mut_ptr(),
-            len: u.len(),
-            _arrays: std::marker::PhantomData,
-        }
+impl<'a, T> SharedLines<'a, T> {
+    fn new(array: &'a mut [T]) -> Self {
+        SharedLines { at: array.as_mut_ptr(), len: array.len(), _array: std::marker::PhantomData }
     }
 
-    /// `len` values of the solution from `i`, to read.
+    /// `len` elements from `i`, to read.
     ///
     /// # Safety
-    /// In bounds, and no task writes them while the slice lives (see the type's documentation).
+    /// No task may write them while the slice lives (see the type's documentation).
     #[inline]
-    unsafe fn u_run(&self, i: usize, len: usize) -> &[Lanes<R, K>] {
+    unsafe fn run(&self, i: usize, len: usize) -> &[T] {
         assert!(i + len <= self.len);
         // SAFETY: in bounds; unwritten while borrowed (the caller's promise).
-        unsafe { std::slice::from_raw_parts(self.u.add(i), len) }
+        unsafe { std::slice::from_raw_parts(self.at.add(i), len) }
     }
 
-    /// `len` values of the solution from `i`, to write.
+    /// `len` elements from `i`, to write.
     ///
     /// # Safety
-    /// In bounds, and no other task reads or writes them while the slice lives.
+    /// No other task may read or write them while the slice lives.
     #[inline]
     #[allow(clippy::mut_from_ref, reason = "tasks borrow disjoint runs of one array; see the type")]
-    unsafe fn u_run_mut(&self, i: usize, len: usize) -> &mut [Lanes<R, K>] {
+    unsafe fn run_mut(&self, i: usize, len: usize) -> &mut [T] {
         assert!(i + len <= self.len);
         // SAFETY: in bounds; this task's alone while borrowed (the caller's promise).
-        unsafe { std::slice::from_raw_parts_mut(self.u.add(i), len) }
-    }
-
-    /// `len` forward values from `i`, to read.
-    ///
-    /// # Safety
-    /// As [`ColumnBlocks::u_run`].
-    #[inline]
-    unsafe fn forward_run(&self, i: usize, len: usize) -> &[Lanes<R, K>] {
-        assert!(i + len <= self.len);
-        // SAFETY: in bounds; unwritten while borrowed (the caller's promise).
-        unsafe { std::slice::from_raw_parts(self.forward.add(i), len) }
-    }
-
-    /// `len` forward values from `i`, to write.
-    ///
-    /// # Safety
-    /// As [`ColumnBlocks::u_run_mut`].
-    #[inline]
-    #[allow(clippy::mut_from_ref, reason = "tasks borrow disjoint runs of one array; see the type")]
-    unsafe fn forward_run_mut(&self, i: usize, len: usize) -> &mut [Lanes<R, K>] {
-        assert!(i + len <= self.len);
-        // SAFETY: in bounds; this task's alone while borrowed (the caller's promise).
-        unsafe { std::slice::from_raw_parts_mut(self.forward.add(i), len) }
+        unsafe { std::slice::from_raw_parts_mut(self.at.add(i), len) }
     }
 }
 
