@@ -96,7 +96,9 @@ pub trait Real:
     fn wide(self) -> f64;
     /// The absolute value.
     fn abs(self) -> Self;
-    /// The larger of the two.
+    /// The larger of the two; a NaN `other` leaves `self`, as `f64::max` does. (One compare
+    /// and select, where `f64::max` also handles a NaN `self`, which no caller has: they
+    /// start from zero.)
     fn max(self, other: Self) -> Self;
 }
 
@@ -123,7 +125,7 @@ impl Real for f64 {
     }
     #[inline(always)]
     fn max(self, other: Self) -> Self {
-        f64::max(self, other)
+        if other > self { other } else { self }
     }
 }
 
@@ -144,7 +146,7 @@ impl Real for f32 {
     }
     #[inline(always)]
     fn max(self, other: Self) -> Self {
-        f32::max(self, other)
+        if other > self { other } else { self }
     }
 }
 
@@ -842,98 +844,83 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
     /// non-negative values.
     fn relax(&self, work: &mut WorkLevel<R, K>) {
         let n = work.u.len();
-        self.relax_rows(&mut work.u, &work.b);
+        self.relax_rows(&mut work.u, &work.b, &mut work.scratch[..n]);
         self.relax_columns(&mut work.u, &work.b, &mut work.scratch[..n]);
     }
 
-    /// The rows of one parity, then of the other, `LOCKSTEP_ROWS` at a time, in parallel. A
-    /// row's right-hand side, `b` plus the pull of the rows above and below (of the other
-    /// parity, held as they are), is made in its forward sweep.
-    fn relax_rows(&self, u: &mut [Lanes<R, K>], b: &[Lanes<R, K>]) {
-        let h = self.geo.h;
-        // Blocks of 2·LOCKSTEP_ROWS rows hold LOCKSTEP_ROWS rows of each parity.
-        let block = 2 * LOCKSTEP_ROWS;
+    /// The rows of one parity, then of the other, `LOCKSTEP_ROWS` at a time, in parallel.
+    fn relax_rows(&self, u: &mut [Lanes<R, K>], b: &[Lanes<R, K>], rhs: &mut [Lanes<R, K>]) {
+        let (w, h, g) = (self.geo.w, self.geo.h, self.g);
+        let cy = &self.geo.cy;
         for parity in 0..2 {
-            let lines = SharedLines::new(&mut *u);
-            let solve = |j: usize| {
-                let (first, end) = (j * block + parity, ((j + 1) * block).min(h));
-                let inside = first > 0 && first + 2 * (LOCKSTEP_ROWS - 1) + 1 < h;
-                if end - first.min(end) >= 2 * LOCKSTEP_ROWS - 1 && inside {
-                    self.thomas_rows::<LOCKSTEP_ROWS, true, true>(std::array::from_fn(|r| first + 2 * r), &lines, b);
+            // Right-hand sides: b plus the pull of the rows above and below.
+            let fill = |(y, row): (usize, &mut [Lanes<R, K>])| {
+                if y % 2 != parity {
                     return;
                 }
-                for y in (first..end).step_by(2) {
-                    match (y > 0, y + 1 < h) {
-                        (true, true) => self.thomas_rows::<1, true, true>([y], &lines, b),
-                        (true, false) => self.thomas_rows::<1, true, false>([y], &lines, b),
-                        (false, true) => self.thomas_rows::<1, false, true>([y], &lines, b),
-                        (false, false) => self.thomas_rows::<1, false, false>([y], &lines, b),
+                let i0 = y * w;
+                row.copy_from_slice(&b[i0..i0 + w]);
+                if y > 0 {
+                    for ((r, c), v) in row.iter_mut().zip(&cy[i0 - w..i0]).zip(&u[i0 - w..i0]) {
+                        for k in 0..K {
+                            r[k] += g[k] * *c * v[k];
+                        }
+                    }
+                }
+                if y + 1 < h {
+                    for ((r, c), v) in row.iter_mut().zip(&cy[i0..i0 + w]).zip(&u[i0 + w..i0 + 2 * w]) {
+                        for k in 0..K {
+                            r[k] += g[k] * *c * v[k];
+                        }
                     }
                 }
             };
-            let blocks = h.div_ceil(block);
-            if self.geo.parallel() {
-                (0..blocks).into_par_iter().for_each(solve);
-            } else {
-                (0..blocks).for_each(solve);
-            }
+            for_each_chunk(rhs, w, self.geo.parallel(), fill);
+            let rhs: &[Lanes<R, K>] = rhs;
+            // Blocks of 2·LOCKSTEP_ROWS rows hold LOCKSTEP_ROWS rows of this parity.
+            let block = 2 * LOCKSTEP_ROWS;
+            let solve = |(j, ub): (usize, &mut [Lanes<R, K>])| {
+                let y0 = j * block;
+                let full = ub.len() == block * w;
+                let mut lines = ub.chunks_exact_mut(w).enumerate().skip(parity).step_by(2);
+                if full {
+                    let picked: [(usize, &mut [Lanes<R, K>]); LOCKSTEP_ROWS] =
+                        std::array::from_fn(|_| lines.next().map(|(r, l)| (y0 + r, l)).expect("row"));
+                    self.thomas_rows(picked, rhs);
+                } else {
+                    for (r, line) in lines {
+                        self.thomas_rows([(y0 + r, line)], rhs);
+                    }
+                }
+            };
+            for_each_chunk(u, block * w, self.geo.parallel(), solve);
         }
     }
 
-    /// Solves `N` rows `ys` of one parity side by side (their recurrences are independent,
-    /// so they overlap in the pipeline), with (`UP`) or without a row above and (`DOWN`)
-    /// below each: forward `f_i = (rhs_i + g·cx_{i−1} f_{i−1}) / pivot_i` with
-    /// `rhs_i = b_i + g·cy·u_above + g·cy·u_below`, then back `x_i = f_i + gain_i x_{i+1}`.
+    /// Solves `R` rows side by side (their recurrences are independent, so they overlap in
+    /// the pipeline), each `(y, line)`: forward `f_i = (rhs_i + g·cx_{i−1} f_{i−1}) / pivot_i`,
+    /// then back `x_i = f_i + gain_i x_{i+1}`.
     #[inline]
-    fn thomas_rows<const N: usize, const UP: bool, const DOWN: bool>(
-        &self,
-        ys: [usize; N],
-        lines: &SharedLines<Lanes<R, K>>,
-        b: &[Lanes<R, K>],
-    ) {
+    fn thomas_rows<const N: usize>(&self, rows: [(usize, &mut [Lanes<R, K>]); N], rhs: &[Lanes<R, K>]) {
         let (w, g) = (self.geo.w, self.g);
         let range = |y: usize| y * w..(y + 1) * w;
+        let ys = rows.each_ref().map(|(y, _)| *y);
         let inv = ys.map(|y| &self.sys.row_inv_pivot[range(y)]);
         let cx = ys.map(|y| &self.geo.cx[range(y)]);
-        let b = ys.map(|y| &b[range(y)]);
-        let cy_up = ys.map(|y| if UP { &self.geo.cy[range(y - 1)] } else { &[] });
-        let cy_down = ys.map(|y| if DOWN { &self.geo.cy[range(y)] } else { &[] });
-        // SAFETY (`SharedLines`): the rows above and below are of the other parity, which no
-        // task writes in this pass; rows `ys` are of this pass's parity in this task's block,
-        // which no other task reads or writes.
-        let up = ys.map(|y| if UP { unsafe { lines.run((y - 1) * w, w) } } else { &[] });
-        let down = ys.map(|y| if DOWN { unsafe { lines.run((y + 1) * w, w) } } else { &[] });
-        let u = ys.map(|y| unsafe { lines.run_mut(y * w, w) });
-        // The terms in the order a separate pass added them: b, above, below.
-        let rhs = |j: usize, i: usize| {
-            let mut r = b[j][i];
-            if UP {
-                let (c, v) = (cy_up[j][i], up[j][i]);
-                for k in 0..K {
-                    r[k] += g[k] * c * v[k];
-                }
-            }
-            if DOWN {
-                let (c, v) = (cy_down[j][i], down[j][i]);
-                for k in 0..K {
-                    r[k] += g[k] * c * v[k];
-                }
-            }
-            r
-        };
+        let r = ys.map(|y| &rhs[range(y)]);
+        let u = rows.map(|(_, line)| line);
         let mut f = [[R::ZERO; K]; N];
         for j in 0..N {
-            let r = rhs(j, 0);
             for k in 0..K {
-                f[j][k] = r[k] * inv[j][0][k];
+                f[j][k] = r[j][0][k] * inv[j][0][k];
             }
             u[j][0] = f[j];
         }
         for i in 1..w {
             for j in 0..N {
-                let (c, r) = (cx[j][i - 1], rhs(j, i));
+                let c = cx[j][i - 1];
                 for k in 0..K {
-                    f[j][k] = (r[k] + g[k] * c * f[j][k]) * inv[j][i][k];
+                    f[j][k] = (r[j][i][k] + g[k] * c * f[j][k]) * inv[j][i][k];
                 }
                 u[j][i] = f[j];
             }
@@ -1865,7 +1852,7 @@ fn step_block<R: Real, S: Real, const K: usize>(
                     + if fixed[k] { g[k] * edge.at(x, y, w, h).wide() * edge_value[k] } else { 0.0 };
                 b[k] = R::of(v);
                 sum[k] += v;
-                max[k] = max[k].max(v.abs());
+                max[k] = Real::max(max[k], v.abs());
             }
         }
         sums[0] = sum;
@@ -2145,8 +2132,8 @@ fn hand_back<R: Real, S: Real, const K: usize>(
                 // SAFETY: each task takes whole rows, so no element is shared (FieldRows).
                 let before = unsafe { out.swap(k, y * w + x, stored) }.wide();
                 let v = stored.wide();
-                found.change[k] = found.change[k].max((v - before).abs());
-                found.size[k] = found.size[k].max(v.abs());
+                found.change[k] = Real::max(found.change[k], (v - before).abs());
+                found.size[k] = Real::max(found.size[k], v.abs());
                 found.negative[k] |= v < 0.0;
             }
         }
