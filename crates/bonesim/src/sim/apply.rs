@@ -28,8 +28,12 @@ impl Sim {
             self.apply_tissue(slot, intent.tissue);
             self.apply_action(slot, intent.action);
         }
-        let gone: Vec<usize> = (0..n).filter(|&s| self.dead[s]).collect();
-        self.remove_cells(gone);
+        // Collected in an array kept from tick to tick: a tick allocates nothing here.
+        let mut gone = std::mem::take(&mut self.gone);
+        gone.clear();
+        gone.extend((0..n).filter(|&s| self.dead[s]));
+        self.remove_cells(&mut gone);
+        self.gone = gone;
     }
 
     /// Cells born or changed this tick sense now, so that every cell's signals are its own
@@ -51,10 +55,10 @@ impl Sim {
     }
 
     /// Removes the cells in `slots`, keeping each cell's signals with it.
-    pub(super) fn remove_cells(&mut self, mut slots: Vec<usize>) {
+    pub(super) fn remove_cells(&mut self, slots: &mut [usize]) {
         self.sense_newcomers();
         slots.sort_unstable_by(|a, b| b.cmp(a));
-        for slot in slots {
+        for &mut slot in slots {
             self.cells.remove(slot);
             if slot < self.signals.len() {
                 self.signals.swap_remove(slot);

@@ -177,7 +177,7 @@ impl Sim {
         let Some(centre) = nearest_bone else { return };
         let (cx, cy) = (l.xy(centre).0 as f64 + 0.5, l.xy(centre).1 as f64 + 0.5);
         let r = m.radius_um / l.site_um;
-        let victims: Vec<usize> = (0..self.cells.len())
+        let mut victims: Vec<usize> = (0..self.cells.len())
             .filter(|&slot| self.cells.kind[slot] == CellKind::Osteocyte)
             .filter(|&slot| l.distance2(self.cells.site[slot] as usize, cx, cy) <= r * r)
             .collect();
@@ -189,7 +189,7 @@ impl Sim {
         for &slot in &victims {
             self.alarm_neighbours(self.cells.site[slot] as usize);
         }
-        self.remove_cells(victims);
+        self.remove_cells(&mut victims);
     }
 
     /// Places a burst of committed pre-osteoclasts on the free bone-surface sites nearest

@@ -175,6 +175,9 @@ pub struct Sim {
     intents: Vec<Intent>,
     order: Vec<u32>,
     dead: Vec<bool>,
+    /// Scratch for the slots of the cells that died in an apply phase.
+    #[serde(skip)]
+    gone: Vec<usize>,
     vessels: Vec<u32>,
     /// Wall time, not state: a resumed run counts from zero.
     #[serde(skip)]
@@ -241,6 +244,7 @@ impl Sim {
             intents: Vec::new(),
             order: Vec::new(),
             dead: Vec::new(),
+            gone: Vec::new(),
             vessels: (0..n).filter(|&s| lattice.vessel[s]).map(|s| s as u32).collect(),
             lattice,
             timings: PhaseTimings::default(),
