@@ -657,18 +657,30 @@ impl<R: Real, const K: usize> LevelSystem<R, K> {
         let (even_inv, odd_inv) = self.col_inv_pivot.split_at_mut(split);
         let factor_columns = |parity: usize, inv: &mut [Lanes<R, K>]| {
             let width = geo.parity_width(parity);
+            // Row by row, the row's sites of this parity as slices (every other site of the
+            // lattice's arrays, a run of the parity-apart pivots): no branch or bounds check
+            // inside a row.
             for y in 0..geo.h {
-                for (j, x) in (parity..w).step_by(2).enumerate() {
-                    let (i, at) = (y * w + x, y * width + j);
-                    let d = diag(i);
-                    for k in 0..K {
-                        inv[at][k] = if y == 0 {
-                            R::ONE / d[k]
-                        } else {
-                            let c = geo.cy[i - w];
-                            let gain_above = g[k] * c * inv[at - width][k];
-                            R::ONE / (d[k] - g[k] * c * gain_above)
-                        };
+                let row = y * w + parity..(y + 1) * w;
+                let (react, csum) = (react[row.clone()].iter().step_by(2), geo.csum[row].iter().step_by(2));
+                let (done, rest) = inv.split_at_mut(y * width);
+                let sites = rest[..width].iter_mut().zip(react).zip(csum);
+                if y == 0 {
+                    for ((inv, r), s) in sites {
+                        let d = diagonal(*r, g, *s);
+                        for k in 0..K {
+                            inv[k] = R::ONE / d[k];
+                        }
+                    }
+                } else {
+                    let above = &done[(y - 1) * width..];
+                    let cy = geo.cy[(y - 1) * w + parity..y * w].iter().step_by(2);
+                    for ((((inv, r), s), c), a) in sites.zip(cy).zip(above) {
+                        let d = diagonal(*r, g, *s);
+                        for k in 0..K {
+                            let gain_above = g[k] * *c * a[k];
+                            inv[k] = R::ONE / (d[k] - g[k] * *c * gain_above);
+                        }
                     }
                 }
             }
