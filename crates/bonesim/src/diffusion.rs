@@ -1146,14 +1146,15 @@ impl<R: Real, const K: usize> ColumnRow<'_, R, K> {
     }
 }
 
-/// A level's array shared by the tasks of one relaxation pass, each borrowing its own runs of
-/// it: the rows of its block of rows, or its block's sites of a row in a block of columns.
+/// A level's array shared by the tasks of one pass of the column relaxation, each borrowing
+/// its own runs of it (its block's sites of a row, or the lattice columns from just before
+/// its block's first to just after its last).
 ///
-/// Safe Rust cannot hand several threads interleaved rows or columns of one row-major array,
-/// so this holds a raw pointer. It is sound because of how zebra line relaxation uses it: in
-/// one pass every task writes only lines of the pass's parity inside its own block, and
-/// reads only those and, beside them, lines of the other parity, which no task writes in
-/// that pass. The borrows it hands out say which runs each task may take ([`SharedLines::run`],
+/// Safe Rust cannot hand several threads interleaved columns of one row-major array, so this
+/// holds a raw pointer. It is sound because of how zebra line relaxation uses it: in one
+/// pass every task writes only columns of the pass's parity inside its own block, and reads
+/// only those and, beside them, columns of the other parity, which no task writes in that
+/// pass. The borrows it hands out say which runs each task may take ([`SharedLines::run`],
 /// [`SharedLines::run_mut`]); the borrow of the array lasts as long as the value.
 struct SharedLines<'a, T> {
     at: *mut T,
