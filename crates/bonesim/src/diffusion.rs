@@ -2602,6 +2602,108 @@ mod tests {
         }
     }
 
+    /// The exact solution of one step's discrete system `A u = b` from zero, by banded Gaussian
+    /// elimination (no pivoting: `A` is strictly diagonally dominant): `A = 1 + τ·sink +
+    /// g·Σc − g·c` with the couplings `c` the harmonic means of neighbouring sites'
+    /// permeabilities, nothing across the lattice's edges, and `b = τ·s`.
+    fn exact_step(
+        w: usize,
+        h: usize,
+        p: &[f64],
+        sources: &[f64],
+        sinks: &[f64],
+        problem: &DiffusionProblem,
+    ) -> Vec<f64> {
+        let (n, band) = (w * h, w);
+        let (_, tau) = decay_factor_and_tau(problem.decay_per_s, problem.dt_s);
+        let g = tau * problem.diffusion_um2_s / (problem.site_um * problem.site_um);
+        // Row i holds columns i − band ..= i + band at offsets 0 ..= 2·band.
+        let mut a = vec![vec![0.0; 2 * band + 1]; n];
+        let mut b: Vec<f64> = sources.iter().map(|s| tau * s).collect();
+        for i in 0..n {
+            a[i][band] = 1.0 + tau * sinks[i];
+        }
+        let mut couple = |i: usize, j: usize| {
+            let c = g * harmonic_mean(p[i], p[j]);
+            a[i][band] += c;
+            a[j][band] += c;
+            a[i][band + j - i] -= c;
+            a[j][band + i - j] -= c;
+        };
+        for y in 0..h {
+            for x in 0..w {
+                let i = y * w + x;
+                if x + 1 < w {
+                    couple(i, i + 1);
+                }
+                if y + 1 < h {
+                    couple(i, i + w);
+                }
+            }
+        }
+        for k in 0..n {
+            for i in k + 1..(k + band + 1).min(n) {
+                let factor = a[i][band + k - i] / a[k][band];
+                if factor != 0.0 {
+                    for j in k..(k + band + 1).min(n) {
+                        a[i][band + j - i] -= factor * a[k][band + j - k];
+                    }
+                    b[i] -= factor * b[k];
+                }
+            }
+        }
+        let mut u = vec![0.0; n];
+        for k in (0..n).rev() {
+            let tail: f64 = (k + 1..(k + band + 1).min(n)).map(|j| a[k][band + j - k] * u[j]).sum();
+            u[k] = (b[k] - tail) / a[k][band];
+        }
+        u
+    }
+
+    #[test]
+    fn steps_solve_the_discrete_system_on_thin_odd_and_parallel_lattices() {
+        // Lines of one site, odd sides (a lone column or row at an edge of a line
+        // relaxation), several levels, and a lattice large enough for the parallel blocks
+        // of columns on two threads. Each against the exact solution of the same system.
+        let sizes = [(1, 1), (1, 6), (6, 1), (2, 3), (3, 2), (5, 7), (9, 4), (23, 17), (131, 127)];
+        for (w, h) in sizes {
+            let n = w * h;
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64((w * 1000 + h) as u64);
+            let perm: Vec<f64> = (0..n).map(|_| if rng.random::<f64>() < 0.2 { 0.05 } else { 1.0 }).collect();
+            let mut sources: Vec<f64> =
+                (0..n).map(|_| if rng.random::<f64>() < 0.1 { rng.random::<f64>() } else { 0.0 }).collect();
+            sources[n / 2] += 0.5;
+            let sinks: Vec<f64> =
+                (0..n).map(|_| if rng.random::<f64>() < 0.1 { 1e-3 * rng.random::<f64>() } else { 0.0 }).collect();
+            let problem = DiffusionProblem {
+                sources: SiteRates::PerSite(&sources),
+                sinks: SiteRates::PerSite(&sinks),
+                ..problem(&perm, 1e-4, HOUR_S)
+            };
+            let exact = exact_step(w, h, &perm, &sources, &sinks, &problem);
+            let peak = exact.iter().fold(0.0f64, |m, &v| m.max(v));
+            for (precision, tolerance, threads) in
+                [(Precision::Double, 1e-10, 1), (Precision::Double, 1e-10, 2), (Precision::Single, 1e-6, 2)]
+            {
+                let settings = SolverSettings { tolerance, max_cycles: 200, absolute_tolerance: 0.0, precision };
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                let (u, stats) = pool.install(|| {
+                    let mut u = vec![0.0_f64; n];
+                    let stats = DiffusionSolver::new(w, h, settings).step(0, &mut u, &problem);
+                    (u, stats)
+                });
+                assert!(stats.converged, "{w}×{h} {precision:?}: {stats:?}");
+                let worst = u.iter().zip(&exact).fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+                // f32 stores each value to 6e-8 of itself; its sums run in f64.
+                let allowed = if precision == Precision::Double { 1e-8 } else { 1e-5 };
+                assert!(
+                    peak > 0.0 && worst <= allowed * peak,
+                    "{w}×{h} {precision:?} on {threads}: {worst:e} of {peak:e}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn result_is_identical_on_one_and_two_threads() {
         let (w, h) = (200, 150); // large enough for the parallel paths
