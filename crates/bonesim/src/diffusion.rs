@@ -998,9 +998,6 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
         let first_at = self.geo.column_site(start, 0);
         // The lattice columns the forward sweep reads: the block's and its neighbours'.
         let (lo, hi) = (start.saturating_sub(1), (last + 2).min(w));
-        // Columns with a neighbour on both sides: all but one at x = 0 and one at x = w − 1.
-        let edges = [(start == 0).then_some(0), (last + 1 == w).then_some(count - 1)];
-        let inner = usize::from(start == 0)..count - usize::from(last + 1 == w);
         for y in 0..h {
             let (i0, at) = (y * w, first_at + y * stride);
             // SAFETY: the block's sites of row y in `forward` (and of row y − 1, a row apart)
@@ -1016,18 +1013,11 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
                 inv: &self.sys.col_inv_pivot[at..at + count],
             };
             if y == 0 {
-                row.forward::<false>(g, (&[], &[]), out, &edges, inner.clone(), w - lo);
+                row.forward::<false>(g, (&[], &[]), out);
             } else {
                 // SAFETY: as above, row y − 1 of the block in `forward`, written before.
                 let above = unsafe { forward.run(at - stride, count) };
-                row.forward::<true>(
-                    g,
-                    (&cy[i0 - w + start..=i0 - w + last], above),
-                    out,
-                    &edges,
-                    inner.clone(),
-                    w - lo,
-                );
+                row.forward::<true>(g, (&cy[i0 - w + start..=i0 - w + last], above), out);
             }
         }
         // Back: x_i = f_i + gain_i x_{i+1} along each column, from the last row up.
@@ -1085,22 +1075,20 @@ struct ColumnRow<'a, R: Real, const K: usize> {
 impl<R: Real, const K: usize> ColumnRow<'_, R, K> {
     /// The forward values `f = (b + g·cx·u_left + g·cx·u_right + g·cy·f_above) / pivot` of the
     /// block's sites into `out`; `above` holds the couplings to the row above (every other
-    /// entry) and that row's forward values, where `UP`. `edges` are the block's sites at the
-    /// lattice's edges (their missing neighbour's terms left out), `inner` the others; `end`
-    /// is the lattice's width counted from the start of `u`.
+    /// entry) and that row's forward values, where `UP`. A site at the lattice's edge (the
+    /// first, where `u` starts at it; the last, where `u` ends at it) has its missing
+    /// neighbour's term left out; the others, inside, go through a loop with both.
     #[inline(always)]
-    fn forward<const UP: bool>(
-        &self,
-        g: Lanes<R, K>,
-        above: (&[R], &[Lanes<R, K>]),
-        out: &mut [Lanes<R, K>],
-        edges: &[Option<usize>; 2],
-        inner: std::ops::Range<usize>,
-        end: usize,
-    ) {
-        for j in edges.iter().flatten().copied() {
+    fn forward<const UP: bool>(&self, g: Lanes<R, K>, above: (&[R], &[Lanes<R, K>]), out: &mut [Lanes<R, K>]) {
+        let count = out.len();
+        let neighbours = |j: usize| {
             let x = self.off + 2 * j;
-            out[j] = self.site::<UP>(g, above, j, x > 0, x + 1 < end);
+            (x > 0, x + 1 < self.u.len())
+        };
+        let inner = usize::from(!neighbours(0).0)..count - usize::from(!neighbours(count - 1).1);
+        for j in [0, count - 1].into_iter().filter(|j| !inner.contains(j)) {
+            let (left, right) = neighbours(j);
+            out[j] = self.site::<UP>(g, above, j, left, right);
         }
         for j in inner {
             out[j] = self.site::<UP>(g, above, j, true, true);
