@@ -1607,6 +1607,9 @@ impl<'de> serde::Deserialize<'de> for DiffusionSolver {
 struct FieldSystems<R: Real, const K: usize> {
     g: Lanes<R, K>,
     geometry_generation: u64,
+    /// The finest level's reaction terms are all 1 (no sink, no fixed edge): a step of a
+    /// field without either finds them so and need not write or compare them.
+    plain: bool,
     levels: Vec<LevelSystem<R, K>>,
 }
 
@@ -1834,7 +1837,7 @@ fn step_block<R: Real, S: Real, const K: usize>(
         }
         differs
     };
-    let systems = take_systems(grid, ws, keys, g.map(R::of), react_row);
+    let systems = take_systems(grid, ws, keys, g.map(R::of), plain, react_row);
 
     // Right-hand side E u⁰ + τ s (+ inflow from a fixed edge), its sum and its largest
     // entry; warm start from u⁰.
@@ -1922,10 +1925,20 @@ fn step_block<R: Real, S: Real, const K: usize>(
         let row = y * w..(y + 1) * w;
         // Started from −0.0, as `Iterator::sum` is.
         let (mut weighted, mut total) = ([-0.0; K], [-0.0; K]);
-        for (r, v) in react[row.clone()].iter().zip(&solution[row]) {
-            for k in 0..K {
-                weighted[k] += r[k].wide() * v[k].wide();
-                total[k] += r[k].wide();
+        if systems.plain {
+            // Every reaction term is 1: the same sums without reading them.
+            for v in &solution[row] {
+                for k in 0..K {
+                    weighted[k] += v[k].wide();
+                    total[k] += 1.0;
+                }
+            }
+        } else {
+            for (r, v) in react[row.clone()].iter().zip(&solution[row]) {
+                for k in 0..K {
+                    weighted[k] += r[k].wide() * v[k].wide();
+                    total[k] += r[k].wide();
+                }
             }
         }
         sums[0] = weighted;
@@ -1956,12 +1969,14 @@ fn step_block<R: Real, S: Real, const K: usize>(
 /// hold; otherwise rebuilt in the workspace's arrays: reaction terms restricted with `Pᵀ`
 /// (which keeps their sums, and so the balance of each coarse correction), then factorised.
 /// The reaction terms go straight into the systems' own array, compared as they are written,
-/// so no second array of them is kept.
+/// so no second array of them is kept; a `plain` step (every term 1) after a plain one
+/// writes nothing.
 fn take_systems<R: Real, const K: usize>(
     grid: &Grid<R>,
     ws: &mut Workspace<R, K>,
     keys: [usize; K],
     g: Lanes<R, K>,
+    plain: bool,
     react_row: impl Fn((usize, &mut [Lanes<R, K>])) -> bool + Sync + Send,
 ) -> FieldSystems<R, K> {
     let fine = &grid.geometry[0];
@@ -1982,7 +1997,8 @@ fn take_systems<R: Real, const K: usize>(
     // factorisations change.
     let (mut levels, coarse_hold) = match ws.systems.take() {
         Some((held_keys, mut held)) => {
-            let differs = write_react(&mut held.levels[0].react);
+            // All 1 already where this step wants all 1: nothing to write.
+            let differs = !(plain && held.plain) && write_react(&mut held.levels[0].react);
             let same_react = held.geometry_generation == grid.generation && !differs;
             if held_keys == keys && held.g == g && same_react {
                 return held;
@@ -2008,7 +2024,7 @@ fn take_systems<R: Real, const K: usize>(
         sys.factorise(geo, g);
     }
     ws.factorised += K as u64;
-    FieldSystems { g, geometry_generation: grid.generation, levels }
+    FieldSystems { g, geometry_generation: grid.generation, plain, levels }
 }
 
 /// Whether `a` and `b` hold the same values, compared over rayon's threads if `parallel`.
