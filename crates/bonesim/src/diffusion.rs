@@ -1926,13 +1926,14 @@ fn step_block<R: Real, S: Real, const K: usize>(
         // Started from −0.0, as `Iterator::sum` is.
         let (mut weighted, mut total) = ([-0.0; K], [-0.0; K]);
         if systems.plain {
-            // Every reaction term is 1: the same sums without reading them.
+            // Every reaction term is 1: the same sums without reading them (the row's width,
+            // exactly, for theirs).
             for v in &solution[row] {
                 for k in 0..K {
                     weighted[k] += v[k].wide();
-                    total[k] += 1.0;
                 }
             }
+            total = [w as f64; K];
         } else {
             for (r, v) in react[row.clone()].iter().zip(&solution[row]) {
                 for k in 0..K {
