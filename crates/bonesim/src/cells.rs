@@ -154,6 +154,12 @@ impl CellStore {
         (s != FREE).then_some(s as usize)
     }
 
+    /// Asks for `site`'s occupant to be brought into cache (see [`crate::prefetch`]).
+    #[inline]
+    pub(crate) fn prefetch_occupant(&self, site: usize) {
+        crate::prefetch::prefetch(&self.occupant[site]);
+    }
+
     /// Whether `site` holds no site-taking cell.
     #[inline]
     pub fn is_free(&self, site: usize) -> bool {

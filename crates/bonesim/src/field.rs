@@ -6,6 +6,7 @@
 
 use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, Precision, SiteRates, SolveStats, SolverSettings};
 use crate::params::{ParamInfo, parameter_group};
+use crate::prefetch::prefetch;
 use serde::{Deserialize, Serialize};
 
 /// Concentrations below this are nothing to any receptor in the model (every half-occupancy
@@ -337,6 +338,16 @@ impl<'a> FieldValues<'a> {
         }
     }
 
+    /// Asks for the value at `site` to be brought into cache, if there is one (see
+    /// [`crate::prefetch`]); changes nothing.
+    #[inline]
+    pub(crate) fn prefetch(self, site: usize) {
+        match self {
+            FieldValues::Double(v) => v.get(site).map(prefetch),
+            FieldValues::Single(v) => v.get(site).map(prefetch),
+        };
+    }
+
     /// Sites of the field (0 for a drug field not present).
     pub fn len(self) -> usize {
         match self {
@@ -512,6 +523,15 @@ struct SourceSlot {
     rates: [f64; FIELD_COUNT],
 }
 
+/// The two hints of [`Fields::prefetch_source`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum SourceHint {
+    /// The site's slot number.
+    SlotNumber,
+    /// The rate and holders in the site's slot.
+    Rate,
+}
+
 const NO_SLOT: u32 = u32::MAX;
 const FIELD_COUNT: usize = FieldId::ALL.len();
 const _: () = assert!(FIELD_COUNT <= 32, "a slot marks its fields in the bits of a u32");
@@ -526,6 +546,23 @@ impl GatheredSources {
         match self.slot_of[site] {
             NO_SLOT => 0.0,
             slot => self.slots[slot as usize].rates[f],
+        }
+    }
+
+    /// Asks for `site`'s slot number.
+    #[inline]
+    fn prefetch_slot_number(&self, site: usize) {
+        if let Some(slot) = self.slot_of.get(site) {
+            prefetch(slot);
+        }
+    }
+
+    /// Asks for the rate of `f` at `site` and the slot's holders, if `site` has a slot.
+    #[inline]
+    fn prefetch_rate(&self, f: usize, site: usize) {
+        if let Some(slot) = self.slot_of.get(site).and_then(|&slot| self.slots.get(slot as usize)) {
+            prefetch(&slot.rates[f]);
+            prefetch(&slot.holders);
         }
     }
 
@@ -760,6 +797,27 @@ impl Fields {
     /// Concentrations of `field`, pM, row-major (empty for a drug field not present).
     pub fn values(&self, field: FieldId) -> FieldValues<'_> {
         self.values.get(field.index())
+    }
+
+    /// Asks for every present field's value at `site` to be brought into cache (see
+    /// [`crate::prefetch`]); changes nothing.
+    #[inline]
+    pub(crate) fn prefetch(&self, site: usize) {
+        match &self.values {
+            Concentrations::Double(v) => v.iter().filter_map(|a| a.get(site)).for_each(prefetch),
+            Concentrations::Single(v) => v.iter().filter_map(|a| a.get(site)).for_each(prefetch),
+        }
+    }
+
+    /// Asks for what adding a source of `field` at `site` reads to be brought into cache
+    /// (see [`crate::prefetch`]), in two hints given some sources apart: `site`'s slot number
+    /// first, then (once that has arrived) the slot's rate of `field` and its holders.
+    #[inline]
+    pub(crate) fn prefetch_source(&self, field: FieldId, site: usize, hint: SourceHint) {
+        match hint {
+            SourceHint::SlotNumber => self.sources.prefetch_slot_number(site),
+            SourceHint::Rate => self.sources.prefetch_rate(field.index(), site),
+        }
     }
 
     /// Concentration of `field` at `site`, pM.

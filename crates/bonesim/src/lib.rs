@@ -44,6 +44,7 @@ pub mod lattice;
 pub mod palette;
 pub mod params;
 pub mod pharmacology;
+mod prefetch;
 pub mod readout;
 pub mod rng;
 pub mod scenario;

@@ -228,14 +228,39 @@ impl Context<'_> {
     }
 }
 
+/// The site whose fields the cell in `slot` reads. An osteocyte reads the marrow where its
+/// dendrites reach the bone surface, where it also presents its RANKL: inside bone there is
+/// nothing to sense.
+pub fn sensing_site(slot: usize, ctx: &Context) -> usize {
+    let cells = ctx.cells;
+    (if cells.kind[slot] == CellKind::Osteocyte { cells.outlet[slot] } else { cells.site[slot] }) as usize
+}
+
+/// Asks for what the cell in `slot` reads when it decides to be brought into cache (see
+/// [`crate::prefetch`]): around its site, the tissue, who sits there, and the fields that
+/// guide the moving lineages. Changes nothing.
+pub(crate) fn prefetch_decision(slot: usize, ctx: &Context) {
+    use crate::prefetch::prefetch;
+    let (l, site) = (ctx.lattice, ctx.cells.site[slot] as usize);
+    let (rankl, opg) = (ctx.fields.values(FieldId::Rankl), ctx.fields.values(FieldId::Opg));
+    for row in [site.saturating_sub(l.width), site, site + l.width] {
+        if row < l.len() {
+            prefetch(&l.matrix[row]);
+            prefetch(&l.eroded[row]);
+            prefetch(&l.vessel[row]);
+            ctx.cells.prefetch_occupant(row);
+            rankl.prefetch(row);
+            opg.prefetch(row);
+        }
+    }
+}
+
 /// What the cell in `slot` senses this tick.
 pub fn sense(slot: usize, ctx: &Context) -> Signals {
     let kind = ctx.cells.kind[slot];
     let tumor_il6r = ctx.tumor.map_or(0.0, |t| t.il6r);
     let il6r = signalling::membrane_il6r(kind, ctx.params, tumor_il6r);
-    // An osteocyte reads the marrow where its dendrites reach the bone surface, where it
-    // also presents its RANKL: inside bone there is nothing to sense.
-    let site = if kind == CellKind::Osteocyte { ctx.cells.outlet[slot] } else { ctx.cells.site[slot] } as usize;
+    let site = sensing_site(slot, ctx);
     let adhesion = ctx.tumor.map_or(0.0, |t| t.stroma_contact_nfkb);
     let touched = adhesion > 0.0
         && matches!(kind, CellKind::Stroma | CellKind::PreOsteoblast | CellKind::Osteoblast)

@@ -25,11 +25,12 @@ use crate::biology::signalling::{self, Exposure};
 use crate::biology::{self, Context, Host, Intent, Signals, TumorPhenotype, molecules_per_h_to_pm_s};
 use crate::cells::CellStore;
 use crate::error::EngineError;
-use crate::field::{FieldId, Fields};
+use crate::field::{FieldId, Fields, SourceHint};
 use crate::geometry::{self, GreyImage};
 use crate::lattice::Lattice;
 use crate::params::ModelParams;
 use crate::pharmacology::Pharmacology;
+use crate::prefetch::CELLS_AHEAD;
 use crate::readout::{Extras, Readouts, TurnoverLog};
 use crate::scenario::{GeometryKind, Scenario};
 use crate::systemic::{Serum, SerumInputs};
@@ -446,7 +447,14 @@ impl Sim {
         }
         self.secretions_by_task = by_task;
         self.released.clear();
-        for &(field, site, rate) in &sources {
+        // Sources land at scattered sites: each asks ahead for what the ones after it read.
+        for (i, &(field, site, rate)) in sources.iter().enumerate() {
+            if let Some(&(field, site, _)) = sources.get(i + 2 * CELLS_AHEAD) {
+                self.fields.prefetch_source(field, site, SourceHint::SlotNumber);
+            }
+            if let Some(&(field, site, _)) = sources.get(i + CELLS_AHEAD) {
+                self.fields.prefetch_source(field, site, SourceHint::Rate);
+            }
             self.fields.add_source(field, site, rate);
         }
         self.sources = sources;
@@ -532,7 +540,16 @@ impl Sim {
         {
             let ctx = self.context();
             room_for(&mut signals, self.cells.len());
-            (0..self.cells.len()).into_par_iter().map(|slot| biology::sense(slot, &ctx)).collect_into_vec(&mut signals);
+            let n = self.cells.len();
+            (0..n)
+                .into_par_iter()
+                .map(|slot| {
+                    if slot + CELLS_AHEAD < n {
+                        ctx.fields.prefetch(biology::sensing_site(slot + CELLS_AHEAD, &ctx));
+                    }
+                    biology::sense(slot, &ctx)
+                })
+                .collect_into_vec(&mut signals);
         }
         self.signals = signals;
     }
@@ -543,10 +560,16 @@ impl Sim {
         {
             let ctx = self.context();
             let signals = &self.signals;
-            room_for(&mut intents, self.cells.len());
-            (0..self.cells.len())
+            let n = self.cells.len();
+            room_for(&mut intents, n);
+            (0..n)
                 .into_par_iter()
-                .map(|slot| biology::decide(slot, &signals[slot], &ctx))
+                .map(|slot| {
+                    if slot + CELLS_AHEAD < n {
+                        biology::prefetch_decision(slot + CELLS_AHEAD, &ctx);
+                    }
+                    biology::decide(slot, &signals[slot], &ctx)
+                })
                 .collect_into_vec(&mut intents);
         }
         self.intents = intents;
