@@ -109,7 +109,8 @@ impl SolverWorkload {
     /// `factorised` of them (see [`DiffusionSolver::streamed_bytes`]).
     pub fn streamed_bytes(&self, cycles: u32, factorised: u32) -> f64 {
         let blocks = DiffusionSolver::blocks_of(self.fields());
-        self.solver.streamed_bytes(self.fields() as u32, blocks as u32, cycles, factorised)
+        // The workload's fields have no sinks and no fixed edge: their steps are plain.
+        self.solver.streamed_bytes(self.fields() as u32, blocks as u32, cycles, factorised, true)
     }
 
     /// How many field steps so far factorised their systems afresh

@@ -570,6 +570,14 @@ fn diagonal<R: Real, const K: usize>(react: Lanes<R, K>, g: Lanes<R, K>, csum: R
     std::array::from_fn(|k| react[k] + g[k] * csum)
 }
 
+/// [`diagonal`] from a site's reaction terms, which are not read where `UNIT` says they are
+/// all 1 (the finest level of a plain step, [`FieldSystems::plain`]): the same value, one
+/// array fewer streamed by the passes that make the diagonal.
+#[inline(always)]
+fn diagonal_of<R: Real, const K: usize, const UNIT: bool>(react: &Lanes<R, K>, g: Lanes<R, K>, csum: R) -> Lanes<R, K> {
+    diagonal(if UNIT { [R::ONE; K] } else { *react }, g, csum)
+}
+
 /// Row `y` of two arrays, as parallel loops over rows hand it to a closure.
 type RowsOf<'a, A, B> = (usize, (&'a mut [A], &'a mut [B]));
 
@@ -600,12 +608,22 @@ impl<R: Real, const K: usize> LevelSystem<R, K> {
         }
     }
 
-    /// Recomputes both factorisations from `react`, `g` and the geometry. Couplings are
-    /// non-negative and the diagonal dominates, so every pivot is positive.
-    fn factorise(&mut self, geo: &GeometryLevel<R>, g: Lanes<R, K>) {
+    /// Recomputes both factorisations from `react` (all 1 if `unit_react`, and then not
+    /// read), `g` and the geometry. Couplings are non-negative and the diagonal dominates, so
+    /// every pivot is positive.
+    fn factorise(&mut self, geo: &GeometryLevel<R>, g: Lanes<R, K>, unit_react: bool) {
+        if unit_react {
+            self.factorise_with::<true>(geo, g);
+        } else {
+            self.factorise_with::<false>(geo, g);
+        }
+    }
+
+    /// [`LevelSystem::factorise`], the reaction terms all 1 (`UNIT`) or as stored.
+    fn factorise_with<const UNIT: bool>(&mut self, geo: &GeometryLevel<R>, g: Lanes<R, K>) {
         let w = geo.w;
         let react = &self.react;
-        let diag = |i: usize| diagonal(react[i], g, geo.csum[i]);
+        let diag = |i: usize| diagonal_of::<R, K, UNIT>(&react[i], g, geo.csum[i]);
         // Rows: each pivot waits on a division by the one before, so `LOCKSTEP_ROWS` rows are
         // factorised side by side for their divisions to overlap.
         let factor_rows = |(j, inv): (usize, &mut [Lanes<R, K>])| {
@@ -620,7 +638,7 @@ impl<R: Real, const K: usize> LevelSystem<R, K> {
                 for x in 0..w {
                     let mut den = [[R::ZERO; K]; LOCKSTEP_ROWS];
                     for r in 0..LOCKSTEP_ROWS {
-                        let d = diagonal(re[r][x], g, cs[r][x]);
+                        let d = diagonal_of::<R, K, UNIT>(&re[r][x], g, cs[r][x]);
                         for k in 0..K {
                             den[r][k] = if x > 0 { d[k] - g[k] * c[r][x - 1] * previous_gain[r][k] } else { d[k] };
                         }
@@ -667,7 +685,7 @@ impl<R: Real, const K: usize> LevelSystem<R, K> {
                 let sites = rest[..width].iter_mut().zip(react).zip(csum);
                 if y == 0 {
                     for ((inv, r), s) in sites {
-                        let d = diagonal(*r, g, *s);
+                        let d = diagonal_of::<R, K, UNIT>(r, g, *s);
                         for k in 0..K {
                             inv[k] = R::ONE / d[k];
                         }
@@ -676,7 +694,7 @@ impl<R: Real, const K: usize> LevelSystem<R, K> {
                     let above = &done[(y - 1) * width..];
                     let cy = geo.cy[(y - 1) * w + parity..y * w].iter().step_by(2);
                     for ((((inv, r), s), c), a) in sites.zip(cy).zip(above) {
-                        let d = diagonal(*r, g, *s);
+                        let d = diagonal_of::<R, K, UNIT>(r, g, *s);
                         for k in 0..K {
                             let gain_above = g[k] * *c * a[k];
                             inv[k] = R::ONE / (d[k] - g[k] * *c * gain_above);
@@ -742,6 +760,8 @@ struct LevelOperator<'a, R: Real, const K: usize> {
     geo: &'a GeometryLevel<R>,
     sys: &'a LevelSystem<R, K>,
     g: Lanes<R, K>,
+    /// The reaction terms are all 1 (the finest level of a plain step): not read.
+    unit_react: bool,
 }
 
 impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
@@ -764,20 +784,24 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
     /// site.
     #[inline]
     fn row_of(&self, u: &[Lanes<R, K>], y: usize, emit: impl FnMut(usize, &[[f64; K]])) {
-        match (y > 0, y + 1 < self.geo.h) {
-            (true, true) => self.row_with::<true, true>(u, y, emit),
-            (true, false) => self.row_with::<true, false>(u, y, emit),
-            (false, true) => self.row_with::<false, true>(u, y, emit),
-            (false, false) => self.row_with::<false, false>(u, y, emit),
+        match (y > 0, y + 1 < self.geo.h, self.unit_react) {
+            (true, true, false) => self.row_with::<true, true, false>(u, y, emit),
+            (true, false, false) => self.row_with::<true, false, false>(u, y, emit),
+            (false, true, false) => self.row_with::<false, true, false>(u, y, emit),
+            (false, false, false) => self.row_with::<false, false, false>(u, y, emit),
+            (true, true, true) => self.row_with::<true, true, true>(u, y, emit),
+            (true, false, true) => self.row_with::<true, false, true>(u, y, emit),
+            (false, true, true) => self.row_with::<false, true, true>(u, y, emit),
+            (false, false, true) => self.row_with::<false, false, true>(u, y, emit),
         }
     }
 
     /// [`LevelOperator::row_of`] for a row with (`UP`) or without a row above and (`DOWN`)
-    /// below. The sums are taken in f64 whatever the solver's type: with long steps the
+    /// below, its reaction terms all 1 (`UNIT`, not read) or as stored. The sums are taken in f64 whatever the solver's type: with long steps the
     /// diagonal and the couplings are thousands of times the result, and f32 sums would
     /// lose the residual in their round-off.
     #[inline(always)]
-    fn row_with<const UP: bool, const DOWN: bool>(
+    fn row_with<const UP: bool, const DOWN: bool, const UNIT: bool>(
         &self,
         u: &[Lanes<R, K>],
         y: usize,
@@ -792,7 +816,7 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
         let (up, cy_up) = if UP { (&u[i0 - w..i0], &self.geo.cy[i0 - w..i0]) } else { (ur, cr) };
         let (down, cy_down) = if DOWN { (&u[i0 + w..i0 + 2 * w], &self.geo.cy[i0..i0 + w]) } else { (ur, cr) };
         let site = |x: usize, left: bool, right: bool| {
-            let d = diagonal(react[x], g_r, csum[x]);
+            let d = diagonal_of::<R, K, UNIT>(&react[x], g_r, csum[x]);
             let mut o = [0.0; K];
             for k in 0..K {
                 let mut v = d[k].wide() * ur[x][k].wide();
@@ -830,7 +854,7 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
             let (c_left, c_right) = (&cr[x0 - 1..x0 - 1 + len], &cr[at.clone()]);
             let (u_up, c_up, u_down, c_down) = (&up[at.clone()], &cy_up[at.clone()], &down[at.clone()], &cy_down[at]);
             for (i, out) in run[..len].iter_mut().enumerate() {
-                let d = diagonal(r[i], g_r, s[i]);
+                let d = diagonal_of::<R, K, UNIT>(&r[i], g_r, s[i]);
                 for k in 0..K {
                     let mut v = d[k].wide() * u0[i][k].wide();
                     v -= g[k] * c_left[i].wide() * u_left[i][k].wide();
@@ -1679,20 +1703,28 @@ impl DiffusionSolver {
     /// reaction terms read for the rows and for the columns, the row pivots, the column
     /// pivots) and 4 of geometry per block (the sums twice, the couplings along and across);
     /// the restriction of reaction terms that differ from the last factorisation's (fields
-    /// with sinks) is left out.
-    pub fn streamed_bytes(&self, fields: u32, blocks: u32, cycles: u32, factorised: u32) -> f64 {
+    /// with sinks) is left out. Steps that are all `plain` (no sink, no fixed edge, after a
+    /// step that was plain too) read no reaction terms on the finest level: 2 words fewer per
+    /// field and cycle there (residual and correction), 2 fewer per factorisation there, and
+    /// 3 fewer per step (the terms neither compared nor written, the balance without them).
+    pub fn streamed_bytes(&self, fields: u32, blocks: u32, cycles: u32, factorised: u32, plain: bool) -> f64 {
         const FIELD_WORDS_PER_LEVEL: f64 = 6.0 + 11.0 + 4.0 + 3.25 + 7.25;
         const FIELD_WORDS_FACTORISED: f64 = 4.0;
         const GEOMETRY_WORDS_FACTORISED: f64 = 4.0;
         const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 6.0 + 3.0 + 2.0 + 5.0;
         const FIELD_WORDS_FINEST: f64 = 2.0;
         const FIELD_WORDS_PER_STEP: f64 = 16.0;
+        // What a plain step does not read of the finest level's reaction terms.
+        let (unit_cycle, unit_factorised, unit_step) = if plain { (2.0, 2.0, 3.0) } else { (0.0, 0.0, 0.0) };
         let (last, fine) = (self.level_dims.len() - 1, self.level_dims[0]);
+        // With one level only there is no residual or correction to spare it from.
+        let unit_cycle = if last > 0 { unit_cycle } else { 0.0 };
         let sites = |&(w, h): &(usize, usize)| (w * h) as f64;
         let levels: f64 = self.level_dims[..last].iter().map(sites).sum();
         // The coarsest level is relaxed COARSEST_SWEEPS times instead (rows and columns).
         let coarsest = sites(&self.level_dims[last]) * COARSEST_SWEEPS as f64;
-        let field_cycle = levels * FIELD_WORDS_PER_LEVEL + coarsest * 18.0 + sites(&fine) * FIELD_WORDS_FINEST;
+        let field_cycle =
+            levels * FIELD_WORDS_PER_LEVEL + coarsest * 18.0 + sites(&fine) * (FIELD_WORDS_FINEST - unit_cycle);
         let geometry_cycle = levels * GEOMETRY_WORDS_PER_LEVEL + coarsest * 9.0;
         let all_levels = levels + sites(&self.level_dims[last]);
         let (fields, blocks, cycles, factorised) =
@@ -1704,7 +1736,8 @@ impl DiffusionSolver {
                 + geometry_cycle * per_block(cycles)
                 + all_levels
                     * (FIELD_WORDS_FACTORISED * factorised + GEOMETRY_WORDS_FACTORISED * per_block(factorised))
-                + sites(&fine) * FIELD_WORDS_PER_STEP * fields)
+                - sites(&fine) * unit_factorised * factorised
+                + sites(&fine) * (FIELD_WORDS_PER_STEP - unit_step) * fields)
     }
 
     /// How many blocks [`DiffusionSolver::step_together`] takes `fields` fields in.
@@ -2021,8 +2054,9 @@ fn take_systems<R: Real, const K: usize>(
             restrict_into(&fine[l - 1].react, &grid.geometry[l - 1], to_own, to_side, &mut coarse[0].react);
         }
     }
-    for (sys, geo) in levels.iter_mut().zip(grid.geometry) {
-        sys.factorise(geo, g);
+    debug_assert!(!plain || levels[0].react.iter().flatten().all(|&r| r == R::ONE), "a plain step's terms are 1");
+    for (l, (sys, geo)) in levels.iter_mut().zip(grid.geometry).enumerate() {
+        sys.factorise(geo, g, l == 0 && plain);
     }
     ws.factorised += K as u64;
     FieldSystems { g, geometry_generation: grid.generation, plain, levels }
@@ -2044,7 +2078,12 @@ fn v_cycle<R: Real, const K: usize>(
     work: &mut [WorkLevel<R, K>],
     l: usize,
 ) -> Option<(Lanes<R, K>, Lanes<R, K>)> {
-    let op = LevelOperator { geo: &grid.geometry[l], sys: &systems.levels[l], g: systems.g };
+    let op = LevelOperator {
+        geo: &grid.geometry[l],
+        sys: &systems.levels[l],
+        g: systems.g,
+        unit_react: l == 0 && systems.plain,
+    };
     if l == work.len() - 1 {
         for _ in 0..COARSEST_SWEEPS {
             op.relax(&mut work[l]);
