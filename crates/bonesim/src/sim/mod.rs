@@ -30,7 +30,7 @@ use crate::geometry::{self, GreyImage};
 use crate::lattice::Lattice;
 use crate::params::ModelParams;
 use crate::pharmacology::Pharmacology;
-use crate::prefetch::CELLS_AHEAD;
+use crate::prefetch::{CELLS_AHEAD, SOURCES_AHEAD};
 use crate::readout::{Extras, Readouts, TurnoverLog};
 use crate::scenario::{GeometryKind, Scenario};
 use crate::systemic::{Serum, SerumInputs};
@@ -449,10 +449,10 @@ impl Sim {
         self.released.clear();
         // Sources land at scattered sites: each asks ahead for what the ones after it read.
         for (i, &(field, site, rate)) in sources.iter().enumerate() {
-            if let Some(&(field, site, _)) = sources.get(i + 2 * CELLS_AHEAD) {
+            if let Some(&(field, site, _)) = sources.get(i + 2 * SOURCES_AHEAD) {
                 self.fields.prefetch_source(field, site, SourceHint::SlotNumber);
             }
-            if let Some(&(field, site, _)) = sources.get(i + CELLS_AHEAD) {
+            if let Some(&(field, site, _)) = sources.get(i + SOURCES_AHEAD) {
                 self.fields.prefetch_source(field, site, SourceHint::Rate);
             }
             self.fields.add_source(field, site, rate);
