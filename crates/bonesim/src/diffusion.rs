@@ -797,9 +797,10 @@ impl<R: Real, const K: usize> LevelOperator<'_, R, K> {
     }
 
     /// [`LevelOperator::row_of`] for a row with (`UP`) or without a row above and (`DOWN`)
-    /// below, its reaction terms all 1 (`UNIT`, not read) or as stored. The sums are taken in f64 whatever the solver's type: with long steps the
-    /// diagonal and the couplings are thousands of times the result, and f32 sums would
-    /// lose the residual in their round-off.
+    /// below, its reaction terms all 1 (`UNIT`, not read) or as stored. The sums are taken
+    /// in f64 whatever the solver's type: with long steps the diagonal and the couplings are
+    /// thousands of times the result, and f32 sums would lose the residual in their
+    /// round-off.
     #[inline(always)]
     fn row_with<const UP: bool, const DOWN: bool, const UNIT: bool>(
         &self,
