@@ -1715,11 +1715,13 @@ impl DiffusionSolver {
         const GEOMETRY_WORDS_PER_LEVEL: f64 = 3.0 + 6.0 + 3.0 + 2.0 + 5.0;
         const FIELD_WORDS_FINEST: f64 = 2.0;
         const FIELD_WORDS_PER_STEP: f64 = 16.0;
-        // What a plain step does not read of the finest level's reaction terms.
-        let (unit_cycle, unit_factorised, unit_step) = if plain { (2.0, 2.0, 3.0) } else { (0.0, 0.0, 0.0) };
         let (last, fine) = (self.level_dims.len() - 1, self.level_dims[0]);
-        // With one level only there is no residual or correction to spare it from.
-        let unit_cycle = if last > 0 { unit_cycle } else { 0.0 };
+        // What a plain step does not read of the finest level's reaction terms (with one
+        // level only there is no residual or correction to spare them from).
+        let (unit_cycle, unit_factorised, unit_step) = match plain {
+            true => (if last > 0 { 2.0 } else { 0.0 }, 2.0, 3.0),
+            false => (0.0, 0.0, 0.0),
+        };
         let sites = |&(w, h): &(usize, usize)| (w * h) as f64;
         let levels: f64 = self.level_dims[..last].iter().map(sites).sum();
         // The coarsest level is relaxed COARSEST_SWEEPS times instead (rows and columns).

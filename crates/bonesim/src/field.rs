@@ -523,15 +523,6 @@ struct SourceSlot {
     rates: [f64; FIELD_COUNT],
 }
 
-/// The two hints of [`Fields::prefetch_source`].
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum SourceHint {
-    /// The site's slot number.
-    SlotNumber,
-    /// The rate and holders in the site's slot.
-    Rate,
-}
-
 const NO_SLOT: u32 = u32::MAX;
 const FIELD_COUNT: usize = FieldId::ALL.len();
 const _: () = assert!(FIELD_COUNT <= 32, "a slot marks its fields in the bits of a u32");
@@ -803,21 +794,24 @@ impl Fields {
     /// [`crate::prefetch`]); changes nothing.
     #[inline]
     pub(crate) fn prefetch(&self, site: usize) {
-        match &self.values {
-            Concentrations::Double(v) => v.iter().filter_map(|a| a.get(site)).for_each(prefetch),
-            Concentrations::Single(v) => v.iter().filter_map(|a| a.get(site)).for_each(prefetch),
+        for field in FieldId::ALL {
+            self.values(field).prefetch(site);
         }
     }
 
-    /// Asks for what adding a source of `field` at `site` reads to be brought into cache
-    /// (see [`crate::prefetch`]), in two hints given some sources apart: `site`'s slot number
-    /// first, then (once that has arrived) the slot's rate of `field` and its holders.
+    /// Asks for `site`'s slot of gathered sources to be brought into cache (see
+    /// [`crate::prefetch`]): the first of two hints for adding a source there, given some
+    /// sources before [`Fields::prefetch_source_rate`] so that the slot number has arrived.
     #[inline]
-    pub(crate) fn prefetch_source(&self, field: FieldId, site: usize, hint: SourceHint) {
-        match hint {
-            SourceHint::SlotNumber => self.sources.prefetch_slot_number(site),
-            SourceHint::Rate => self.sources.prefetch_rate(field.index(), site),
-        }
+    pub(crate) fn prefetch_source_slot(&self, site: usize) {
+        self.sources.prefetch_slot_number(site);
+    }
+
+    /// Asks for the rate of `field` gathered at `site`, and its slot's holders, to be brought
+    /// into cache; changes nothing.
+    #[inline]
+    pub(crate) fn prefetch_source_rate(&self, field: FieldId, site: usize) {
+        self.sources.prefetch_rate(field.index(), site);
     }
 
     /// Concentration of `field` at `site`, pM.

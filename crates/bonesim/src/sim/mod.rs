@@ -25,7 +25,7 @@ use crate::biology::signalling::{self, Exposure};
 use crate::biology::{self, Context, Host, Intent, Signals, TumorPhenotype, molecules_per_h_to_pm_s};
 use crate::cells::CellStore;
 use crate::error::EngineError;
-use crate::field::{FieldId, Fields, SourceHint};
+use crate::field::{FieldId, Fields};
 use crate::geometry::{self, GreyImage};
 use crate::lattice::Lattice;
 use crate::params::ModelParams;
@@ -449,11 +449,11 @@ impl Sim {
         self.released.clear();
         // Sources land at scattered sites: each asks ahead for what the ones after it read.
         for (i, &(field, site, rate)) in sources.iter().enumerate() {
-            if let Some(&(field, site, _)) = sources.get(i + 2 * SOURCES_AHEAD) {
-                self.fields.prefetch_source(field, site, SourceHint::SlotNumber);
+            if let Some(&(_, site, _)) = sources.get(i + 2 * SOURCES_AHEAD) {
+                self.fields.prefetch_source_slot(site);
             }
             if let Some(&(field, site, _)) = sources.get(i + SOURCES_AHEAD) {
-                self.fields.prefetch_source(field, site, SourceHint::Rate);
+                self.fields.prefetch_source_rate(field, site);
             }
             self.fields.add_source(field, site, rate);
         }
