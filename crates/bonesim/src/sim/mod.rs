@@ -155,11 +155,10 @@ pub struct Sim {
     bone_uptake: Vec<f64>,
     /// The tumour's phenotype, if the scenario has a tumour.
     phenotype: Option<TumorPhenotype>,
-    /// This tick's secretions (kept to reuse the allocation).
-    sources: Vec<(FieldId, usize, f64)>,
-    /// The secretions of each parallel task of the secrete phase (scratch).
+    /// This tick's sources (field, site, pM/s): those of each parallel task of the secrete
+    /// phase, then those of the released growth factors (scratch).
     #[serde(skip)]
-    secretions_by_task: Vec<Vec<(FieldId, usize, f64)>>,
+    secretions_by_task: Vec<Vec<(FieldId, u32, f64)>>,
     /// Relative diffusivity of each site as the fields last saw it, and its version.
     permeability: Vec<f64>,
     geometry_version: u64,
@@ -234,7 +233,6 @@ impl Sim {
             uptake_scratch: Vec::new(),
             bone_uptake: Vec::new(),
             phenotype,
-            sources: Vec::new(),
             secretions_by_task: Vec::new(),
             mineralising: Vec::new(),
             is_mineralising: vec![false; n],
@@ -411,21 +409,21 @@ impl Sim {
     /// brings in at the vessels.
     fn secrete(&mut self) {
         let um = self.lattice.site_um;
-        let mut sources: Vec<(FieldId, usize, f64)> = std::mem::take(&mut self.sources);
-        sources.clear();
         let mut by_task = std::mem::take(&mut self.secretions_by_task);
         {
             let ctx = self.context();
             let n = self.cells.len();
             // Cells secrete in parallel, in fixed runs of slots whose secretions are then
-            // added in slot order: the sums per site do not depend on the threads.
-            by_task.resize_with(n.div_ceil(SECRETING_CELLS_PER_TASK), Vec::new);
+            // added in slot order: the sums per site do not depend on the threads. One more
+            // list, last, holds the released growth factors.
+            let tasks = n.div_ceil(SECRETING_CELLS_PER_TASK);
+            by_task.resize_with(tasks + 1, Vec::new);
             let signals = &self.signals;
-            by_task.par_iter_mut().enumerate().for_each(|(task, out)| {
+            by_task[..tasks].par_iter_mut().enumerate().for_each(|(task, out)| {
                 out.clear();
                 let mut emit = |field: FieldId, site: usize, molecules_per_h: f64| {
                     if molecules_per_h > 0.0 {
-                        out.push((field, site, molecules_per_h_to_pm_s(molecules_per_h, um)));
+                        out.push((field, site as u32, molecules_per_h_to_pm_s(molecules_per_h, um)));
                     }
                 };
                 let first = task * SECRETING_CELLS_PER_TASK;
@@ -435,29 +433,29 @@ impl Sim {
                     biology::secrete(slot, &signals, &ctx, &mut emit);
                 }
             });
-            for task in &by_task {
-                sources.extend_from_slice(task);
-            }
             // Released TGF-β: the molecules freed during the last tick, spread over this one.
+            let released = &mut by_task[tasks];
+            released.clear();
             for &(field, site, molecules) in &self.released {
                 if molecules > 0.0 {
-                    sources.push((field, site as usize, molecules_per_h_to_pm_s(molecules / self.dt_h, um)));
+                    released.push((field, site, molecules_per_h_to_pm_s(molecules / self.dt_h, um)));
                 }
             }
         }
-        self.secretions_by_task = by_task;
         self.released.clear();
         // Sources land at scattered sites: each asks ahead for what the ones after it read.
-        for (i, &(field, site, rate)) in sources.iter().enumerate() {
-            if let Some(&(_, site, _)) = sources.get(i + 2 * SOURCES_AHEAD) {
-                self.fields.prefetch_source_slot(site);
+        let sources = || by_task.iter().flatten();
+        let (mut ahead, mut further) = (sources().skip(SOURCES_AHEAD), sources().skip(2 * SOURCES_AHEAD));
+        for &(field, site, rate) in sources() {
+            if let Some(&(_, site, _)) = further.next() {
+                self.fields.prefetch_source_slot(site as usize);
             }
-            if let Some(&(field, site, _)) = sources.get(i + SOURCES_AHEAD) {
-                self.fields.prefetch_source_rate(field, site);
+            if let Some(&(field, site, _)) = ahead.next() {
+                self.fields.prefetch_source_rate(field, site as usize);
             }
-            self.fields.add_source(field, site, rate);
+            self.fields.add_source(field, site as usize, rate);
         }
-        self.sources = sources;
+        self.secretions_by_task = by_task;
         let p = &self.params.serum;
         self.fields.add_serum_supply(FieldId::Il6, self.serum.il6_pm());
         self.fields.add_serum_supply(FieldId::Sil6r, self.serum.sil6r_pm(p));
