@@ -35,7 +35,8 @@ const MAGIC: &[u8] = b"bonesim checkpoint\n";
 /// engine's state itself. Raise it whenever any of them changes in a way the engine version
 /// does not show. 2: the fields keep their gathered sources only at the sites that have one;
 /// 3: the solver's number type is a parameter (`solver.float_bits`); 4: the fields are kept
-/// in that type; 5: a tick's sources are not part of the state.
+/// in that type; 5: a tick's sources are not part of the state, and the bone matrix the
+/// fields last saw (f32) stands for their permeability (f64).
 pub const FORMAT_VERSION: u32 = 5;
 
 /// What a checkpoint holds besides the engine's state: the command line's own progress.

@@ -7,12 +7,16 @@
 //! (RANKL, OPG, M-CSF, …). Every step moves the sources by one site, so each solve starts
 //! warm but away from its answer, as a field does in a run after cells have moved.
 
-use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, SiteRates, SolveStats, SolverSettings};
+use crate::diffusion::{
+    Boundary, DiffusionProblem, DiffusionSolver, Permeability, SiteRates, SolveStats, SolverSettings,
+};
 use crate::field::{Concentrations, FieldId, FieldTransport};
 use crate::lattice::Lattice;
 
 /// The sources every field gets, pM/s per source site.
 const SOURCE_PM_S: f64 = 0.1;
+/// The permeability of fully filled bone matrix (the model's default `bone.permeability`).
+const BONE_PERMEABILITY: f64 = 0.1;
 /// SiteRates sit at every this many sites.
 const SOURCE_SPACING: usize = 101;
 
@@ -20,7 +24,8 @@ const SOURCE_SPACING: usize = 101;
 /// steps them (see the module docs).
 pub struct SolverWorkload {
     n: usize,
-    permeability: Vec<f64>,
+    /// The section's bone matrix, which the permeability is made from as a run's is.
+    matrix: Vec<f32>,
     /// The sources, and the same moved one site along.
     sources: [Vec<f64>; 2],
     transports: Vec<FieldTransport>,
@@ -41,8 +46,6 @@ impl SolverWorkload {
         assert!(n >= 2 && fields >= 1 && step_hours > 0.0, "a workload needs a grid, a field and a step");
         let mut lattice = Lattice::new(n, n, 10.0);
         crate::geometry::trabecular(&mut lattice, 0.2, 1);
-        let mut permeability = Vec::new();
-        lattice.permeability_into(0.1, &mut permeability);
         let mut source = vec![0.0; n * n];
         for site in (0..n * n).step_by(SOURCE_SPACING) {
             source[site] = SOURCE_PM_S;
@@ -52,7 +55,7 @@ impl SolverWorkload {
         let transports = (0..fields).map(|i| factors[i % factors.len()].default_transport()).collect();
         let mut workload = SolverWorkload {
             n,
-            permeability,
+            matrix: lattice.matrix,
             sources: [source, moved],
             transports,
             values: Concentrations::with_sizes(settings.precision, std::iter::repeat_n(n * n, fields)),
@@ -84,7 +87,7 @@ impl SolverWorkload {
     /// ([`DiffusionSolver::step_together`]); returns the V-cycles run, summed over the fields.
     pub fn step_all(&mut self) -> u32 {
         self.turn ^= 1;
-        let (permeability, source) = (&self.permeability, &self.sources[self.turn]);
+        let (permeability, source) = (permeability(&self.matrix), &self.sources[self.turn]);
         let problems: Vec<DiffusionProblem> =
             self.transports.iter().map(|t| problem(t, permeability, source, self.step_s)).collect();
         let mut stats = vec![SolveStats::default(); problems.len()];
@@ -98,7 +101,7 @@ impl SolverWorkload {
         self.turn ^= 1;
         let mut cycles = 0;
         for (key, t) in self.transports.iter().enumerate() {
-            let problem = problem(t, &self.permeability, &self.sources[self.turn], self.step_s);
+            let problem = problem(t, permeability(&self.matrix), &self.sources[self.turn], self.step_s);
             cycles += self.values.step(key, &mut self.solver, &problem).cycles;
         }
         cycles
@@ -120,8 +123,18 @@ impl SolverWorkload {
     }
 }
 
+/// The permeability of a section of bone `matrix`, with bone's default permeability.
+fn permeability(matrix: &[f32]) -> Permeability<'_> {
+    Permeability::Matrix { matrix, bone: BONE_PERMEABILITY }
+}
+
 /// The step of a field of transport `t` in a workload.
-fn problem<'a>(t: &FieldTransport, permeability: &'a [f64], source: &'a [f64], dt_s: f64) -> DiffusionProblem<'a> {
+fn problem<'a>(
+    t: &FieldTransport,
+    permeability: Permeability<'a>,
+    source: &'a [f64],
+    dt_s: f64,
+) -> DiffusionProblem<'a> {
     DiffusionProblem {
         diffusion_um2_s: t.diffusion_um2_s,
         decay_per_s: t.decay_per_s(),

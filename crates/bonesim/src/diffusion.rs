@@ -223,6 +223,69 @@ impl Default for SolverSettings {
     }
 }
 
+/// The relative diffusivity of each site (1 in open marrow).
+#[derive(Clone, Copy, Debug)]
+pub enum Permeability<'a> {
+    /// Given site by site.
+    Sites(&'a [f64]),
+    /// Made from how much bone matrix fills each site (0–1): 1 where none does, `bone` where
+    /// it fills the site, linear between ([`permeability_of`]). A run keeps the matrix the
+    /// fields last saw in f32 (4 bytes per site) rather than the permeability in f64 (8).
+    Matrix {
+        /// The fraction of each site that bone matrix fills.
+        matrix: &'a [f32],
+        /// The permeability of bone matrix filling a site.
+        bone: f64,
+    },
+}
+
+impl Permeability<'_> {
+    /// Sites.
+    pub fn len(&self) -> usize {
+        match self {
+            Permeability::Sites(p) => p.len(),
+            Permeability::Matrix { matrix, .. } => matrix.len(),
+        }
+    }
+
+    /// Whether there are no sites.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The permeability of site `i`.
+    #[inline]
+    pub fn at(&self, i: usize) -> f64 {
+        match *self {
+            Permeability::Sites(p) => p[i],
+            Permeability::Matrix { matrix, bone } => permeability_of(matrix[i], bone),
+        }
+    }
+
+    /// Whether `self` and `other` give every site the same permeability.
+    fn same_as(&self, other: &Permeability, parallel: bool) -> bool {
+        match (*self, *other) {
+            (Permeability::Sites(a), Permeability::Sites(b)) => std::ptr::eq(a, b) || same(a, b, parallel),
+            (Permeability::Matrix { matrix: a, bone: x }, Permeability::Matrix { matrix: b, bone: y }) if x == y => {
+                std::ptr::eq(a, b) || same(a, b, parallel)
+            }
+            _ => self.len() == other.len() && (0..self.len()).all(|i| self.at(i) == other.at(i)),
+        }
+    }
+
+    /// Every site's permeability.
+    fn to_vec(self) -> Vec<f64> {
+        (0..self.len()).map(|i| self.at(i)).collect()
+    }
+}
+
+/// The permeability of a site whose fraction `fill` (0–1) is bone matrix of permeability
+/// `bone`: 1 in open marrow, linear in the fill.
+#[inline]
+pub fn permeability_of(fill: f32, bone: f64) -> f64 {
+    1.0 - (1.0 - bone) * fill as f64
+}
+
 /// One diffusion–decay step to take: everything but the field itself.
 #[derive(Clone, Copy, Debug)]
 pub struct DiffusionProblem<'a> {
@@ -236,7 +299,7 @@ pub struct DiffusionProblem<'a> {
     pub dt_s: f64,
     /// Relative diffusivity of each site, 0 < p ≤ 1 (1 in marrow; lower in mineralised bone,
     /// whose matrix leaves only the lacuno-canalicular porosity free).
-    pub permeability: &'a [f64],
+    pub permeability: Permeability<'a>,
     /// The caller's name for `permeability`, if it keeps one: steps that give the same
     /// `Some(version)` promise the same permeability, so the solver neither compares it nor
     /// keeps a copy of it (8 bytes per site); a new version rebuilds the geometry. `None`: the
@@ -341,20 +404,20 @@ struct GeometryLevel<R = f64> {
 /// as the next coarser level needs them (the finest level's from the permeability, on the
 /// fly), so building it holds no f64 copy of the finest level (a fifth of a run's peak
 /// memory at 400² when it did).
-fn geometry_levels<R: Real>(level_dims: &[(usize, usize)], permeability: &[f64]) -> Vec<GeometryLevel<R>> {
-    let p = permeability;
+fn geometry_levels<R: Real>(level_dims: &[(usize, usize)], permeability: Permeability) -> Vec<GeometryLevel<R>> {
+    let p = |i: usize| permeability.at(i);
     let (w, h) = level_dims[0];
     let n = w * h;
     // A face conducts with the harmonic mean of its two sites.
-    let cx = |i: usize| if i % w + 1 < w { harmonic_mean(p[i], p[i + 1]) } else { 0.0 };
-    let cy = |i: usize| if i + w < n { harmonic_mean(p[i], p[i + w]) } else { 0.0 };
+    let cx = |i: usize| if i % w + 1 < w { harmonic_mean(p(i), p(i + 1)) } else { 0.0 };
+    let cy = |i: usize| if i + w < n { harmonic_mean(p(i), p(i + w)) } else { 0.0 };
     // A fixed edge value sits half a site beyond the boundary sites: coupling 2p per face.
     // It enters the coarse levels through the restricted reaction terms, so only the finest
     // level keeps its edge couplings.
     let edge = |i: usize| {
         let (x, y) = (i % w, i / w);
         let faces = (x == 0) as u32 + (x + 1 == w) as u32 + (y == 0) as u32 + (y + 1 == h) as u32;
-        2.0 * p[i] * faces as f64
+        2.0 * p(i) * faces as f64
     };
     let coarser = level_dims.len() > 1;
     let mut levels = vec![GeometryLevel::from_couplings((w, h), &cx, &cy, Some(&edge), coarser)];
@@ -1777,7 +1840,7 @@ impl DiffusionSolver {
         for p in problems {
             assert!(
                 p.permeability_version == first.permeability_version
-                    && (std::ptr::eq(p.permeability, first.permeability) || p.permeability == first.permeability),
+                    && p.permeability.same_as(&first.permeability, false),
                 "fields stepped together share their permeability"
             );
         }
@@ -1791,12 +1854,14 @@ impl DiffusionSolver {
 
     /// Rebuilds the geometry if `permeability` (named `version` by the caller, if it names
     /// it) is not the one it was built from.
-    fn prepare(&mut self, permeability: &[f64], version: Option<u64>) {
+    fn prepare(&mut self, permeability: Permeability, version: Option<u64>) {
         let (w, h) = self.level_dims[0];
         assert_eq!(permeability.len(), w * h, "permeability size does not match");
         let built = match (&self.built_from, version) {
             (BuiltFrom::Version(built), Some(version)) => *built == version,
-            (BuiltFrom::Copy(copy), None) => same(copy, permeability, w * h >= PARALLEL_MIN_SITES),
+            (BuiltFrom::Copy(copy), None) => {
+                Permeability::Sites(copy).same_as(&permeability, w * h >= PARALLEL_MIN_SITES)
+            }
             _ => false,
         };
         if !built {
@@ -1808,7 +1873,7 @@ impl DiffusionSolver {
         }
     }
 
-    fn rebuild_geometry(&mut self, permeability: &[f64]) {
+    fn rebuild_geometry(&mut self, permeability: Permeability) {
         // The old geometry goes before the new one is built, not after.
         let dims = &self.level_dims;
         match &mut self.engine {
@@ -2300,6 +2365,7 @@ mod tests {
     }
 
     fn problem<'a>(permeability: &'a [f64], decay_per_s: f64, dt_s: f64) -> DiffusionProblem<'a> {
+        let permeability = Permeability::Sites(permeability);
         DiffusionProblem {
             diffusion_um2_s: 50.0,
             decay_per_s,

@@ -4,7 +4,9 @@
 //! Concentrations are in pM throughout. A site is a cube of `site_um`³ (1 pL at 10 µm), so
 //! one molecule per second secreted into a 10 µm site adds 1.66 pM/s.
 
-use crate::diffusion::{Boundary, DiffusionProblem, DiffusionSolver, Precision, SiteRates, SolveStats, SolverSettings};
+use crate::diffusion::{
+    Boundary, DiffusionProblem, DiffusionSolver, Permeability, Precision, SiteRates, SolveStats, SolverSettings,
+};
 use crate::params::{ParamInfo, parameter_group};
 use crate::prefetch::prefetch;
 use serde::{Deserialize, Serialize};
@@ -856,7 +858,7 @@ impl Fields {
         every: u64,
         tick_s: f64,
         site_um: f64,
-        permeability: &[f64],
+        permeability: Permeability,
         geometry: u64,
         transport: &dyn Fn(FieldId) -> FieldTransport,
     ) {
@@ -930,7 +932,7 @@ impl Fields {
     pub fn settle(
         &mut self,
         site_um: f64,
-        permeability: &[f64],
+        permeability: Permeability,
         geometry: u64,
         transport: &dyn Fn(FieldId) -> FieldTransport,
     ) {
@@ -953,7 +955,7 @@ impl Fields {
         field: FieldId,
         dt_s: f64,
         site_um: f64,
-        (permeability, permeability_version): (&[f64], u64),
+        (permeability, permeability_version): (Permeability, u64),
         geometry: u64,
         t: &FieldTransport,
     ) {
@@ -1091,7 +1093,7 @@ mod tests {
             since += 1;
             let held = |f: &Fields| f.sources.slot_of.iter().filter(|&&s| s != NO_SLOT).count();
             most_slots = most_slots.max(held(&fields));
-            fields.end_tick(tick, every, tick_s, 10.0, &permeability, 1, &transport);
+            fields.end_tick(tick, every, tick_s, 10.0, Permeability::Sites(&permeability), 1, &transport);
             if Fields::is_due(FieldId::Il6, tick, every) {
                 let averaged: Vec<f64> =
                     gathered.iter().map(|&g| if since > 1 { g / since as f64 } else { g }).collect();
@@ -1100,7 +1102,7 @@ mod tests {
                     decay_per_s: t.decay_per_s(),
                     site_um: 10.0,
                     dt_s: since as f64 * tick_s,
-                    permeability: &permeability,
+                    permeability: Permeability::Sites(&permeability),
                     permeability_version: None,
                     sinks: SiteRates::None,
                     sources: SiteRates::PerSite(&averaged),
@@ -1158,7 +1160,7 @@ mod tests {
         }
         let source: Vec<f64> = (0..n).map(|i| if i % 31 == 0 { 1.0 } else { 0.0 }).collect();
         let transport = |f: FieldId| f.default_transport();
-        fields.end_tick(0, 1, 3600.0, 10.0, &permeability, 1, &transport);
+        fields.end_tick(0, 1, 3600.0, 10.0, Permeability::Sites(&permeability), 1, &transport);
         let t = transport(FieldId::Il6);
         let mut expected = vec![0.0_f32; n];
         let problem = DiffusionProblem {
@@ -1166,7 +1168,7 @@ mod tests {
             decay_per_s: t.decay_per_s(),
             site_um: 10.0,
             dt_s: 3600.0,
-            permeability: &permeability,
+            permeability: Permeability::Sites(&permeability),
             permeability_version: None,
             sinks: SiteRates::PerSite(&dense),
             sources: SiteRates::PerSite(&source),

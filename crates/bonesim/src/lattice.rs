@@ -220,13 +220,6 @@ impl Lattice {
             self.initial_bone[site] = self.bone_mass(site);
         }
     }
-
-    /// Relative diffusivity of each site for the field solver: 1 in marrow and vessels,
-    /// `bone_permeability` in fully filled matrix, linear between.
-    pub fn permeability_into(&self, bone_permeability: f64, out: &mut Vec<f64>) {
-        out.clear();
-        out.extend(self.matrix.iter().map(|&m| 1.0 - (1.0 - bone_permeability) * m as f64));
-    }
 }
 
 #[cfg(test)]

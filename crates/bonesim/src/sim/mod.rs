@@ -24,6 +24,7 @@
 use crate::biology::signalling::{self, Exposure};
 use crate::biology::{self, Context, Host, Intent, Signals, TumorPhenotype, molecules_per_h_to_pm_s};
 use crate::cells::CellStore;
+use crate::diffusion::Permeability;
 use crate::error::EngineError;
 use crate::field::{FieldId, Fields};
 use crate::geometry::{self, GreyImage};
@@ -159,8 +160,10 @@ pub struct Sim {
     /// phase, then those of the released growth factors (scratch).
     #[serde(skip)]
     secretions_by_task: Vec<Vec<(FieldId, u32, f64)>>,
-    /// Relative diffusivity of each site as the fields last saw it, and its version.
-    permeability: Vec<f64>,
+    /// The bone matrix as the fields last saw it, which their permeability is made from
+    /// (f32 as the lattice keeps it: 4 bytes per site, against 8 for the permeability), and
+    /// its version.
+    transport_matrix: Vec<f32>,
     geometry_version: u64,
     /// Sites whose osteoid is mineralising, and a flag per site to keep the list unique.
     mineralising: Vec<u32>,
@@ -208,8 +211,7 @@ impl Sim {
         geometry::place_vessels(&mut lattice, scenario.seed);
         lattice.mark_initial();
         let n = lattice.len();
-        let mut permeability = Vec::new();
-        lattice.permeability_into(params.bone.permeability, &mut permeability);
+        let transport_matrix = lattice.matrix.clone();
         let dt_h = scenario.time.tick_hours;
         let mut sim = Sim {
             scenario: scenario.clone(),
@@ -220,7 +222,7 @@ impl Sim {
             origin: 0,
             spinning_up: false,
             dt_h,
-            permeability,
+            transport_matrix,
             geometry_version: 0,
             host: Host {
                 estrogen: scenario.patient.estrogen,
@@ -264,7 +266,8 @@ impl Sim {
         sim.secrete();
         let params = &sim.params;
         let transport = |f: FieldId| params.transport(f);
-        sim.fields.settle(sim.lattice.site_um, &sim.permeability, sim.geometry_version, &transport);
+        let permeability = Permeability::Matrix { matrix: &sim.transport_matrix, bone: params.bone.permeability };
+        sim.fields.settle(sim.lattice.site_um, permeability, sim.geometry_version, &transport);
         sim.serum = Serum::steady(&sim.serum_inputs(), &sim.params.serum);
         sim.sense();
         sim.spin_up();
@@ -472,7 +475,9 @@ impl Sim {
         let params = &self.params;
         let transport = |f: FieldId| params.transport(f);
         let (um, version) = (self.lattice.site_um, self.geometry_version);
-        self.fields.end_tick(self.tick, every, tick_s, um, &self.permeability, version, &transport);
+        // The fields diffuse through the bone matrix they last saw.
+        let permeability = Permeability::Matrix { matrix: &self.transport_matrix, bone: params.bone.permeability };
+        self.fields.end_tick(self.tick, every, tick_s, um, permeability, version, &transport);
         let inputs = self.serum_inputs();
         self.serum.step(&inputs, tick_s, &self.params.serum);
     }
@@ -605,7 +610,7 @@ impl Sim {
         self.turnover.end_tick();
         let every = (self.params.bone.transport_refresh_hours / self.dt_h).round().max(1.0) as u64;
         if (self.tick + 1).is_multiple_of(every) {
-            self.lattice.permeability_into(self.params.bone.permeability, &mut self.permeability);
+            self.transport_matrix.copy_from_slice(&self.lattice.matrix);
             self.geometry_version += 1;
             self.find_outlets(false);
         }
