@@ -406,6 +406,50 @@ impl Concentrations {
         }
     }
 
+    /// The sum of each array's values in f64 (0 for an empty one). Each is added in site
+    /// order as [`Iterator::sum`] adds one array alone, so the sums are the same to the bit;
+    /// but the arrays are walked side by side, eight at a time, so that no sum waits on the
+    /// one before it (one array after another, every add waits on the last: 3 ms for the 14
+    /// fields of a 400 × 400 run).
+    fn sums(&self) -> Vec<f64> {
+        fn side_by_side<T: Copy + Into<f64>>(arrays: &[Vec<T>]) -> Vec<f64> {
+            let mut sums = vec![0.0; arrays.len()];
+            let present: Vec<usize> = (0..arrays.len()).filter(|&f| !arrays[f].is_empty()).collect();
+            let mut rest = &present[..];
+            while !rest.is_empty() {
+                let take = [8, 4, 2, 1].into_iter().find(|&g| g <= rest.len()).unwrap_or(1);
+                let (group, after) = rest.split_at(take);
+                let got: Vec<f64> = match take {
+                    8 => group_sums::<T, 8>(arrays, group).to_vec(),
+                    4 => group_sums::<T, 4>(arrays, group).to_vec(),
+                    2 => group_sums::<T, 2>(arrays, group).to_vec(),
+                    _ => group_sums::<T, 1>(arrays, group).to_vec(),
+                };
+                for (&f, sum) in group.iter().zip(got) {
+                    sums[f] = sum;
+                }
+                rest = after;
+            }
+            sums
+        }
+        fn group_sums<T: Copy + Into<f64>, const G: usize>(arrays: &[Vec<T>], group: &[usize]) -> [f64; G] {
+            let n = arrays[group[0]].len();
+            let lanes: [&[T]; G] = std::array::from_fn(|g| &arrays[group[g]][..n]);
+            // The neutral element `Iterator::sum` starts from (−0 in today's Rust).
+            let mut sums = [std::iter::empty::<f64>().sum::<f64>(); G];
+            for i in 0..n {
+                for g in 0..G {
+                    sums[g] += lanes[g][i].into();
+                }
+            }
+            sums
+        }
+        match self {
+            Concentrations::Double(v) => side_by_side(v),
+            Concentrations::Single(v) => side_by_side(v),
+        }
+    }
+
     /// Makes field `f` present, at zero on `sites` sites.
     fn make_present(&mut self, f: usize, sites: usize) {
         match self {
@@ -822,6 +866,17 @@ impl Fields {
         self.values.get(field.index()).get(site)
     }
 
+    /// Every field's mean over the lattice, pM, in the order of [`FieldId::ALL`] (0 for a
+    /// drug field not activated): what [`Fields::mean`] gives each, in one pass.
+    pub fn means(&self) -> Vec<f64> {
+        let sums = self.values.sums();
+        let mean = |(&f, sum): (&FieldId, f64)| match self.values(f).len() {
+            0 => 0.0,
+            n => sum / n as f64,
+        };
+        FieldId::ALL.iter().zip(sums).map(mean).collect()
+    }
+
     /// Mean concentration of `field` over the domain, pM (0 for a drug field not present).
     pub fn mean(&self, field: FieldId) -> f64 {
         let v = self.values(field);
@@ -1177,6 +1232,40 @@ mod tests {
         DiffusionSolver::new(w, h, fields.solver.settings()).step(0, &mut expected, &problem);
         assert!(expected.iter().any(|&v| v > 0.0));
         assert!(fields.values(FieldId::Il6).iter().zip(&expected).all(|(a, &b)| a.to_bits() == f64::from(b).to_bits()));
+    }
+
+    #[test]
+    fn the_means_in_one_pass_are_each_fields_own_mean_to_the_bit() {
+        let (w, h) = (37, 23);
+        // Values over nine orders of magnitude, so that adding them in any order but site
+        // order changes the last bits of a sum.
+        let value = |f: usize, i: usize| {
+            let x = ((i * 7919 + f * 104_729) % 1000) as f64;
+            10f64.powi(((i + f) % 9) as i32 - 4) * (1.0 + x / 997.0)
+        };
+        for float_bits in [32.0, 64.0] {
+            let mut fields = Fields::new(w, h, &SolverParams { float_bits, ..SolverParams::default() });
+            match &mut fields.values {
+                Concentrations::Double(v) => v.iter_mut().enumerate().for_each(|(f, a)| {
+                    a.iter_mut().enumerate().for_each(|(i, x)| *x = value(f, i));
+                }),
+                Concentrations::Single(v) => v.iter_mut().enumerate().for_each(|(f, a)| {
+                    a.iter_mut().enumerate().for_each(|(i, x)| *x = value(f, i) as f32);
+                }),
+            }
+            let present = FieldId::ALL.iter().filter(|&&f| fields.is_active(f)).count();
+            assert!(present > 8 && present < FieldId::ALL.len(), "groups of 8 and fewer, and absent drug fields");
+            let means = fields.means();
+            for f in FieldId::ALL {
+                assert_eq!(means[f.index()].to_bits(), fields.mean(f).to_bits(), "{f:?} in f{float_bits}");
+            }
+            // The test can tell a different order: backwards, some sum differs.
+            let backwards = |f: FieldId| {
+                let v: Vec<f64> = fields.values(f).iter().collect();
+                v.iter().rev().sum::<f64>() / v.len() as f64
+            };
+            assert!(FieldId::ALL.iter().any(|&f| fields.is_active(f) && backwards(f) != fields.mean(f)));
+        }
     }
 
     #[test]

@@ -302,7 +302,7 @@ impl Readouts {
             formed_mm2: turnover.formed_total * area,
             lesion_bone_rel: if lesion.bone_at_start > 0.0 { lesion.bone_now / lesion.bone_at_start } else { 1.0 },
             osteoblast_surface: if surface > 0 { lined as f64 / surface as f64 } else { 0.0 },
-            field_means_pm: FieldId::ALL.iter().map(|&f| fields.mean(f)).collect(),
+            field_means_pm: fields.means(),
             plasma: extras.plasma.iter().map(|l| (l.drug, l.in_plasma_unit())).collect(),
         }
     }
