@@ -438,8 +438,8 @@ impl Concentrations {
             // The neutral element `Iterator::sum` starts from (−0 in today's Rust).
             let mut sums = [std::iter::empty::<f64>().sum::<f64>(); G];
             for i in 0..n {
-                for g in 0..G {
-                    sums[g] += lanes[g][i].into();
+                for (sum, lane) in sums.iter_mut().zip(lanes) {
+                    *sum += lane[i].into();
                 }
             }
             sums
