@@ -369,11 +369,22 @@ fn tables(r: &Report) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let t = r.threads;
-    let _ = writeln!(s, "bonesim {} bench: 1 thread and {t} threads, medians of {} repeats\n", r.bonesim, r.repeats);
+    let all = if t == 1 { "1 thread".to_string() } else { format!("{t} threads") };
+    let medians = if r.repeats == 1 { "one run each".to_string() } else { format!("medians of {} repeats", r.repeats) };
+    if t == 1 {
+        let _ = writeln!(
+            s,
+            "bonesim {} bench: 1 thread only (--threads or RAYON_NUM_THREADS allows no more, or the machine has \
+             one core), so every \"all threads\" figure is a second run on 1 thread; {}\n",
+            r.bonesim, medians
+        );
+    } else {
+        let _ = writeln!(s, "bonesim {} bench: 1 thread and {all}, {medians}\n", r.bonesim);
+    }
     let b = &r.bandwidth;
     let _ = writeln!(
         s,
-        "memory bandwidth (copy, 2 × {} MiB): {:.1} GB/s on 1 thread, {:.1} GB/s on {t}\n",
+        "memory bandwidth (copy, 2 × {} MiB): {:.1} GB/s on 1 thread, {:.1} GB/s on {all}\n",
         b.array_mib, b.one_thread_gb_s, b.all_threads_gb_s
     );
     if !r.solver.is_empty() {
@@ -417,26 +428,32 @@ fn tables(r: &Report) -> String {
         }
         let _ = writeln!(
             s,
-            "(the fields step together, in blocks of up to four; apart: one after another, on {t} threads;\n\
-             ms/field and Mupdates/s on {t} threads; cycles: V-cycles per field step; roof: the time the\n\
+            "(the fields step together, in blocks of up to four; apart: one after another, on {all};\n\
+             ms/field and Mupdates/s on {all}; cycles: V-cycles per field step; roof: the time the\n\
              bytes the solver's loops stream take at the measured bandwidth, over the time measured)\n"
         );
     }
     if let Some(sc) = &r.scenario {
         let _ = writeln!(
             s,
-            "scenario {} ({} × {}, {} agents): {} days after the host's spin-up (set-up {:.1} s)",
-            sc.name, sc.width, sc.height, sc.agents, sc.days, sc.setup_s
+            "scenario {} ({} × {}, {} agents): {} day{} after the host's spin-up (set-up {:.1} s)",
+            sc.name,
+            sc.width,
+            sc.height,
+            sc.agents,
+            sc.days,
+            if sc.days == 1.0 { "" } else { "s" },
+            sc.setup_s
         );
         let _ = writeln!(s, "{:>12} {:>9} {:>9} {:>9} {:>12}", "", "wall s", "ticks/s", "days/s", "a year, s");
-        for (label, run) in [("1 thread", &sc.one_thread), (&*format!("{t} threads"), &sc.all_threads)] {
+        for (label, run) in [("1 thread", &sc.one_thread), (&*all, &sc.all_threads)] {
             let _ = writeln!(
                 s,
                 "{label:>12} {:>9.2} {:>9.1} {:>9.2} {:>12.1}",
                 run.wall_s, run.ticks_per_s, run.days_per_s, run.year_s
             );
         }
-        let _ = writeln!(s, "speedup from 1 to {t} threads: {:.2}×", sc.speedup);
+        let _ = writeln!(s, "speedup from 1 to {all}: {:.2}×", sc.speedup);
         match (sc.peak_memory_bytes, sc.peak_bytes_per_site) {
             (Some(bytes), Some(per_site)) => {
                 let _ = writeln!(
@@ -452,7 +469,7 @@ fn tables(r: &Report) -> String {
                 let _ = writeln!(s, "peak memory: not measured (needs Linux's /proc)");
             }
         }
-        let _ = writeln!(s, "where a tick's time goes on {t} threads:");
+        let _ = writeln!(s, "where a tick's time goes on {all}:");
         for p in &sc.phases {
             let _ = writeln!(s, "  {:<17} {:>5.1} %  {:>8.3} ms per tick", p.phase, 100.0 * p.share, p.ms_per_tick);
         }
