@@ -209,7 +209,11 @@ fn nearer(nearest: &mut ((f64, usize), (f64, usize)), px: f64, py: f64, (cx, cy)
 fn fill_lowest(lattice: &mut Lattice, value: &[f64], fraction: f64, eligible: impl Fn(usize) -> bool) {
     let mut order: Vec<usize> = (0..lattice.len()).filter(|&s| eligible(s)).collect();
     let target = (fraction * order.len() as f64).round() as usize;
-    order.sort_by(|&a, &b| value[a].total_cmp(&value[b]).then(a.cmp(&b)));
+    // Ties go to the lower site, so the order is strict and the lowest `target` sites are
+    // one set: picked in linear time, without sorting them all (a second at 2048²).
+    if target < order.len() {
+        order.select_nth_unstable_by(target, |&a, &b| value[a].total_cmp(&value[b]).then(a.cmp(&b)));
+    }
     for &site in &order[..target] {
         lattice.matrix[site] = 1.0;
         lattice.mineral[site] = 1.0;
