@@ -417,32 +417,31 @@ impl Concentrations {
             let present: Vec<usize> = (0..arrays.len()).filter(|&f| !arrays[f].is_empty()).collect();
             let mut rest = &present[..];
             while !rest.is_empty() {
-                let take = [8, 4, 2, 1].into_iter().find(|&g| g <= rest.len()).unwrap_or(1);
-                let (group, after) = rest.split_at(take);
-                let got: Vec<f64> = match take {
-                    8 => group_sums::<T, 8>(arrays, group).to_vec(),
-                    4 => group_sums::<T, 4>(arrays, group).to_vec(),
-                    2 => group_sums::<T, 2>(arrays, group).to_vec(),
-                    _ => group_sums::<T, 1>(arrays, group).to_vec(),
-                };
-                for (&f, sum) in group.iter().zip(got) {
-                    sums[f] = sum;
+                let (group, after) = rest.split_at([8, 4, 2, 1].into_iter().find(|&g| g <= rest.len()).unwrap_or(1));
+                match group.len() {
+                    8 => sum_group::<T, 8>(arrays, group, &mut sums),
+                    4 => sum_group::<T, 4>(arrays, group, &mut sums),
+                    2 => sum_group::<T, 2>(arrays, group, &mut sums),
+                    _ => sum_group::<T, 1>(arrays, group, &mut sums),
                 }
                 rest = after;
             }
             sums
         }
-        fn group_sums<T: Copy + Into<f64>, const G: usize>(arrays: &[Vec<T>], group: &[usize]) -> [f64; G] {
+        /// Puts the sum of each array `arrays[f]`, `f` in `group` (`G` of them), in `sums[f]`.
+        fn sum_group<T: Copy + Into<f64>, const G: usize>(arrays: &[Vec<T>], group: &[usize], sums: &mut [f64]) {
             let n = arrays[group[0]].len();
             let lanes: [&[T]; G] = std::array::from_fn(|g| &arrays[group[g]][..n]);
             // The neutral element `Iterator::sum` starts from (−0 in today's Rust).
-            let mut sums = [std::iter::empty::<f64>().sum::<f64>(); G];
+            let mut acc = [std::iter::empty::<f64>().sum::<f64>(); G];
             for i in 0..n {
-                for (sum, lane) in sums.iter_mut().zip(lanes) {
+                for (sum, lane) in acc.iter_mut().zip(lanes) {
                     *sum += lane[i].into();
                 }
             }
-            sums
+            for (&f, sum) in group.iter().zip(acc) {
+                sums[f] = sum;
+            }
         }
         match self {
             Concentrations::Double(v) => side_by_side(v),

@@ -120,14 +120,7 @@ fn wall_distance(lattice: &Lattice, seed: u64) -> Vec<f64> {
     // middle).
     let cells_x = (width_um / CAVITY_SPACING_UM).ceil() as i64 + 2;
     let cells_y = (height_um / CAVITY_SPACING_UM).ceil() as i64 + 2;
-    let mut centres = Vec::new();
-    for cy in -1..cells_y - 1 {
-        for cx in -1..cells_x - 1 {
-            let x = (cx as f64 + rng.random_range(0.1..0.9)) * CAVITY_SPACING_UM;
-            let y = (cy as f64 + rng.random_range(0.1..0.9)) * CAVITY_SPACING_UM;
-            centres.push((x, y));
-        }
-    }
+    let grid = CavityGrid::jittered(cells_x, cells_y, &mut rng);
     // Smooth noise: a few random plane waves of wavelength 150–600 µm.
     let waves: Vec<(f64, f64, f64)> = (0..6)
         .map(|_| {
@@ -137,7 +130,6 @@ fn wall_distance(lattice: &Lattice, seed: u64) -> Vec<f64> {
         })
         .collect();
     let broken_seed: u64 = rng.random();
-    let grid = CavityGrid { centres, cells_x };
     let mut out = vec![0.0; w * h];
     for y in 0..h {
         for x in 0..w {
@@ -167,6 +159,19 @@ struct CavityGrid {
 }
 
 impl CavityGrid {
+    /// `cells_x × cells_y` cells from the cell at (−1, −1), each centre drawn from `rng`.
+    fn jittered(cells_x: i64, cells_y: i64, rng: &mut impl Rng) -> Self {
+        let mut centres = Vec::new();
+        for cy in -1..cells_y - 1 {
+            for cx in -1..cells_x - 1 {
+                let x = (cx as f64 + rng.random_range(0.1..0.9)) * CAVITY_SPACING_UM;
+                let y = (cy as f64 + rng.random_range(0.1..0.9)) * CAVITY_SPACING_UM;
+                centres.push((x, y));
+            }
+        }
+        CavityGrid { centres, cells_x }
+    }
+
     /// The nearest and second-nearest centres to (`px`, `py`), µm: their distances and
     /// indices, the lower index first among equals. Only the 7 × 7 cells around the point's
     /// own are searched: its own cell's centre lies within 0.9·√2 cells and a neighbour's
@@ -235,16 +240,7 @@ mod tests {
         // to the bit, ties included.
         let cells = 12;
         for seed in 1..=3 {
-            let mut rng = stream(seed, 0, 0, Purpose::Geometry);
-            let mut centres = Vec::new();
-            for cy in -1..cells - 1 {
-                for cx in -1..cells - 1 {
-                    let x = (cx as f64 + rng.random_range(0.1..0.9)) * CAVITY_SPACING_UM;
-                    let y = (cy as f64 + rng.random_range(0.1..0.9)) * CAVITY_SPACING_UM;
-                    centres.push((x, y));
-                }
-            }
-            let grid = CavityGrid { centres, cells_x: cells };
+            let grid = CavityGrid::jittered(cells, cells, &mut stream(seed, 0, 0, Purpose::Geometry));
             let side = ((cells - 2) as f64 * CAVITY_SPACING_UM / 25.0) as usize;
             for point in 0..side * side {
                 let (px, py) = ((point % side) as f64 * 25.0 + 12.5, (point / side) as f64 * 25.0 + 12.5);

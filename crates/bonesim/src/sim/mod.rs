@@ -266,7 +266,7 @@ impl Sim {
         sim.secrete();
         let params = &sim.params;
         let transport = |f: FieldId| params.transport(f);
-        let permeability = Permeability::Matrix { matrix: &sim.transport_matrix, bone: params.bone.permeability };
+        let permeability = transport_permeability(&sim.transport_matrix, params);
         sim.fields.settle(sim.lattice.site_um, permeability, sim.geometry_version, &transport);
         sim.serum = Serum::steady(&sim.serum_inputs(), &sim.params.serum);
         sim.sense();
@@ -475,8 +475,7 @@ impl Sim {
         let params = &self.params;
         let transport = |f: FieldId| params.transport(f);
         let (um, version) = (self.lattice.site_um, self.geometry_version);
-        // The fields diffuse through the bone matrix they last saw.
-        let permeability = Permeability::Matrix { matrix: &self.transport_matrix, bone: params.bone.permeability };
+        let permeability = transport_permeability(&self.transport_matrix, params);
         self.fields.end_tick(self.tick, every, tick_s, um, permeability, version, &transport);
         let inputs = self.serum_inputs();
         self.serum.step(&inputs, tick_s, &self.params.serum);
@@ -615,6 +614,12 @@ impl Sim {
             self.find_outlets(false);
         }
     }
+}
+
+/// The permeability the fields diffuse through: made from the bone matrix they last saw
+/// (`Sim::transport_matrix`).
+fn transport_permeability<'a>(matrix: &'a [f32], params: &ModelParams) -> Permeability<'a> {
+    Permeability::Matrix { matrix, bone: params.bone.permeability }
 }
 
 /// Makes room in `v` (one entry per cell) for `n` entries, with an eighth more to grow into.
