@@ -1416,7 +1416,9 @@ fn prolong<R: Real, const K: usize>(coarse: &[Lanes<R, K>], level: &GeometryLeve
         for x in (0..2.min(w)).chain(2 + 2 * pairs..w) {
             out[x] = site(wxs[x], wys[x], x / 2, side_of(x, wc));
         }
-        assert!(own.len() >= pairs + 2 && side.len() >= pairs + 2 && out.len() >= 2 * pairs + 2);
+        // Slices cut to the loop's length: without bounds checks the pairs go in SIMD lanes.
+        let (out, wxs, wys) = (&mut out[..2 * pairs + 2], &wxs[..2 * pairs + 2], &wys[..2 * pairs + 2]);
+        let (own, side) = (&own[..pairs + 2], &side[..pairs + 2]);
         for c in 1..=pairs {
             let x = 2 * c;
             let (wx0, wx1, wy0, wy1) = (wxs[x], wxs[x + 1], wys[x], wys[x + 1]);
