@@ -401,16 +401,25 @@ struct GeometryLevel<R = f64> {
 /// The transport geometry of every level, finest first, in the solver's number type, from
 /// the permeability of each site. Every coupling, sum and weight is worked out in f64 from
 /// the f64 couplings of its level and rounded once; a level's f64 couplings are made only
-/// as the next coarser level needs them (the finest level's from the permeability, on the
-/// fly), so building it holds no f64 copy of the finest level (a fifth of a run's peak
-/// memory at 400² when it did).
+/// as the next coarser level needs them (the finest level's from the permeability, a block
+/// of rows at a time), so building it holds no f64 copy of the finest level (a fifth of a
+/// run's peak memory at 400² when it did).
 fn geometry_levels<R: Real>(level_dims: &[(usize, usize)], permeability: Permeability) -> Vec<GeometryLevel<R>> {
     let p = |i: usize| permeability.at(i);
     let (w, h) = level_dims[0];
-    let n = w * h;
     // A face conducts with the harmonic mean of its two sites.
-    let cx = |i: usize| if i % w + 1 < w { harmonic_mean(p(i), p(i + 1)) } else { 0.0 };
-    let cy = |i: usize| if i + w < n { harmonic_mean(p(i), p(i + w)) } else { 0.0 };
+    let cx = |y: usize, out: &mut [f64]| {
+        for (x, c) in out.iter_mut().enumerate() {
+            let i = y * w + x;
+            *c = if x + 1 < w { harmonic_mean(p(i), p(i + 1)) } else { 0.0 };
+        }
+    };
+    let cy = |y: usize, out: &mut [f64]| {
+        for (x, c) in out.iter_mut().enumerate() {
+            let i = y * w + x;
+            *c = if y + 1 < h { harmonic_mean(p(i), p(i + w)) } else { 0.0 };
+        }
+    };
     // A fixed edge value sits half a site beyond the boundary sites: coupling 2p per face.
     // It enters the coarse levels through the restricted reaction terms, so only the finest
     // level keeps its edge couplings.
@@ -422,14 +431,55 @@ fn geometry_levels<R: Real>(level_dims: &[(usize, usize)], permeability: Permeab
     let coarser = level_dims.len() > 1;
     let mut levels = vec![GeometryLevel::from_couplings((w, h), &cx, &cy, Some(&edge), coarser)];
     let mut next = coarser.then(|| coarse_couplings((w, h), &cx, &cy));
-    for (l, &dims) in level_dims.iter().enumerate().skip(1) {
+    for (l, &(w, h)) in level_dims.iter().enumerate().skip(1) {
         let (cx, cy) = next.take().expect("each coarse level's couplings are made by the level above");
-        let (cx, cy) = (|i: usize| cx[i], |i: usize| cy[i]);
+        let cx = |y: usize, out: &mut [f64]| out.copy_from_slice(&cx[y * w..(y + 1) * w]);
+        let cy = |y: usize, out: &mut [f64]| out.copy_from_slice(&cy[y * w..(y + 1) * w]);
         let coarser = l + 1 < level_dims.len();
-        levels.push(GeometryLevel::from_couplings(dims, &cx, &cy, None, coarser));
-        next = coarser.then(|| coarse_couplings(dims, &cx, &cy));
+        levels.push(GeometryLevel::from_couplings((w, h), &cx, &cy, None, coarser));
+        next = coarser.then(|| coarse_couplings((w, h), &cx, &cy));
     }
     levels
+}
+
+/// A level's f64 couplings along x or y, handed over a row at a time: `faces(y, out)` writes
+/// row `y`'s (the coupling of each site to its right or lower neighbour; zero in the last
+/// column or row).
+trait RowFaces: Fn(usize, &mut [f64]) + Sync {}
+impl<F: Fn(usize, &mut [f64]) + Sync> RowFaces for F {}
+
+/// Rows of a level built together by one task: each face's coupling is worked out once per
+/// block where it is used (a site's sum and interpolation weights use faces up to two rows
+/// away), not once per use.
+const GEOMETRY_BLOCK_ROWS: usize = 16;
+
+/// Rows `from .. to` (cut to `0 .. h`) of a `w`-wide level's couplings from `faces`, in one
+/// array; `at(y, x)` reads one.
+struct FaceRows {
+    from: usize,
+    w: usize,
+    values: Vec<f64>,
+}
+
+impl FaceRows {
+    fn new(faces: &impl RowFaces, (w, h): (usize, usize), from: usize, to: usize) -> Self {
+        let to = to.min(h).max(from);
+        let mut values = vec![0.0; (to - from) * w];
+        for (y, row) in (from..to).zip(values.chunks_mut(w.max(1))) {
+            faces(y, row);
+        }
+        FaceRows { from, w, values }
+    }
+
+    #[inline]
+    fn at(&self, y: usize, x: usize) -> f64 {
+        self.values[(y - self.from) * self.w + x]
+    }
+
+    #[inline]
+    fn row(&self, y: usize) -> &[f64] {
+        &self.values[(y - self.from) * self.w..(y - self.from + 1) * self.w]
+    }
 }
 
 /// The couplings (along x, along y) of the level of 2 × 2 aggregates below a `w × h` level
@@ -438,24 +488,33 @@ fn geometry_levels<R: Real>(level_dims: &[(usize, usize)], permeability: Permeab
 /// lines of an aggregate pair conduct in parallel. With uniform coefficients this is half
 /// the sum of the crossing faces (the coarse gradient spans twice the distance); across bone
 /// it keeps the bottleneck.
-fn coarse_couplings(
-    (w, h): (usize, usize),
-    cx: &impl Fn(usize) -> f64,
-    cy: &impl Fn(usize) -> f64,
-) -> (Vec<f64>, Vec<f64>) {
+fn coarse_couplings((w, h): (usize, usize), cx: &impl RowFaces, cy: &impl RowFaces) -> (Vec<f64>, Vec<f64>) {
     let (wc, hc) = (w.div_ceil(2), h.div_ceil(2));
     let mut coarse_x = vec![0.0; wc * hc];
     let mut coarse_y = vec![0.0; wc * hc];
-    for yc in 0..hc {
-        for xc in 0..wc {
-            let ic = yc * wc + xc;
-            if xc + 1 < wc {
-                coarse_x[ic] = (2 * yc..(2 * yc + 2).min(h)).map(|y| series_path(|i| cx(y * w + i), 2 * xc, w)).sum();
-            }
-            if yc + 1 < hc {
-                coarse_y[ic] = (2 * xc..(2 * xc + 2).min(w)).map(|x| series_path(|i| cy(i * w + x), 2 * yc, h)).sum();
+    // A coarse row takes the faces along x of its two fine rows and those along y of the
+    // three fine rows from its first.
+    let block = |(j, (block_x, block_y)): RowsOf<f64, f64>| {
+        let (yc0, yc1) = (j * GEOMETRY_BLOCK_ROWS, j * GEOMETRY_BLOCK_ROWS + block_x.len() / wc);
+        let along_x = FaceRows::new(cx, (w, h), 2 * yc0, 2 * yc1);
+        let along_y = FaceRows::new(cy, (w, h), 2 * yc0, 2 * yc1 + 1);
+        for (yc, (row_x, row_y)) in (yc0..yc1).zip(block_x.chunks_mut(wc).zip(block_y.chunks_mut(wc))) {
+            for (xc, (to_x, to_y)) in row_x.iter_mut().zip(row_y).enumerate() {
+                if xc + 1 < wc {
+                    *to_x = (2 * yc..(2 * yc + 2).min(h)).map(|y| series_path(|i| along_x.row(y)[i], 2 * xc, w)).sum();
+                }
+                if yc + 1 < hc {
+                    *to_y = (2 * xc..(2 * xc + 2).min(w)).map(|x| series_path(|i| along_y.at(i, x), 2 * yc, h)).sum();
+                }
             }
         }
+    };
+    // Each value is worked out the same way whichever thread makes it.
+    let rows = GEOMETRY_BLOCK_ROWS * wc;
+    if w * h >= PARALLEL_MIN_SITES {
+        coarse_x.par_chunks_mut(rows).zip(coarse_y.par_chunks_mut(rows)).enumerate().for_each(block);
+    } else {
+        coarse_x.chunks_mut(rows).zip(coarse_y.chunks_mut(rows)).enumerate().for_each(block);
     }
     (coarse_x, coarse_y)
 }
@@ -470,31 +529,59 @@ impl<R: Real> GeometryLevel<R> {
     /// on the side it is connected to.
     fn from_couplings(
         (w, h): (usize, usize),
-        cx: &impl Fn(usize) -> f64,
-        cy: &impl Fn(usize) -> f64,
+        cx: &impl RowFaces,
+        cy: &impl RowFaces,
         edge: Option<&dyn Fn(usize) -> f64>,
         coarser: bool,
     ) -> Self {
-        let rounded = |f: &dyn Fn(usize) -> f64| (0..w * h).map(|i| R::of(f(i))).collect::<Vec<R>>();
-        let csum = |i: usize| {
-            let left = if !i.is_multiple_of(w) { cx(i - 1) } else { 0.0 };
-            let up = if i >= w { cy(i - w) } else { 0.0 };
-            cx(i) + cy(i) + left + up
+        let n = w * h;
+        let (mut along_x, mut along_y, mut csum) = (vec![R::ZERO; n], vec![R::ZERO; n], vec![R::ZERO; n]);
+        // The coarsest level has no interpolation weights; they are made there too (it is
+        // small) and dropped.
+        let (mut own_x, mut own_y) = (vec![R::ZERO; n], vec![R::ZERO; n]);
+        type Block<'a, R> = (usize, ((&'a mut [R], &'a mut [R]), (&'a mut [R], (&'a mut [R], &'a mut [R]))));
+        let block = |(j, ((to_x, to_y), (to_sum, (to_own_x, to_own_y)))): Block<R>| {
+            let (y0, y1) = (j * GEOMETRY_BLOCK_ROWS, j * GEOMETRY_BLOCK_ROWS + to_x.len() / w);
+            // Faces along y from two rows above the block to one below it.
+            let faces_y = FaceRows::new(cy, (w, h), y0.saturating_sub(2), y1 + 1);
+            let mut faces_x = vec![0.0; w];
+            for y in y0..y1 {
+                cx(y, &mut faces_x);
+                let r = (y - y0) * w;
+                for x in 0..w {
+                    let (right, below) = (faces_x[x], faces_y.at(y, x));
+                    let left = if x > 0 { faces_x[x - 1] } else { 0.0 };
+                    let up = if y > 0 { faces_y.at(y - 1, x) } else { 0.0 };
+                    to_x[r + x] = R::of(right);
+                    to_y[r + x] = R::of(below);
+                    to_sum[r + x] = R::of(right + below + left + up);
+                    if coarser {
+                        to_own_x[r + x] = R::of(own_weight(|k| faces_x[k], x, w));
+                        to_own_y[r + x] = R::of(own_weight(|k| faces_y.at(k, x), y, h));
+                    }
+                }
+            }
         };
-        let (own_x, own_y) = if coarser {
-            (
-                rounded(&|i| own_weight(|k| cx((i / w) * w + k), i % w, w)),
-                rounded(&|i| own_weight(|k| cy(k * w + i % w), i / w, h)),
-            )
+        // Each value is worked out the same way whichever thread makes it.
+        let rows = GEOMETRY_BLOCK_ROWS * w;
+        if n >= PARALLEL_MIN_SITES {
+            let owns = own_x.par_chunks_mut(rows).zip(own_y.par_chunks_mut(rows));
+            let sums = csum.par_chunks_mut(rows).zip(owns);
+            along_x.par_chunks_mut(rows).zip(along_y.par_chunks_mut(rows)).zip(sums).enumerate().for_each(block);
         } else {
-            (Vec::new(), Vec::new())
-        };
+            let owns = own_x.chunks_mut(rows).zip(own_y.chunks_mut(rows));
+            let sums = csum.chunks_mut(rows).zip(owns);
+            along_x.chunks_mut(rows).zip(along_y.chunks_mut(rows)).zip(sums).enumerate().for_each(block);
+        }
+        if !coarser {
+            (own_x, own_y) = (Vec::new(), Vec::new());
+        }
         GeometryLevel {
             w,
             h,
-            cx: rounded(cx),
-            cy: rounded(cy),
-            csum: rounded(&csum),
+            cx: along_x,
+            cy: along_y,
+            csum,
             edge: edge.map_or_else(EdgeCouplings::none, |e| EdgeCouplings::new(w, h, e)),
             own_x,
             own_y,
@@ -3080,6 +3167,92 @@ mod tests {
             assert!(peak > 0.0 && worst <= 2.0 * tolerance * peak, "field {f}: {worst} of {peak}");
             // Not the same numbers: the f32 path really ran.
             assert!(worst > 0.0, "field {f}: f32 gave the f64 values to the bit");
+        }
+    }
+
+    /// The geometry of every level made site by site, each coupling worked out where it is
+    /// used (as the solver did before it built levels in blocks of rows).
+    fn geometry_site_by_site(level_dims: &[(usize, usize)], p: &[f64]) -> Vec<GeometryLevel<f64>> {
+        fn level(
+            (w, h): (usize, usize),
+            cx: &dyn Fn(usize) -> f64,
+            cy: &dyn Fn(usize) -> f64,
+            coarser: bool,
+        ) -> GeometryLevel<f64> {
+            let all = |f: &dyn Fn(usize) -> f64| (0..w * h).map(f).collect::<Vec<f64>>();
+            let csum = |i: usize| {
+                let left = if !i.is_multiple_of(w) { cx(i - 1) } else { 0.0 };
+                let up = if i >= w { cy(i - w) } else { 0.0 };
+                cx(i) + cy(i) + left + up
+            };
+            let (own_x, own_y) = if coarser {
+                (
+                    all(&|i| own_weight(|k| cx((i / w) * w + k), i % w, w)),
+                    all(&|i| own_weight(|k| cy(k * w + i % w), i / w, h)),
+                )
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            let edge = EdgeCouplings::none();
+            GeometryLevel { w, h, cx: all(cx), cy: all(cy), csum: all(&csum), edge, own_x, own_y }
+        }
+        fn coarse(
+            (w, h): (usize, usize),
+            cx: &dyn Fn(usize) -> f64,
+            cy: &dyn Fn(usize) -> f64,
+        ) -> (Vec<f64>, Vec<f64>) {
+            let (wc, hc) = (w.div_ceil(2), h.div_ceil(2));
+            let (mut coarse_x, mut coarse_y) = (vec![0.0; wc * hc], vec![0.0; wc * hc]);
+            for yc in 0..hc {
+                for xc in 0..wc {
+                    let ic = yc * wc + xc;
+                    if xc + 1 < wc {
+                        coarse_x[ic] =
+                            (2 * yc..(2 * yc + 2).min(h)).map(|y| series_path(|i| cx(y * w + i), 2 * xc, w)).sum();
+                    }
+                    if yc + 1 < hc {
+                        coarse_y[ic] =
+                            (2 * xc..(2 * xc + 2).min(w)).map(|x| series_path(|i| cy(i * w + x), 2 * yc, h)).sum();
+                    }
+                }
+            }
+            (coarse_x, coarse_y)
+        }
+        let (w, h) = level_dims[0];
+        let cx = |i: usize| if i % w + 1 < w { harmonic_mean(p[i], p[i + 1]) } else { 0.0 };
+        let cy = |i: usize| if i + w < w * h { harmonic_mean(p[i], p[i + w]) } else { 0.0 };
+        let mut levels = vec![level((w, h), &cx, &cy, level_dims.len() > 1)];
+        let mut next = (level_dims.len() > 1).then(|| coarse((w, h), &cx, &cy));
+        for (l, &dims) in level_dims.iter().enumerate().skip(1) {
+            let (cx, cy) = next.take().unwrap();
+            let (cx, cy) = (|i: usize| cx[i], |i: usize| cy[i]);
+            levels.push(level(dims, &cx, &cy, l + 1 < level_dims.len()));
+            next = (l + 1 < level_dims.len()).then(|| coarse(dims, &cx, &cy));
+        }
+        levels
+    }
+
+    #[test]
+    fn the_geometry_built_in_blocks_of_rows_is_the_one_built_site_by_site() {
+        // Sizes whose rows are not a whole number of blocks, odd widths and heights, one
+        // level built serially and one over the threads; bone-like jumps in permeability.
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(17);
+        for (w, h) in [(37, 53), (203, 131), (64, 17)] {
+            let p: Vec<f64> =
+                (0..w * h).map(|_| if rng.random::<f64>() < 0.3 { 0.05 } else { rng.random_range(0.5..1.0) }).collect();
+            let solver = DiffusionSolver::new(w, h, settings_in(Precision::Double));
+            let dims = &solver.level_dims;
+            assert!(dims.len() > 2, "{w}×{h}: several coarse levels");
+            let blocked = geometry_levels::<f64>(dims, Permeability::Sites(&p));
+            let reference = geometry_site_by_site(dims, &p);
+            for (l, (a, b)) in blocked.iter().zip(&reference).enumerate() {
+                let same = |x: &[f64], y: &[f64]| {
+                    x.len() == y.len() && x.iter().zip(y).all(|(x, y)| x.to_bits() == y.to_bits())
+                };
+                assert!(same(&a.cx, &b.cx) && same(&a.cy, &b.cy), "{w}×{h} level {l}: couplings");
+                assert!(same(&a.csum, &b.csum), "{w}×{h} level {l}: sums");
+                assert!(same(&a.own_x, &b.own_x) && same(&a.own_y, &b.own_y), "{w}×{h} level {l}: weights");
+            }
         }
     }
 }
