@@ -536,8 +536,8 @@ impl<R: Real> GeometryLevel<R> {
     ) -> Self {
         let n = w * h;
         let (mut along_x, mut along_y, mut csum) = (vec![R::ZERO; n], vec![R::ZERO; n], vec![R::ZERO; n]);
-        // The coarsest level has no interpolation weights; they are made there too (it is
-        // small) and dropped.
+        // The coarsest level has no interpolation weights: its arrays are only there for the
+        // blocks to be cut from (it has at most a few dozen sites), left at zero, and dropped.
         let (mut own_x, mut own_y) = (vec![R::ZERO; n], vec![R::ZERO; n]);
         type Block<'a, R> = (usize, ((&'a mut [R], &'a mut [R]), (&'a mut [R], (&'a mut [R], &'a mut [R]))));
         let block = |(j, ((to_x, to_y), (to_sum, (to_own_x, to_own_y)))): Block<R>| {
